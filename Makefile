@@ -1,0 +1,45 @@
+# trendwatch — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PIP_INSTALL := $(PIP) install -c constraints.txt
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export NUMBA_CACHE_DIR := $(CURDIR)/data/.numba-cache
+export TOKENIZERS_PARALLELISM := false
+
+.DEFAULT_GOAL := help
+.PHONY: help install run collect test bench eval demo lint clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) torch==2.13.0+cpu
+	$(PIP_INSTALL) -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install trendwatch with its test tools (torch CPU pinned)
+
+run: install ## collect from feeds.toml into data/trendwatch.db and show source health
+	$(VENV)/bin/trendwatch check-config
+	$(VENV)/bin/trendwatch collect
+	$(VENV)/bin/trendwatch sources
+
+collect: install ## one collection pass
+	$(VENV)/bin/trendwatch collect
+
+test: install ## run the whole test suite
+	$(PY) -m pytest -q
+
+lint: install ## ruff over the code
+	$(PY) -m ruff check trendwatch tests dashboard || true
+
+clean: ## remove caches (keeps .venv and data/)
+	rm -rf .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

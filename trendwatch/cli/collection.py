@@ -1,0 +1,225 @@
+"""init, check-config, collect, sources, items."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+from sqlalchemy import func, select
+
+from ..collect import SourceOutcome, collect_sources
+from ..config import resolve_paths
+from ..durations import parse_duration
+from ..errors import ConfigError
+from ..privacy import privacy_key
+from ..store import sources as source_rows
+from ..store.schema import items, sources
+from . import cli
+from .common import ago, common_options, console, format_option, print_json, print_table
+
+STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "disabled": "magenta",
+                "never": "yellow"}
+
+
+def starter_config() -> str:
+    return resources.files("trendwatch").joinpath("templates/feeds.toml").read_text("utf-8")
+
+
+@cli.command()
+@common_options
+@click.option("--force", is_flag=True, help="overwrite an existing feeds.toml")
+def init(env, force: bool) -> None:
+    """Write a starter feeds.toml and create the database."""
+    path = resolve_paths(env.config_path, env.db_url).config
+    if path.exists() and not force:
+        console.print(f"{path} exists already; keeping it (use --force to overwrite).")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(starter_config(), encoding="utf-8")
+        console.print(f"wrote {path}: edit [bold][company][/], [bold][[products]][/] and "
+                      "[bold][[sources]][/] for your industry.")
+    settings = env.settings()
+    store = env.store(settings)
+    console.print(f"database ready at {store.url}")
+    console.print("next: [bold]trendwatch collect[/] then [bold]trendwatch sources[/]")
+
+
+@cli.command("check-config")
+@common_options
+def check_config(env) -> None:
+    """Validate feeds.toml and summarise it (exit code 2 on any problem)."""
+    settings = env.settings()
+    profile = settings.profile()
+    path = resolve_paths(env.config_path, env.db_url).config
+    console.print(f"[green]✓[/] {path} is valid")
+    console.print(f"  company: {profile.company.name} ({len(profile.products)} products"
+                  f"{', ' + str(len(settings.profiles)) + ' more profiles' if settings.profiles else ''})")
+    kinds: dict[str, int] = {}
+    for source in settings.sources:
+        kinds[source.kind] = kinds.get(source.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+    console.print(f"  sources: {len(settings.sources)} ({summary})")
+    console.print(f"  database: {env.database_url(settings)}")
+
+
+@cli.command()
+@common_options
+@click.option("--source", "names", multiple=True, metavar="NAME",
+              help="collect only this source (repeatable); ignores its backoff")
+@click.option("--due", is_flag=True, help="only sources whose next check is due (what the service does)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar, summary only")
+def collect(env, names: tuple[str, ...], due: bool, quiet: bool) -> int:
+    """Fetch sources once and store new items."""
+    settings = env.settings()
+    store = env.store(settings)
+    key = privacy_key(settings, env.database_url(settings))
+    outcomes = run_collect(store, settings, names=list(names) or None, due_only=due,
+                           privacy_key=key, quiet=quiet)
+    print_outcomes(outcomes)
+    return 0
+
+
+def run_collect(store, settings, *, names=None, due_only=False, privacy_key=None,
+                quiet=False) -> list[SourceOutcome]:
+    with Progress(TextColumn("[bold]collecting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[new]} new items"), TimeElapsedColumn(),
+                  console=console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("collect", total=None, new=0)
+        new_total = 0
+
+        def started(total: int) -> None:
+            progress.update(task, total=total)
+
+        def done(outcome: SourceOutcome) -> None:
+            nonlocal new_total
+            new_total += outcome.new_items
+            progress.update(task, advance=1, new=new_total)
+
+        return asyncio.run(collect_sources(store, settings, names=names, due_only=due_only,
+                                           privacy_key=privacy_key, on_start=started,
+                                           on_done=done))
+
+
+def print_outcomes(outcomes: list[SourceOutcome]) -> None:
+    if not outcomes:
+        console.print("nothing to collect: no enabled source is due "
+                      "(failing sources wait out their backoff; name one with --source to retry now)")
+        return
+    failed = [o for o in outcomes if o.status in ("error", "disabled")]
+    for outcome in sorted(failed, key=lambda o: o.name):
+        console.print(Text.assemble(("✗ ", "red"), (outcome.name, "bold"), ": ",
+                                    (outcome.message or "", "red")))
+    new = sum(o.new_items for o in outcomes)
+    unchanged = sum(o.status == "not_modified" for o in outcomes)
+    received = sum(o.bytes_received for o in outcomes)
+    console.print(
+        f"[bold]{len(outcomes)} sources[/]: {len(outcomes) - len(failed)} ok "
+        f"({unchanged} unchanged), [red]{len(failed)} failed[/]; "
+        f"[bold]{new}[/] new items; {received / 1e6:.1f} MB received"
+    )
+    if failed:
+        console.print("see [bold]trendwatch sources[/] for each source's health")
+
+
+def source_status(row: dict) -> str:
+    if row["disabled"]:
+        return "disabled"
+    if row["last_attempt_at"] is None:
+        return "never"
+    if row["error_count"]:
+        return "error"
+    return "ok"
+
+
+def source_json(row: dict) -> dict:
+    return {
+        "name": row["name"], "kind": row["kind"], "platform": row["platform"], "url": row["url"],
+        "status": source_status(row), "last_ok_at": row["last_ok_at"],
+        "last_attempt_at": row["last_attempt_at"], "next_check_at": row["next_check_at"],
+        "last_status": row["last_status"], "error_count": row["error_count"],
+        "last_error": row["last_error"], "last_new_items": row["last_new_items"],
+        "items_24h": row["items_24h"], "items_total": row["items_total"],
+    }
+
+
+@cli.command("sources")
+@common_options
+@format_option
+def sources_cmd(env, fmt: str) -> None:
+    """Health of every configured source."""
+    settings = env.settings()
+    store = env.store(settings)
+    now = datetime.now(timezone.utc)
+    source_rows.sync_sources(store, settings.sources, now)
+    rows = source_rows.source_health(store, now, [s.name for s in settings.sources])
+    if fmt == "json":
+        print_json([source_json(r) for r in rows])
+        return
+    table_rows = []
+    for r in rows:
+        status = source_status(r)
+        table_rows.append([
+            r["name"], r["kind"], Text(status, style=STATUS_STYLE[status]), ago(r["last_ok_at"], now),
+            ago(r["next_check_at"], now) if not r["disabled"] else "–", r["items_24h"],
+            r["items_total"], r["error_count"] or "", (r["last_error"] or "")[:160],
+        ])
+    print_table("sources", ["name", "kind", "status", "last ok", "next check", "items 24h",
+                            "items", "errors", "last error / warning"], table_rows)
+
+
+@cli.command("items")
+@common_options
+@format_option
+@click.option("--limit", default=30, show_default=True, help="how many items")
+@click.option("--since", default=None, metavar="DURATION", help='only items published within, e.g. "24h"')
+@click.option("--source", "source_name", default=None, metavar="NAME", help="only this source")
+@click.option("--platform", default=None, help="only this platform (news, mastodon, …)")
+def items_cmd(env, fmt: str, limit: int, since: str | None, source_name: str | None,
+              platform: str | None) -> None:
+    """Recent items, newest first."""
+    settings = env.settings()
+    store = env.store(settings)
+    outlets = (select(items.c.story_id, func.count(func.distinct(items.c.outlet)).label("n"))
+               .where(items.c.story_id.is_not(None)).group_by(items.c.story_id).subquery())
+    query = (select(items, sources.c.name.label("source"), outlets.c.n.label("story_outlets"))
+             .join(sources, sources.c.id == items.c.source_id)
+             .outerjoin(outlets, outlets.c.story_id == items.c.story_id)
+             .order_by(items.c.published_at.desc()).limit(limit))
+    if since:
+        try:
+            window = parse_duration(since)
+        except ValueError as exc:
+            raise ConfigError(f"--since: {exc}") from exc
+        query = query.where(items.c.published_at >= datetime.now(timezone.utc) - window)
+    if source_name:
+        query = query.where(sources.c.name == source_name)
+    if platform:
+        query = query.where(items.c.platform == platform)
+    with store.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    if fmt == "json":
+        print_json([item_json(r) for r in rows])
+        return
+    now = datetime.now(timezone.utc)
+    print_table(f"{len(rows)} most recent items", ["published", "source", "outlet", "lang", "title",
+                                                   "hashtags", "story outlets"],
+                [[ago(r["published_at"], now), r["source"], r["outlet"], r["lang"],
+                  r["title"][:100], " ".join("#" + t for t in r["hashtags"][:4]),
+                  r["story_outlets"]] for r in rows])
+
+
+def item_json(row: dict) -> dict:
+    return {
+        "id": row["id"], "external_id": row["external_id"], "source": row["source"],
+        "platform": row["platform"], "outlet": row["outlet"], "author": row["author"],
+        "title": row["title"], "text": row["text"], "url": row["url"],
+        "canonical_url": row["canonical_url"], "lang": row["lang"],
+        "published_at": row["published_at"], "fetched_at": row["fetched_at"],
+        "hashtags": row["hashtags"], "engagement": row["engagement"],
+        "story_id": row["story_id"], "story_outlets": row["story_outlets"] or 1,
+    }

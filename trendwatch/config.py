@@ -1,0 +1,403 @@
+"""feeds.toml: the only reader of TOML and the environment.
+
+A mistake in the file becomes one ConfigError whose message names the file,
+the table/key, the line (when it can be located) and what was expected.
+Secrets never live in the file: options ending in ``_env`` name environment
+variables, read at the moment they are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .durations import parse_duration, parse_size
+from .errors import ConfigError
+
+DEFAULT_CONFIG_PATH = "feeds.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/trendwatch.db"
+CONFIG_ENV = "TRENDWATCH_CONFIG"
+DATABASE_ENV = "TRENDWATCH_DATABASE_URL"
+
+PLATFORMS = (
+    "x", "bluesky", "mastodon", "threads", "linkedin", "instagram",
+    "tiktok", "facebook", "snapchat", "youtube", "reddit",
+)
+
+
+class Section(BaseModel):
+    """Base of every table in feeds.toml: unknown keys are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(value)
+
+
+class Product(Section):
+    name: str = Field(min_length=1)
+    description: str = ""
+    keywords: list[str] = []
+    hashtags: list[str] = []
+    audience: str = ""
+    url: str | None = None
+
+
+class Company(Section):
+    name: str = Field(min_length=1)
+    description: str = ""
+    audiences: list[str] = []
+    tone: str = "friendly, expert"
+    platforms: list[str] = ["linkedin", "x", "instagram", "bluesky", "mastodon"]
+    avoid: list[str] = []
+    hashtags: list[str] = []
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_platforms(cls, value: list[str]) -> list[str]:
+        unknown = [p for p in value if p.lower() not in PLATFORMS]
+        if unknown:
+            raise ValueError(f"unknown platform(s) {unknown}; expected some of {list(PLATFORMS)}")
+        return [p.lower() for p in value]
+
+
+class Profile(Section):
+    """One company with its products. An agency keeps several side by side."""
+
+    name: str = Field(min_length=1)
+    company: Company
+    products: list[Product] = []
+
+
+class HttpSettings(Section):
+    timeout: timedelta = timedelta(seconds=30)
+    connect_timeout: timedelta = timedelta(seconds=10)
+    per_host: int = Field(default=2, ge=1, le=32)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    max_body: int = 20 * 1000 * 1000
+    user_agent: str = (
+        "trendwatch/0.1 (+https://github.com/trendwatch/trendwatch; industry trend monitor)"
+    )
+    max_backoff: timedelta = timedelta(hours=24)
+
+    _durations = field_validator("timeout", "connect_timeout", "max_backoff", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @field_validator("max_body", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> int:
+        return parse_size(value)
+
+
+class AnalysisSettings(Section):
+    window: timedelta = timedelta(days=7)
+    model: str = "all-MiniLM-L6-v2"
+    every: timedelta = timedelta(hours=1)
+    extra: dict[str, Any] = {}
+
+    _durations = field_validator("window", "every", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+
+class BriefingSettings(Section):
+    at: str = "07:00"
+    timezone: str = "UTC"
+    deliver: list[str] = ["file"]
+    folder: str = "data/briefings"
+    top: int = Field(default=8, ge=1, le=50)
+
+    @field_validator("at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f'{value!r} is not a time of day like "07:00"')
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
+        return value
+
+
+class PrivacySettings(Section):
+    pseudonymize_authors: bool = True
+    retention: timedelta = timedelta(days=30)
+    key_env: str = "TRENDWATCH_PRIVACY_KEY"
+
+    _durations = field_validator("retention", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+
+class StorageSettings(Section):
+    url: str | None = None
+
+
+class SourceOptions(Section):
+    """Keys every source accepts. Each collector kind extends this with its own options."""
+
+    kind: str
+    name: str = ""
+    every: timedelta = timedelta(minutes=30)
+    enabled: bool = True
+    tags: list[str] = []
+
+    _durations = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    def default_name(self) -> str:
+        return self.kind
+
+    def env(self, key_field: str) -> str | None:
+        """Read the secret named by option ``key_field`` (e.g. ``token_env``) from the environment."""
+        var = getattr(self, key_field, None)
+        return os.environ.get(var) if var else None
+
+
+class Settings(Section):
+    """The whole validated feeds.toml."""
+
+    company: Company | None = None
+    products: list[Product] = []
+    profiles: list[Profile] = []
+    sources: list[Any] = []
+    http: HttpSettings = HttpSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
+    briefing: BriefingSettings = BriefingSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    storage: StorageSettings = StorageSettings()
+    ideas: dict[str, Any] = {}
+    delivery: dict[str, Any] = {}
+
+    def profile(self, name: str | None = None) -> Profile:
+        """The company profile to work for: the named one, or the top-level [company]."""
+        if name:
+            for profile in self.all_profiles():
+                if profile.name.lower() == name.lower():
+                    return profile
+            known = ", ".join(p.name for p in self.all_profiles()) or "none"
+            raise ConfigError(f"no profile named {name!r} (known profiles: {known})")
+        profiles = self.all_profiles()
+        if not profiles:
+            raise ConfigError("feeds.toml has no [company] table: add one with at least `name`")
+        return profiles[0]
+
+    def all_profiles(self) -> list[Profile]:
+        found = []
+        if self.company is not None:
+            found.append(Profile(name=self.company.name, company=self.company, products=self.products))
+        found.extend(self.profiles)
+        return found
+
+    def source(self, name: str) -> SourceOptions:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no source named {name!r} in the config (known: {known})")
+
+
+@dataclass(frozen=True)
+class Paths:
+    config: Path
+    database_url: str
+
+
+def resolve_paths(config: str | None, db: str | None, settings: Settings | None = None) -> Paths:
+    """Flag > environment > [storage] url > default, for both the config file and the database."""
+    config_path = Path(config or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    url = db or os.environ.get(DATABASE_ENV)
+    if not url and settings is not None and settings.storage.url:
+        url = settings.storage.url
+    return Paths(config=config_path, database_url=url or DEFAULT_DATABASE_URL)
+
+
+# ---------------------------------------------------------------------------
+# loading and error reporting
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate feeds.toml. Raises ConfigError naming file, key and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"{path}: config file not found. Create one with `trendwatch init` "
+            f"or point to it with --config / {CONFIG_ENV}.",
+            path=str(path),
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}", path=str(path)) from exc
+    return parse_settings(text, source_name=str(path))
+
+
+def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Settings:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source_name}: not valid TOML: {exc}", path=source_name) from exc
+
+    locator = _KeyLocator(text)
+    problems: list[str] = []
+    raw_sources = raw.pop("sources", [])
+    if not isinstance(raw_sources, list):
+        raw_sources = []
+        problems.append(_problem(source_name, locator, ("sources",), "must be [[sources]] tables"))
+
+    settings: Settings | None = None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(source_name, locator, exc, prefix=()))
+
+    sources = _validate_sources(raw_sources, source_name, locator, problems)
+    if problems:
+        plural = "s" if len(problems) > 1 else ""
+        raise ConfigError(
+            f"{source_name}: {len(problems)} problem{plural}:\n  " + "\n  ".join(problems),
+            path=source_name,
+            problems=problems,
+        )
+    assert settings is not None
+    settings.sources = sources
+    if settings.company is None and not settings.profiles:
+        raise ConfigError(
+            f"{source_name}: [company] is missing: add a [company] table with at least `name` "
+            "(the company the briefings and post ideas are for)",
+            path=source_name,
+            problems=["company.name: missing"],
+        )
+    return settings
+
+
+def _validate_sources(
+    raw_sources: list[Any], source_name: str, locator: "_KeyLocator", problems: list[str]
+) -> list[SourceOptions]:
+    from .collectors import REGISTRY  # the registry imports config models, so import late
+
+    sources: list[SourceOptions] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_sources):
+        where = ("sources", index)
+        if not isinstance(raw, dict):
+            problems.append(_problem(source_name, locator, where, "must be a table"))
+            continue
+        kind = raw.get("kind")
+        if kind is None:
+            problems.append(_problem(source_name, locator, (*where, "kind"),
+                                     f"missing; expected one of {sorted(REGISTRY)}"))
+            continue
+        collector = REGISTRY.get(kind)
+        if collector is None:
+            problems.append(_problem(source_name, locator, (*where, "kind"),
+                                     f"unknown source kind {kind!r}; expected one of {sorted(REGISTRY)}"))
+            continue
+        try:
+            options = collector.Options.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_validation_problems(source_name, locator, exc, prefix=where))
+            continue
+        if not options.name:
+            options.name = options.default_name()
+        if options.name in seen:
+            problems.append(_problem(source_name, locator, (*where, "name"),
+                                     f"duplicate source name {options.name!r} (also used by "
+                                     f"sources[{seen[options.name]}]); names must be unique"))
+            continue
+        seen[options.name] = index
+        sources.append(options)
+    return sources
+
+
+def _validation_problems(source_name: str, locator: "_KeyLocator", exc: ValidationError,
+                         prefix: tuple) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = prefix + tuple(error["loc"])
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see README for the options of this table)"
+        elif error["type"] == "missing":
+            message = "missing (required)"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        problems.append(_problem(source_name, locator, loc, message))
+    return problems
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _problem(source_name: str, locator: "_KeyLocator", loc: tuple, message: str) -> str:
+    line = locator.line_of(loc)
+    where = f"{source_name}:{line}" if line else source_name
+    return f"{where}: {_format_loc(loc)}: {message}"
+
+
+class _KeyLocator:
+    """Maps a validation location like ("sources", 3, "every") to its line in the TOML text.
+
+    tomllib keeps no positions, so we follow table headers and `key =` lines; good
+    enough to point a person at the right line, which is all it is for.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]+\")\s*=")
+
+    def __init__(self, text: str):
+        self.keys: dict[tuple, int] = {}
+        counters: dict[str, int] = {}
+        table: tuple = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                name = header.group(2).replace('"', "").replace("'", "")
+                parts = tuple(p.strip() for p in name.split("."))
+                if header.group(1) == "[[":
+                    index = counters.get(name, 0)
+                    counters[name] = index + 1
+                    table = parts[:-1] + (parts[-1], index)
+                else:
+                    table = parts
+                self.keys.setdefault(table, number)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                self.keys.setdefault(table + (key.group(1).strip('"'),), number)
+
+    def line_of(self, loc: tuple) -> int | None:
+        for end in range(len(loc), 0, -1):
+            found = self.keys.get(tuple(loc[:end]))
+            if found:
+                return found
+        return None
+
+
+def secret(env_var: str | None) -> str | None:
+    """Read a secret by the environment variable name the config gives."""
+    return os.environ.get(env_var) if env_var else None
+

@@ -1,0 +1,148 @@
+"""Canonical URLs, stable item ids and near-duplicate grouping into stories.
+
+A wire story copied by many outlets under different headlines must count once:
+items are grouped by exact canonical URL / normalised title, then by MinHash-LSH
+over word 3-shingles (datasketch). A story's distinct outlets are what later
+count as "independent sources".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from w3lib.url import canonicalize_url
+
+NUM_PERM = 64
+MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the same scheme
+LSH_THRESHOLD = 0.6
+MIN_SHINGLES = 6
+STORY_WINDOW = timedelta(hours=72)
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs", "oly_", "vero_", "ga_")
+_TRACKING_NAMES = {
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid",
+    "ref", "ref_src", "ref_url", "cmpid", "_ga", "mkt_tok", "spm", "share", "smid", "ito",
+    "ocid", "cid", "src", "sr_share", "rss", "partner", "at_medium", "at_campaign",
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Scheme/host normalised, tracking parameters dropped, query sorted, fragment removed."""
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not (k.lower().startswith(_TRACKING_PREFIXES) or k.lower() in _TRACKING_NAMES)]
+    host = parts.hostname.lower().removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    rebuilt = urlunsplit(("https", host, path, urlencode(query), ""))
+    try:
+        return canonicalize_url(rebuilt, keep_fragments=False)
+    except ValueError:
+        return rebuilt
+
+
+def item_id(platform: str, source_name: str, *, canonical: str | None, external_id: str | None,
+            title: str, published: datetime | None) -> str:
+    """Stable id: platform id for posts, canonical URL for articles, else GUID or title+date."""
+    if platform not in ("news", "youtube") and external_id:
+        key = f"{platform}:{external_id}"
+    elif canonical:
+        key = f"url:{canonical}"
+    elif external_id:
+        key = f"guid:{source_name}:{external_id}"
+    else:
+        key = f"title:{source_name}:{normalize_title(title)}:{published.isoformat() if published else ''}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def normalize_title(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    # outlets append " - Outlet" / " | Outlet" to wire headlines
+    text = re.split(r"\s+[-|–—]\s+[^-|–—]{2,40}$", text)[0]
+    return " ".join(_WORD.findall(text))
+
+
+def shingles(text: str, size: int = 3) -> set[bytes]:
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if len(words) < size:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+
+
+def minhash_signature(title: str, text: str) -> bytes | None:
+    """MinHash of the item's word 3-shingles, or None when too short to compare reliably."""
+    grams = shingles(f"{title} {text[:3000]}")
+    if len(grams) < MIN_SHINGLES:
+        return None
+    mh = MinHash(num_perm=NUM_PERM, seed=7, scheme=MINHASH_SCHEME)
+    mh.update_batch(list(grams))
+    return mh.hashvalues.astype(np.uint64).tobytes()
+
+
+def _minhash_from_bytes(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=MINHASH_SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint64))
+
+
+@dataclass
+class StoryCandidate:
+    item_id: str
+    story_id: int
+    published_at: datetime
+
+
+class StoryIndex:
+    """In-memory index of recent items → story ids, for grouping new items.
+
+    Built from the store at the start of a collection run and fed as items are
+    written, so one run never needs to re-read what it just stored.
+    """
+
+    def __init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._by_key: dict[str, StoryCandidate] = {}
+        self._by_title: dict[str, list[StoryCandidate]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def add(self, item_id: str, story_id: int, published_at: datetime, title: str,
+            signature: bytes | None) -> None:
+        if item_id in self._by_key:
+            return
+        candidate = StoryCandidate(item_id, story_id, published_at)
+        self._by_key[item_id] = candidate
+        key = normalize_title(title)
+        if len(key) >= 20:
+            self._by_title[key].append(candidate)
+        if signature:
+            self._lsh.insert(item_id, _minhash_from_bytes(signature))
+
+    def find(self, published_at: datetime, title: str, signature: bytes | None) -> int | None:
+        """Story id of an existing near-duplicate within the story window, or None."""
+        matches: list[StoryCandidate] = list(self._by_title.get(normalize_title(title), ()))
+        if signature:
+            matches += [self._by_key[k] for k in self._lsh.query(_minhash_from_bytes(signature))]
+        matches = [m for m in matches if abs(m.published_at - published_at) <= STORY_WINDOW]
+        if not matches:
+            return None
+        return min(matches, key=lambda m: (m.published_at, m.story_id)).story_id

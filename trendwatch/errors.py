@@ -1,0 +1,88 @@
+"""Every exception trendwatch raises on purpose.
+
+    TrendwatchError                 base; the CLI prints its message, never a traceback
+    ├── ConfigError                 feeds.toml is missing, unparsable or invalid (names file, key, line)
+    ├── StoreError                  the database could not be opened or migrated
+    ├── CollectError                an expected failure of one source; recorded on its row
+    │   ├── FetchError              network-level failure (DNS, refused, reset, TLS)
+    │   │   ├── FetchTimeout        the total timeout ran out
+    │   │   ├── HTTPStatusError     a non-success status (carries .status, .retry_after)
+    │   │   │   └── SourceGone      410: the source is disabled
+    │   │   └── BodyTooLarge        response larger than the configured maximum
+    │   ├── ParseError              bytes arrived but yield nothing usable
+    │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
+    │   └── BudgetExceeded          a paid API's monthly cap is reached
+    ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
+    └── DeliveryError               a briefing could not be delivered to a target
+
+Driver errors (aiohttp, SQLAlchemy, feedparser) are translated once, at the
+boundary, with ``raise … from exc``; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+
+class TrendwatchError(Exception):
+    """Base of every expected trendwatch failure."""
+
+
+class ConfigError(TrendwatchError):
+    """feeds.toml cannot be used. The message names the file, key and line when known."""
+
+    def __init__(self, message: str, *, path: str | None = None, problems: list[str] | None = None):
+        self.path = path
+        self.problems = problems or [message]
+        super().__init__(message)
+
+
+class StoreError(TrendwatchError):
+    """The store could not be opened, migrated or written."""
+
+
+class CollectError(TrendwatchError):
+    """An expected failure of one source. Recorded on the source row; never stops the others."""
+
+
+class FetchError(CollectError):
+    """The request did not produce a usable HTTP response."""
+
+
+class FetchTimeout(FetchError):
+    """The total timeout for one request ran out."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with a status we do not treat as success."""
+
+    def __init__(self, message: str, *, status: int, retry_after: float | None = None):
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class SourceGone(HTTPStatusError):
+    """410 Gone: the source is disabled until the config changes."""
+
+
+class BodyTooLarge(FetchError):
+    """The response body exceeded the maximum size and was refused."""
+
+
+class ParseError(CollectError):
+    """The response arrived but nothing usable could be parsed from it."""
+
+
+class AuthRequired(CollectError):
+    """Credentials are missing or refused (401/403)."""
+
+
+class BudgetExceeded(CollectError):
+    """A paid API reached its configured monthly cap; no further reads this month."""
+
+
+class AnalysisError(TrendwatchError):
+    """The analysis pipeline cannot run."""
+
+
+class DeliveryError(TrendwatchError):
+    """A briefing or alert could not be delivered."""

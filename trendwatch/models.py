@@ -1,0 +1,55 @@
+"""Value types passed between stages: RawItem → (stored) item, TrendPoint, SourceState."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class RawItem:
+    """One document or post as a parser found it. Times are aware UTC (or None: unknown)."""
+
+    title: str
+    text: str = ""
+    url: str | None = None
+    external_id: str | None = None          # GUID / platform id
+    published_at: datetime | None = None
+    author: str | None = None               # raw handle; pseudonymised before storage
+    outlet: str | None = None               # publisher name or account, for "independent sources"
+    hashtags: list[str] = field(default_factory=list)
+    lang: str | None = None
+    engagement: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class TrendPoint:
+    """A platform's own trend signal: e.g. Mastodon tag uses for one day."""
+
+    term: str
+    metric: str
+    at: datetime
+    value: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SourceState:
+    """Polling state kept on the source row between runs."""
+
+    url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CollectResult:
+    items: list[RawItem]
+    state: SourceState
+    trend_points: list[TrendPoint] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    bytes_received: int = 0
+    not_modified: bool = False
+    status: int | None = None

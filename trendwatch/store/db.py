@@ -1,0 +1,145 @@
+"""Engine, connections and migrations.
+
+SQLite gets WAL, a busy timeout and foreign keys on every connection; anything
+dialect-specific (upserts) lives in this module so the rest runs on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from ..errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class Store:
+    """A migrated database. Use ``begin()`` for one transaction, ``connect()`` to read."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"database error on {self.url}: {exc.orig}") from exc
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"database error on {self.url}: {exc.orig}") from exc
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (all heads). Safe to run every start."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["connection"] = None
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "heads")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot migrate {self.url}: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"{url!r} is not a database URL; expected e.g. sqlite:///data/trendwatch.db "
+            "or postgresql+psycopg://user@host/db"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, poolclass=NullPool if not database else None)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise StoreError(
+                "PostgreSQL needs the psycopg driver: pip install 'trendwatch[postgres]'"
+            ) from exc
+    raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``."""
+    store = Store(create_store_engine(url))
+    if migrate:
+        store.migrate()
+    return store
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                  index_elements: Iterable[str] | None = None) -> int:
+    """Insert rows, skipping those whose key already exists. Returns how many were new."""
+    if not rows:
+        return 0
+    stmt = _dialect_insert(conn, table)
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements) if index_elements else None)
+    result = conn.execute(stmt, list(rows))
+    return max(result.rowcount or 0, 0)
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
+           index_elements: Sequence[str], update: Sequence[str]) -> None:
+    """Insert rows or update the ``update`` columns of the existing ones."""
+    if not rows:
+        return
+    stmt = _dialect_insert(conn, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(index_elements),
+        set_={column: stmt.excluded[column] for column in update},
+    )
+    conn.execute(stmt, list(rows))
+
+
+def _dialect_insert(conn: Connection, table: Table):
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover - create_store_engine refuses other dialects
+        raise StoreError(f"unsupported dialect {conn.dialect.name}")
+    return insert(table)

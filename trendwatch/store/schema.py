@@ -1,0 +1,260 @@
+"""Table definitions (SQLAlchemy Core). Migrations in trendwatch/migrations create them.
+
+Times are stored as naive UTC and come back as aware UTC (UTCDateTime), so the
+same code runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+    MetaData, String, Table, Text, UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, naive UTC on disk."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware UTC time")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQL over SQLite
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc)
+
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("platform", String(40), nullable=False),
+    Column("params", JSON, nullable=False, default=dict),
+    Column("url", Text),                       # current URL, updated on 301/308
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("cursor", JSON),                    # collector-specific polling state (min_id, …)
+    Column("next_check_at", UTCDateTime),
+    Column("last_attempt_at", UTCDateTime),
+    Column("last_ok_at", UTCDateTime),
+    Column("last_status", Integer),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("disabled_reason", Text),
+    Column("last_new_items", Integer, nullable=False, default=0),
+    Column("last_bytes", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+stories = Table(
+    "stories", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+items = Table(
+    "items", metadata,
+    Column("id", String(64), primary_key=True),            # stable hash, see collectors.base
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("platform", String(40), nullable=False),         # rss, mastodon, bluesky, …
+    Column("external_id", Text),                            # GUID / platform id as the source gave it
+    Column("outlet", Text),                                 # publisher or account the item came from
+    Column("author", Text),                                 # pseudonymised when privacy mode is on
+    Column("url", Text),
+    Column("canonical_url", Text),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("lang", String(12)),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("hashtags", JSON, nullable=False, default=list),
+    Column("engagement", JSON, nullable=False, default=dict),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("minhash", LargeBinary),
+    Index("ix_items_published_at", "published_at"),
+    Index("ix_items_canonical_url", "canonical_url"),
+    Index("ix_items_story_id", "story_id"),
+    Index("ix_items_source_id", "source_id"),
+)
+
+trend_points = Table(
+    "trend_points", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("platform", String(40), nullable=False),
+    Column("term", Text, nullable=False),                   # hashtag or search term, lower-cased
+    Column("metric", String(40), nullable=False),           # uses, accounts, traffic, posts, …
+    Column("at", UTCDateTime, nullable=False),              # start of the bin the value covers
+    Column("value", Float, nullable=False),
+    Column("extra", JSON, nullable=False, default=dict),
+    UniqueConstraint("source_id", "term", "metric", "at", name="uq_trend_points"),
+    Index("ix_trend_points_term", "term"),
+)
+
+# --- analysis (issue: analysis engine) --------------------------------------------------
+
+embeddings = Table(
+    "embeddings", metadata,
+    Column("item_id", String(64), ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_id", String(200), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),          # float32, L2-normalised
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("as_of", UTCDateTime, nullable=False),           # the `now` the run scored against
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("window_end", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),           # running | ok | failed
+    Column("model_id", String(200)),
+    Column("params", JSON, nullable=False, default=dict),
+    Column("counts", JSON, nullable=False, default=dict),   # items, embedded, clusters, timings…
+    Column("error", Text),
+    Index("ix_runs_as_of", "as_of"),
+)
+
+topics = Table(
+    "topics", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("keywords", JSON, nullable=False, default=list),
+    Column("hashtags", JSON, nullable=False, default=list),
+    Column("languages", JSON, nullable=False, default=list),
+    Column("anchor_centroid", LargeBinary),                 # float32 at birth
+    Column("centroid", LargeBinary),                        # float32, running
+    Column("status", String(20), nullable=False, default="watch"),
+    Column("size", Integer, nullable=False, default=0),
+    Column("last_run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Column("dormant", Boolean, nullable=False, default=False),
+)
+
+topic_lineage = Table(
+    "topic_lineage", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("related_topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("relation", String(20), nullable=False),         # split_from | merged_into | returned
+)
+
+topic_snapshots = Table(
+    "topic_snapshots", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("size", Integer, nullable=False),                # items in the window
+    Column("distinct_sources", Integer, nullable=False),    # outlets/accounts after dedup
+    Column("distinct_stories", Integer, nullable=False),
+    Column("platforms", JSON, nullable=False, default=dict),  # platform → item count
+    Column("label", Text, nullable=False),
+    Column("keywords", JSON, nullable=False, default=list),
+    Column("status", String(20), nullable=False),           # emerging | watch | established | fading
+    Column("signal", String(20)),                           # strong | weak | noise
+    Column("emergence", Float, nullable=False),             # the score used for ranking
+    Column("score_parts", JSON, nullable=False, default=dict),  # every part, for explanations
+    Column("growth_24h", Float),
+    Column("growth_7d", Float),
+    Index("ix_topic_snapshots_topic", "topic_id"),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(64), ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("probability", Float),
+    Index("ix_assignments_topic", "run_id", "topic_id"),
+)
+
+# --- company fit and ideas (issue: ranking and ideas) ------------------------------------
+
+opportunities = Table(
+    "opportunities", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("profile", String(200), nullable=False),
+    Column("product", String(200), nullable=False),
+    Column("relevance", Float, nullable=False),
+    Column("priority", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("parts", JSON, nullable=False, default=dict),
+    UniqueConstraint("run_id", "topic_id", "profile", "product", name="uq_opportunities"),
+)
+
+ideas = Table(
+    "ideas", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("profile", String(200), nullable=False),
+    Column("product", String(200), nullable=False),
+    Column("angle", String(40), nullable=False),
+    Column("hook", Text, nullable=False),
+    Column("hashtags", JSON, nullable=False, default=list),
+    Column("sources", JSON, nullable=False, default=list),   # [{title, url, outlet}]
+    Column("drafts", JSON, nullable=False, default=list),    # [{platform, text, length, limit}]
+    Column("best_before", UTCDateTime),
+    Column("generator", String(40), nullable=False),         # template | llm:<model>
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("feedback", String(20)),                          # useful | not_useful
+)
+
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("profile", String(200)),
+    Column("idea_id", Integer, ForeignKey("ideas.id", ondelete="SET NULL")),
+    Column("verdict", String(20), nullable=False),           # useful | not_useful | mute
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("note", Text),
+)
+
+# --- service (issue: scheduler, briefing, delivery) ------------------------------------------
+
+jobs = Table(
+    "jobs", metadata,
+    Column("name", String(100), primary_key=True),           # collect, analyze, briefing, purge
+    Column("last_started_at", UTCDateTime),
+    Column("last_finished_at", UTCDateTime),
+    Column("last_status", String(20)),                       # ok | failed | running
+    Column("last_error", Text),
+    Column("next_run_at", UTCDateTime),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),              # briefing | alert
+    Column("target", String(40), nullable=False),            # file | email | slack | webhook
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),            # sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("detail", JSON, nullable=False, default=dict),
+)

@@ -1,0 +1,110 @@
+"""Source rows: configured sources mirrored into the store, with their fetch state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from ..models import SourceState, TrendPoint
+from .db import Store, upsert
+from .schema import items, sources, trend_points
+
+
+def sync_sources(store: Store, configured: Iterable[Any], now: datetime) -> dict[str, int]:
+    """Create/update one row per configured source; returns name → id.
+
+    A source whose configured target changed gets its URL and conditional state
+    reset (a 301 learnt for the old URL must not override a new config), and is
+    re-enabled if it had been disabled by a 410.
+    """
+    from ..collectors import build_collector
+
+    ids: dict[str, int] = {}
+    with store.begin() as conn:
+        existing = {row.name: row for row in conn.execute(select(sources))}
+        for options in configured:
+            collector = build_collector(options)
+            params = options.model_dump(mode="json")
+            row = existing.get(options.name)
+            if row is None:
+                ids[options.name] = conn.execute(sources.insert().values(
+                    name=options.name, kind=options.kind, platform=collector.platform,
+                    params=params, url=collector.target(), created_at=now, next_check_at=now,
+                    error_count=0, disabled=False, last_new_items=0, last_bytes=0,
+                )).inserted_primary_key[0]
+                continue
+            ids[options.name] = row.id
+            if row.params != params or row.kind != options.kind:
+                conn.execute(sources.update().where(sources.c.id == row.id).values(
+                    kind=options.kind, platform=collector.platform, params=params,
+                    url=collector.target(), etag=None, last_modified=None, disabled=False,
+                    disabled_reason=None, error_count=0, next_check_at=now,
+                ))
+    return ids
+
+
+def get_state(conn: Connection, source_id: int) -> SourceState:
+    row = conn.execute(select(sources).where(sources.c.id == source_id)).one()
+    return SourceState(url=row.url, etag=row.etag, last_modified=row.last_modified,
+                       cursor=dict(row.cursor or {}))
+
+
+def record_success(conn: Connection, source_id: int, *, state: SourceState, now: datetime,
+                   next_check_at: datetime, status: int | None, new_items: int,
+                   bytes_received: int, warning: str | None) -> None:
+    conn.execute(sources.update().where(sources.c.id == source_id).values(
+        url=state.url, etag=state.etag, last_modified=state.last_modified, cursor=state.cursor,
+        last_attempt_at=now, last_ok_at=now, last_status=status, error_count=0,
+        last_error=warning, next_check_at=next_check_at, last_new_items=new_items,
+        last_bytes=bytes_received,
+    ))
+
+
+def record_failure(conn: Connection, source_id: int, *, now: datetime, next_check_at: datetime,
+                   error: str, status: int | None, disable: bool = False) -> None:
+    values: dict[str, Any] = dict(
+        last_attempt_at=now, last_status=status, error_count=sources.c.error_count + 1,
+        last_error=error, next_check_at=next_check_at, last_new_items=0, last_bytes=0,
+    )
+    if disable:
+        values.update(disabled=True, disabled_reason=error)
+    conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
+
+
+def due_source_names(store: Store, now: datetime, names: Sequence[str]) -> set[str]:
+    with store.connect() as conn:
+        rows = conn.execute(select(sources.c.name).where(
+            sources.c.name.in_(list(names)), sources.c.disabled.is_(False),
+            (sources.c.next_check_at.is_(None)) | (sources.c.next_check_at <= now),
+        ))
+        return set(rows.scalars())
+
+
+def source_health(store: Store, now: datetime, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """One dict per source: state plus items in the last 24 h and in total."""
+    day_ago = now - timedelta(hours=24)
+    recent = (select(items.c.source_id, func.count().label("n"))
+              .where(items.c.fetched_at >= day_ago).group_by(items.c.source_id).subquery())
+    total = (select(items.c.source_id, func.count().label("n"))
+             .group_by(items.c.source_id).subquery())
+    query = (select(sources, func.coalesce(recent.c.n, 0).label("items_24h"),
+                    func.coalesce(total.c.n, 0).label("items_total"))
+             .outerjoin(recent, recent.c.source_id == sources.c.id)
+             .outerjoin(total, total.c.source_id == sources.c.id)
+             .order_by(sources.c.name))
+    if names is not None:
+        query = query.where(sources.c.name.in_(list(names)))
+    with store.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def write_trend_points(conn: Connection, source_id: int, platform: str,
+                       points: Sequence[TrendPoint]) -> None:
+    rows = [{"source_id": source_id, "platform": platform, "term": p.term.casefold(),
+             "metric": p.metric, "at": p.at, "value": float(p.value), "extra": p.extra}
+            for p in points]
+    upsert(conn, trend_points, rows, index_elements=["source_id", "term", "metric", "at"],
+           update=["value", "extra"])

@@ -1,0 +1,77 @@
+"""Turning untrusted feed/post markup into clean text, hashtags and a language code.
+
+HTML goes through selectolax (a C parser) rather than regexes or feedparser's
+slower sanitiser; text produced here is plain and still untrusted: renderers
+must escape it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import regex
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+_SPACES = re.compile(r"\s+")
+# A hashtag starts after a non-word character, holds word characters and has at least one
+# letter (so "#1" is not a tag); \w in `regex` covers Arabic, CJK and combining marks.
+_HASHTAG = regex.compile(r"(?<![\w#&/])[#＃](\w*[\p{L}\p{M}]\w*)")
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
+
+
+def html_to_text(markup: str | None) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed. Plain text passes through."""
+    if not markup:
+        return ""
+    if "<" not in markup and "&" not in markup:
+        return _SPACES.sub(" ", markup).strip()
+    tree = HTMLParser(markup)
+    for tag in _DROP_TAGS:
+        for node in tree.css(tag):
+            node.decompose()
+    # block elements and <br> become spaces so words from adjacent paragraphs do not fuse
+    for node in tree.css("br, p, div, li, h1, h2, h3, h4, h5, h6, tr, blockquote"):
+        node.insert_after(" ")
+    root = tree.body or tree.root
+    text = root.text(separator="") if root is not None else ""
+    return _SPACES.sub(" ", text).strip()
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """Hashtags in order of first appearance, lower-cased and NFC-normalised, without '#'."""
+    seen: dict[str, None] = {}
+    for match in _HASHTAG.finditer(text or ""):
+        seen.setdefault(normalize_hashtag(match.group(1)), None)
+    return list(seen)
+
+
+def normalize_hashtag(tag: str) -> str:
+    return unicodedata.normalize("NFC", tag.lstrip("#＃")).casefold()
+
+
+@lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, min_confidence: float = 0.5) -> str | None:
+    """ISO 639-1 code of ``text`` (py3langid's bundled model), or None when unsure or too short."""
+    sample = (text or "").strip()[:1000]
+    if len(sample) < 12:
+        return None
+    lang, confidence = _language_identifier().classify(sample)
+    return lang if confidence >= min_confidence else None
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary and add an ellipsis; never splits a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
