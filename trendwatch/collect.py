@@ -167,7 +167,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
         source_rows.record_success(
             conn, source_id, state=result.state, now=now, status=result.status, new_items=new,
             bytes_received=result.bytes_received, warning=warning,
-            next_check_at=next_check_at(now, options.every),
+            next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
         )
     return SourceOutcome(
         options.name, options.kind, "not_modified" if result.not_modified else "ok",

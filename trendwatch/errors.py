@@ -77,7 +77,15 @@ class AuthRequired(CollectError):
 
 
 class BudgetExceeded(CollectError):
-    """A paid API reached its configured monthly cap; no further reads this month."""
+    """A paid API reached its configured monthly cap; no further reads this month.
+
+    ``retry_after`` (seconds) points at the start of the next month, so the source
+    sleeps until then instead of backing off and retrying.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class AnalysisError(TrendwatchError):

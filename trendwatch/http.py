@@ -30,6 +30,7 @@ class FetchResult:
     body: bytes
     permanent_url: str | None = None          # set when every redirect hop was 301/308
     requested: dict[str, str] = field(default_factory=dict)  # headers we sent
+    links: dict[str, str] = field(default_factory=dict)      # Link header: rel → absolute URL
 
     @property
     def not_modified(self) -> bool:
@@ -93,6 +94,7 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         method: str = "GET",
         json_body: Any = None,
+        data: Any = None,
         accept: str | None = None,
         ok_statuses: frozenset[int] = frozenset(),
     ) -> FetchResult:
@@ -109,7 +111,8 @@ class HttpClient:
             sent["If-Modified-Since"] = last_modified
         try:
             async with self._session.request(
-                method, url, headers=sent, params=params, json=json_body, max_redirects=10
+                method, url, headers=sent, params=params, json=json_body, data=data,
+                max_redirects=10
             ) as response:
                 return await self._read(url, response, sent, ok_statuses)
         except asyncio.TimeoutError as exc:
@@ -146,6 +149,8 @@ class HttpClient:
         return FetchResult(
             status=status, url=final_url, headers=CIMultiDictProxy(CIMultiDict(response.headers)),
             body=body, permanent_url=permanent, requested=sent,
+            # aiohttp parses RFC 8288 Link headers (Mastodon paginates with them)
+            links={str(rel): str(link["url"]) for rel, link in response.links.items()},
         )
 
     async def _read_body(self, url: str, response: aiohttp.ClientResponse) -> bytes:

@@ -24,6 +24,8 @@ from .store.schema import items, stories
 from .text import detect_language, extract_hashtags, normalize_hashtag
 
 FUTURE_TOLERANCE = timedelta(hours=1)
+# platforms whose items come from a publisher (the feed/channel is the outlet), unlike posts
+PUBLISHER_PLATFORMS = frozenset({"news", "youtube"})
 
 
 def pseudonymizer(key: bytes | None) -> Callable[[str, str], str] | None:
@@ -58,11 +60,14 @@ def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: st
         author = raw.author
         if author and pseudonym is not None:
             author = pseudonym(platform, author)
+        # a post's source is its account: emergence counts distinct outlets/accounts, so one
+        # person posting ten times is one source (pseudonymised like the author column)
+        outlet = raw.outlet or (author if platform not in PUBLISHER_PLATFORMS else None)
         rows[row_id] = {
             "id": row_id,
             "platform": platform,
             "external_id": raw.external_id,
-            "outlet": raw.outlet or source_name,
+            "outlet": outlet or source_name,
             "author": author,
             "url": raw.url,
             "canonical_url": canonical,

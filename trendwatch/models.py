@@ -53,3 +53,4 @@ class CollectResult:
     bytes_received: int = 0
     not_modified: bool = False
     status: int | None = None
+    retry_after: float | None = None      # seconds: a platform's rate limit asks us to wait

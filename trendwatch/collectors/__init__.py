@@ -7,8 +7,14 @@ Unknown kinds fail at config load. Adding a kind = a module with a
 from __future__ import annotations
 
 from .base import BaseCollector, Collector
+from .bluesky import BlueskyCollector
 from .google_news import GoogleNewsCollector
+from .google_trends import GoogleTrendsCollector
+from .hackernews import HackernewsCollector
+from .mastodon import MastodonCollector
+from .reddit import RedditCollector
 from .rss import RssCollector
+from .x import XCollector
 from .youtube import YoutubeCollector
 
 REGISTRY: dict[str, type[BaseCollector]] = {
@@ -17,6 +23,12 @@ REGISTRY: dict[str, type[BaseCollector]] = {
         RssCollector,
         GoogleNewsCollector,
         YoutubeCollector,
+        MastodonCollector,
+        BlueskyCollector,
+        RedditCollector,
+        HackernewsCollector,
+        GoogleTrendsCollector,
+        XCollector,
     )
 }
 

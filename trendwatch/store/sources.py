@@ -103,8 +103,15 @@ def source_health(store: Store, now: datetime, names: Sequence[str] | None = Non
 
 def write_trend_points(conn: Connection, source_id: int, platform: str,
                        points: Sequence[TrendPoint]) -> None:
-    rows = [{"source_id": source_id, "platform": platform, "term": p.term.casefold(),
-             "metric": p.metric, "at": p.at, "value": float(p.value), "extra": p.extra}
-            for p in points]
+    # one row per key: an upsert may not touch the same row twice in one statement, and a
+    # source can report a term twice (trending and followed, or from two instances)
+    by_key: dict[tuple, dict[str, Any]] = {}
+    for p in points:
+        row = {"source_id": source_id, "platform": platform, "term": p.term.casefold(),
+               "metric": p.metric, "at": p.at, "value": float(p.value), "extra": p.extra}
+        key = (row["term"], row["metric"], row["at"])
+        if key not in by_key or row["value"] > by_key[key]["value"]:
+            by_key[key] = row
+    rows = list(by_key.values())
     upsert(conn, trend_points, rows, index_elements=["source_id", "term", "metric", "at"],
            update=["value", "extra"])
