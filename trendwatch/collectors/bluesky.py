@@ -22,7 +22,7 @@ from pydantic import model_validator
 from ..errors import AuthRequired, HTTPStatusError, ParseError
 from ..http import FetchResult
 from ..models import RawItem, TrendPoint
-from ..text import extract_hashtags
+from ..text import extract_hashtags, normalize_hashtag
 from .base import BaseCollector, CollectContext, CollectResult, SourceState
 from .social import Parts, PlatformOptions, as_int, base_url_validator, engagement, get, secret, utc_time
 
@@ -67,7 +67,7 @@ def parse_post(post: Any) -> RawItem | None:
         external_id=uri,
         published_at=utc_time(record.get("createdAt")) or utc_time(get(post, "indexedAt")),
         author=handle if handle and handle != "handle.invalid" else did,
-        hashtags=list(dict.fromkeys(tags + extract_hashtags(text))),
+        hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in tags] + extract_hashtags(text))),
         lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
         engagement=engagement(likes=post.get("likeCount"), reposts=post.get("repostCount"),
                               replies=post.get("replyCount"), quotes=post.get("quoteCount")),
@@ -119,9 +119,9 @@ def expand_links(text: str, facets: list[Any]) -> str:
                     if get(f, "$type") == FACET_LINK and isinstance(get(f, "uri"), str)), None)
         span = _byte_slice(data, get(facet, "index")) if uri else None
         if span:
-            shown = data[span[0]:span[1]].decode("utf-8").rstrip(".…")
-            bare = uri.split("://", 1)[-1]
-            if shown and (bare.startswith(shown.split("://", 1)[-1]) or uri.startswith(shown)):
+            # clients show "host/path..." without scheme and "www."
+            shown = _bare(data[span[0]:span[1]].decode("utf-8").rstrip(".…"))
+            if shown and _bare(uri).startswith(shown):
                 spans.append((span[0], span[1], uri))
     out, last = bytearray(), 0
     for start, end, uri in sorted(spans):
@@ -131,6 +131,10 @@ def expand_links(text: str, facets: list[Any]) -> str:
         last = end
     out += data[last:]
     return out.decode("utf-8")
+
+
+def _bare(url: str) -> str:
+    return url.split("://", 1)[-1].removeprefix("www.")
 
 
 def parse_trends(data: Any, now: datetime) -> list[TrendPoint]:

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from ..errors import AuthRequired, HTTPStatusError
 from ..http import FetchResult
 from ..models import RawItem, TrendPoint
-from ..text import extract_hashtags, html_to_text
+from ..text import extract_hashtags, normalize_hashtag, html_to_text
 from .base import BaseCollector, CollectContext, CollectResult, SourceState
 from .rss import _http_url
 from .social import Parts, PlatformOptions, as_int, engagement, get, secret, to_list, utc_time
@@ -64,7 +64,7 @@ def parse_status(status: Any) -> RawItem | None:
         external_id=status.get("uri") or status.get("id"),
         published_at=utc_time(status.get("created_at")),
         author=account_handle(status.get("account")),
-        hashtags=list(dict.fromkeys(tags + extract_hashtags(text))),
+        hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in tags] + extract_hashtags(text))),
         lang=status.get("language"),
         engagement=engagement(likes=status.get("favourites_count"),
                               reposts=status.get("reblogs_count"),
