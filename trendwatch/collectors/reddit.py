@@ -75,6 +75,11 @@ def parse_listing_rss(body: bytes, url: str) -> list[RawItem]:
         if item.author:
             item.author = re.sub(r"^/?u/", "", item.author)
         item.outlet = None  # the account is the source, not the subreddit
+        # the entry id is the post's fullname (feedparser may have made it absolute):
+        # keep just `t3_…` so a post read as JSON and as RSS is one item
+        fullname = re.search(r"t3_[a-z0-9]+", item.external_id or "")
+        if fullname:
+            item.external_id = fullname.group(0)
     return items
 
 
