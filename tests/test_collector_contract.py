@@ -60,7 +60,7 @@ CASES: dict[str, Case] = {
     "rss": Case(lambda base: {"url": f"{base}/feed.xml"},
                 {"/feed.xml": _feed("feeds/rss2.xml", "application/rss+xml")}),
     "google_news": Case(lambda base: {"query": "e-bike", "base_url": base},
-                        {"/rss/search": _feed("feeds/rss2.xml", "application/rss+xml")}),
+                        {"/rss/search": _feed("feeds/arabic.xml", "application/rss+xml")}),
     "youtube": Case(lambda base: {"channel_id": "UC" + "a" * 22, "base_url": base},
                     {"/feeds/videos.xml": _feed("feeds/atom.xml", "application/atom+xml")}),
     "mastodon": Case(lambda base: {"instance": base, "hashtags": ["ebike"]}, {

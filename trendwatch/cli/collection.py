@@ -23,7 +23,7 @@ from . import cli
 from .common import ago, common_options, console, format_option, print_json, print_table
 
 STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "disabled": "magenta",
-                "never": "yellow"}
+                "never": "yellow", "warning": "yellow"}
 
 
 def starter_config() -> str:
@@ -133,6 +133,8 @@ def source_status(row: dict) -> str:
         return "never"
     if row["error_count"]:
         return "error"
+    if row["last_error"]:  # the last run worked, but a part of it failed (see last_error)
+        return "warning"
     return "ok"
 
 
