@@ -210,7 +210,7 @@ async def test_wrong_app_password_and_missing_env(aiohttp_server, monkeypatch, n
     with pytest.raises(AuthRequired, match="refused the login.*app password"):
         await run_collector(c, SourceState(), now)
     monkeypatch.delenv("BSKY_PASS")
-    with pytest.raises(AuthRequired, match="BSKY_PASS"):
+    with pytest.raises(AuthRequired, match="BSKY_PASS .* is not set.*answers app.bsky.feed.searchPosts only"):
         await run_collector(c, SourceState(), now)
 
 

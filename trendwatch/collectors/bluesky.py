@@ -206,10 +206,15 @@ class BlueskyCollector(BaseCollector):
 
     async def collect(self, ctx: CollectContext, state: SourceState) -> CollectResult:
         o = self.options
-        identifier = secret(o, "identifier_env", "Bluesky login")
-        password = secret(o, "password_env", "Bluesky app password")
-        xrpc = _Xrpc(ctx, o, identifier, password)
         parts = Parts()
+        try:
+            identifier = secret(o, "identifier_env", "Bluesky login")
+            password = secret(o, "password_env", "Bluesky app password")
+        except AuthRequired as exc:
+            # trends need no login: read them anonymously and say why search will not work
+            identifier = password = None
+            parts.warnings.append(f"reading without a login: {exc}")
+        xrpc = _Xrpc(ctx, o, identifier, password)
         since = dict(state.cursor.get("since", {}))
         if o.trends:
             await parts.run("trends", lambda: self._trends(ctx, xrpc, parts))

@@ -161,6 +161,6 @@ class Parts:
         """A source whose every part failed is a failed source, not an empty success."""
         if self.errors and not self.ok:
             first = self.errors[0]
-            if len(self.errors) > 1:
+            if len(self.warnings) > 1:  # every part's story, not just the first
                 first.args = ("; ".join(self.warnings),)
             raise first
