@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from ..collect import SourceOutcome, collect_sources
 from ..config import resolve_paths
+from ..config_check import summary_lines
 from ..durations import parse_duration
 from ..errors import ConfigError
 from ..privacy import privacy_key
@@ -54,17 +55,11 @@ def init(env, force: bool) -> None:
 def check_config(env) -> None:
     """Validate feeds.toml and summarise it (exit code 2 on any problem)."""
     settings = env.settings()
-    profile = settings.profile()
     path = resolve_paths(env.config_path, env.db_url).config
-    console.print(f"[green]✓[/] {path} is valid")
-    console.print(f"  company: {profile.company.name} ({len(profile.products)} products"
-                  f"{', ' + str(len(settings.profiles)) + ' more profiles' if settings.profiles else ''})")
-    kinds: dict[str, int] = {}
-    for source in settings.sources:
-        kinds[source.kind] = kinds.get(source.kind, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-    console.print(f"  sources: {len(settings.sources)} ({summary})")
-    console.print(f"  database: {env.database_url(settings)}")
+    lines = summary_lines(settings, path, env.database_url(settings))
+    console.print(Text.assemble(("✓", "green"), lines[0][1:]))
+    for line in lines[1:]:
+        console.print(Text(line))
 
 
 @cli.command()

@@ -1,0 +1,41 @@
+"""trendwatch dashboard: `streamlit run dashboard/app.py` (or `make run` / `make demo`).
+
+Reads the same settings as the CLI (TRENDWATCH_CONFIG, TRENDWATCH_DATABASE_URL,
+[storage] url). One file per view in `views/`; all store access in `data.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts only this folder on sys.path; the views import `dashboard.*`
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard import ui  # noqa: E402
+
+PAGES = [
+    ("views/today.py", "Today", ":material/wb_sunny:"),
+    ("views/topics.py", "Topics", ":material/topic:"),
+    ("views/ideas.py", "Ideas", ":material/lightbulb:"),
+    ("views/shifts.py", "Shifts", ":material/trending_up:"),
+    ("views/sources.py", "Sources", ":material/rss_feed:"),
+    ("views/settings.py", "Settings", ":material/settings:"),
+]
+
+
+def run() -> None:
+    st.set_page_config(page_title="trendwatch", page_icon="📈", layout="wide")
+    pages = [st.Page(path, title=title, icon=icon, default=(i == 0))
+             for i, (path, title, icon) in enumerate(PAGES)]
+    page = st.navigation(pages)
+    st.sidebar.markdown("### trendwatch")
+    ui.build_context()
+    page.run()
+
+
+run()

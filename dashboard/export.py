@@ -1,0 +1,56 @@
+"""Idea board exports: the selected ideas as Markdown (to paste) or CSV (one row per draft)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from dashboard.counting import check_draft
+
+CSV_COLUMNS = ["idea_id", "product", "topic", "status", "angle", "hook", "platform", "text",
+               "length", "limit", "fits", "hashtags", "best_before", "sources"]
+
+
+def ideas_csv(ideas: list[dict[str, Any]]) -> str:
+    rows = []
+    for idea in ideas:
+        for draft in idea.get("drafts") or []:
+            check = check_draft(draft)
+            rows.append({
+                "idea_id": idea["id"], "product": idea["product"], "topic": idea.get("label", ""),
+                "status": idea.get("status", ""), "angle": idea["angle"], "hook": idea["hook"],
+                "platform": draft.get("platform", ""), "text": draft.get("text", ""),
+                "length": check.length, "limit": check.limit, "fits": check.fits,
+                "hashtags": " ".join("#" + str(h).lstrip("#") for h in idea.get("hashtags") or []),
+                "best_before": _iso(idea.get("best_before")),
+                "sources": " ".join(s.get("url", "") for s in idea.get("sources") or []),
+            })
+    return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False)
+
+
+def ideas_markdown(ideas: list[dict[str, Any]], *, title: str) -> str:
+    out = [f"# {title}", ""]
+    for idea in ideas:
+        out += [f"## {idea['hook']}", "",
+                f"- topic: {idea.get('label', '')} ({idea.get('status', '')})",
+                f"- product: {idea['product']} · angle: {idea['angle']}"]
+        if idea.get("best_before") is not None:
+            out.append(f"- best before: {_iso(idea['best_before'])}")
+        for source in idea.get("sources") or []:
+            out.append(f"- source: {source.get('title', '')} — {source.get('url', '')}")
+        out.append("")
+        for draft in idea.get("drafts") or []:
+            check = check_draft(draft)
+            out += [f"### {draft.get('platform', '')} ({check.summary()})", "",
+                    "```text", str(draft.get("text", "")), "```", ""]
+    return "\n".join(out)
+
+
+def _iso(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value) or str(value) == "NaT":
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

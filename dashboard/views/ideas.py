@@ -1,0 +1,136 @@
+"""Ideas: the idea board per product and platform, with counts, copy, feedback and export."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, export, safe, ui
+from dashboard.counting import check_draft
+
+
+def filter_ideas(frame: pd.DataFrame, *, product: str | None, angles: list[str],
+                 platforms: list[str], topic_id: int | None, muted: set[int]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    if product:
+        frame = frame[frame["product"] == product]
+    if angles:
+        frame = frame[frame["angle"].isin(angles)]
+    if topic_id is not None:
+        frame = frame[frame["topic_id"] == topic_id]
+    if muted:
+        frame = frame[~frame["topic_id"].isin(muted)]
+    if platforms:
+        frame = frame.assign(drafts=frame["drafts"].map(
+            lambda ds: [d for d in ds or [] if d.get("platform") in platforms]))
+        frame = frame[frame["drafts"].map(len) > 0]
+    return frame
+
+
+def render() -> None:
+    ctx = ui.context()
+    ui.require_store(ctx)
+    st.title("Post ideas")
+    if ctx.run is None:
+        st.info("No analysis yet, so no ideas: see *Today* for the first steps.")
+        return
+    frame = data.ideas_for(ctx.url, ctx.profile, ctx.run_id)
+    if frame.empty:
+        st.info("No post ideas for this profile yet. They are drafted with each analysis run "
+                "for the top opportunities (`trendwatch analyze`, or `trendwatch ideas`).")
+        return
+    all_platforms = sorted({d.get("platform") for ds in frame["drafts"] for d in ds or []} - {None})
+    c1, c2 = st.columns(2)
+    angles = c1.multiselect("Angle", sorted(frame["angle"].unique()), key="idea_angles")
+    platforms = c2.multiselect("Post platform", all_platforms, key="idea_platforms")
+    topic_id = st.session_state.get("idea_topic")
+    if topic_id is not None:
+        label = frame.loc[frame["topic_id"] == topic_id, "label"]
+        cols = st.columns([4, 1])
+        cols[0].caption(f"Only ideas for **{safe.md(label.iloc[0] if len(label) else topic_id)}**")
+        if cols[1].button("Show all ideas", key="idea_all"):
+            st.session_state.pop("idea_topic", None)
+            st.rerun()
+    muted = set() if ctx.show_muted else data.muted_topics(ctx.url, ctx.profile)
+    shown = filter_ideas(frame, product=ctx.product, angles=angles, platforms=platforms,
+                         topic_id=topic_id, muted=muted)
+    st.caption(f"{len(shown)} of {len(frame)} ideas · drafted {ui.ago(frame['created_at'].max())}"
+               f" · select ideas to export them")
+    if shown.empty:
+        st.info("No idea matches these filters.")
+        return
+    records = shown.to_dict("records")
+    for product, group in _by_product(records):
+        st.header(safe.md(product), divider="gray")
+        for idea in group:
+            _idea_card(ctx, idea)
+    _export(ctx, records)
+
+
+def _by_product(records: list[dict]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for record in records:
+        groups.setdefault(record["product"], []).append(record)
+    return list(groups.items())
+
+
+def _idea_card(ctx: ui.Context, idea: dict) -> None:
+    with st.container(border=True):
+        head, pick = st.columns([5, 1])
+        with head:
+            ui.feed_text(idea["hook"], size="1.15rem", bold=True)
+            badges = st.container(horizontal=True)
+            ui.status_badges(idea["status"], container=badges)
+            badges.badge(idea["angle"], color="gray", icon=":material/lightbulb:")
+        pick.checkbox("Select", key=f"pick_idea_{idea['id']}")
+        st.caption(f"Topic: {safe.md(idea['label'])} · priority {ui.fmt_number(idea['priority'])}"
+                   f" · best before {ui.fmt_time(idea['best_before'])} · {safe.md(idea['generator'])}"
+                   + (f" · marked **{safe.md(idea['feedback'])}**" if idea["feedback"] else ""))
+        drafts = idea["drafts"] or []
+        if drafts:
+            tabs = st.tabs([str(d.get("platform", "?")) for d in drafts])
+            for tab, draft in zip(tabs, drafts):
+                with tab:
+                    _draft(draft)
+        sources = idea["sources"] or []
+        if sources:
+            st.markdown("Sources: " + " · ".join(safe.link(s.get("title"), s.get("url"), max_len=80)
+                                                  for s in sources))
+        ui.feedback_buttons(ctx, int(idea["topic_id"]), idea_id=int(idea["id"]),
+                            key=f"idea_{idea['id']}", current=idea["feedback"])
+
+
+def _draft(draft: dict) -> None:
+    text = str(draft.get("text") or "")
+    check = check_draft(draft)
+    if safe.is_rtl(text):  # st.code shows it left-to-right; show it properly first
+        ui.feed_text(text)
+    st.code(text, language=None, wrap_lines=True)
+    if check.fits:
+        st.caption(f":material/check_circle: {check.summary()}")
+    else:
+        st.caption(f":red[:material/error: {check.summary()} — over the limit, shorten before "
+                   "posting]")
+
+
+def _export(ctx: ui.Context, records: list[dict]) -> None:
+    st.divider()
+    picked = [r for r in records if st.session_state.get(f"pick_idea_{r['id']}")]
+    chosen = picked or records
+    st.subheader("Export")
+    st.caption(f"{len(picked)} selected" if picked else "Nothing selected: exports all shown ideas")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    title = f"Post ideas for {ctx.profile or 'all profiles'} ({stamp})"
+    c1, c2 = st.columns(2)
+    c1.download_button("Download Markdown", export.ideas_markdown(chosen, title=title),
+                       file_name=f"ideas-{stamp}.md", mime="text/markdown", key="export_md",
+                       icon=":material/download:", on_click="ignore")
+    c2.download_button("Download CSV", export.ideas_csv(chosen), file_name=f"ideas-{stamp}.csv",
+                       mime="text/csv", key="export_csv", icon=":material/download:",
+                       on_click="ignore")
+
+
+render()

@@ -1,0 +1,83 @@
+"""Settings: the active profile and files, and a safe editor for feeds.toml."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from dashboard import data, safe, ui
+from trendwatch.config_check import check_text
+from trendwatch.errors import ConfigError
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an invalid URL is shown as typed; there is no password to hide in it
+        return url
+
+
+def render() -> None:
+    ctx = ui.context()
+    st.title("Settings")
+    path = data.config_path()
+    settings, error = data.settings()
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**Config file:** `{safe.md(path.resolve())}`")
+        st.markdown(f"**Database:** `{safe.md(_hide_password(ctx.url))}`")
+        env = data.environment()
+        st.caption(" · ".join(f"{k}={'set' if v else 'not set'}" for k, v in env.items()))
+    with c2:
+        if settings is not None:
+            profile = settings.profile(ctx.profile) if ctx.profile and ctx.profile in [
+                p.name for p in settings.all_profiles()] else settings.profile()
+            st.markdown(f"**Active profile:** {safe.md(profile.name)}")
+            st.markdown("**Products:** " + (safe.md(", ".join(p.name for p in profile.products))
+                                            or "none yet"))
+            st.markdown(f"**Sources:** {len(settings.sources)} · **Analysis window:** "
+                        f"{settings.analysis.window} · **Briefing at** {safe.md(settings.briefing.at)} "
+                        f"{safe.md(settings.briefing.timezone)}")
+        elif error:
+            st.warning("The config file cannot be used; the editor below shows why.")
+
+    st.header("Edit feeds.toml")
+    text, mtime = data.read_config_text(path)
+    if mtime is None:
+        st.info(f"{path} does not exist yet: `trendwatch init` writes a starter file, or paste "
+                "one below and save it.")
+    if st.session_state.get("config_loaded_mtime") != mtime:  # file changed: reload the editor
+        st.session_state["config_text"] = text
+        st.session_state["config_loaded_mtime"] = mtime
+    edited = st.text_area("Edit a copy; nothing changes on disk until you save a valid version",
+                          key="config_text", height=420)
+    c1, c2, _ = st.columns([1, 1, 3])
+    validate = c1.button("Validate", key="config_validate", icon=":material/fact_check:",
+                         type="primary")
+    save = c2.button("Save", key="config_save", icon=":material/save:")
+    if validate or save:
+        check = check_text(edited, path)
+        st.session_state["config_check"] = (edited, check.ok, check.lines)
+    last = st.session_state.get("config_check")
+    if last and last[0] == edited:
+        _, ok, lines = last
+        (st.success if ok else st.error)(
+            "Valid — same report as `trendwatch check-config`:" if ok else
+            "Invalid — same report as `trendwatch check-config`:")
+        st.code("\n".join(lines), language=None)
+        if save and ok:
+            try:
+                data.save_config(path, edited, st.session_state.get("config_loaded_mtime"))
+            except (ConfigError, OSError) as exc:
+                st.error(f"Not saved: {safe.md(exc)}")
+            else:
+                st.session_state["config_saved"] = True
+                st.session_state.pop("config_loaded_mtime", None)
+                st.rerun()
+        elif save:
+            st.warning("Not saved: fix the problems above first. The file on disk is unchanged.")
+    if st.session_state.pop("config_saved", False):
+        st.success(f"Saved {path}. The service and the CLI use it from their next run.")
+
+
+render()

@@ -1,0 +1,148 @@
+"""Today: the morning briefing as cards, best opportunities first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, safe, ui
+
+GUIDE = """
+**Welcome to trendwatch.** Nothing has been analysed yet{what}. Four steps to your first morning view:
+
+1. **Tell it who you are** — edit `feeds.toml` (the *Settings* page shows which file is used):
+   your `[company]`, your `[[products]]` and the `[[sources]]` of your industry
+   (RSS feeds, Google News queries, Mastodon hashtags…). Check it with `trendwatch check-config`.
+2. **Collect** — `trendwatch collect` fetches every source once; the *Sources* page shows which work.
+3. **Analyse** — `trendwatch analyze` finds topics, scores what is emerging and drafts post ideas.
+4. **Keep it running** — `make run` starts the service and this dashboard; the briefing arrives
+   every morning and the *Refresh now* button asks for a fresh cycle.
+
+No network at hand? `make demo` fills a demo store from the bundled sample feeds.
+"""
+
+
+def first_run_guide(ctx: ui.Context) -> None:
+    counts = data.store_counts(ctx.url)
+    if counts["items"]:
+        what = (f" — {counts['items']:,} items from {counts['sources']} sources are collected, "
+                "they just wait for the analysis (step 3)")
+    elif counts["sources"]:
+        what = f" — {counts['sources']} sources are configured but no item arrived yet"
+    else:
+        what = ""
+    st.title("Good morning")
+    st.info(GUIDE.format(what=what), icon=":material/waving_hand:")
+    st.caption(f"Store: {safe.md(data.store(ctx.url).url)}")
+
+
+def cards_frame(ctx: ui.Context, opps: pd.DataFrame) -> pd.DataFrame:
+    """Filter the run's opportunities by the sidebar and fold products into one card per topic."""
+    if opps.empty:
+        return opps
+    if ctx.product:
+        opps = opps[opps["product"] == ctx.product]
+    if ctx.platform:
+        opps = opps[opps["platforms"].map(lambda p: (p or {}).get(ctx.platform, 0) > 0)]
+    opps = opps[opps["last_seen_at"] >= ctx.as_of - ctx.window]
+    if not ctx.show_muted:
+        opps = opps[~opps["topic_id"].isin(data.muted_topics(ctx.url, ctx.profile))]
+    if opps.empty:
+        return opps
+    opps = opps.sort_values("priority", ascending=False)
+    products = opps.groupby("topic_id", sort=False).apply(
+        lambda g: g[["product", "relevance", "priority", "explanation"]].to_dict("records"),
+        include_groups=False)
+    cards = opps.drop_duplicates("topic_id").set_index("topic_id")
+    cards["products"] = products
+    return cards.reset_index()
+
+
+def render() -> None:
+    ctx = ui.context()
+    ui.require_store(ctx)
+    if ctx.run is None:
+        first_run_guide(ctx)
+        return
+    settings, _ = data.settings()
+    top = settings.briefing.top if settings else 8
+    opps = data.opportunities_for(ctx.url, ctx.run_id, ctx.profile)
+    cards = cards_frame(ctx, opps)
+
+    st.title("Today")
+    scope = " · ".join(x for x in (ctx.profile, ctx.product, ctx.platform) if x)
+    st.caption(f"As of {ui.fmt_time(ctx.as_of)} · topics active in the last "
+               f"{_window_name(ctx)}{' · ' + safe.md(scope) if scope else ''}")
+    if opps.empty:
+        st.warning("The latest analysis found no opportunities for this profile yet. "
+                   "Add products with keywords to feeds.toml, or look at all topics on the "
+                   "*Topics* page.")
+        return
+    emerging = int((cards["status"] == "emerging").sum()) if len(cards) else 0
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Opportunities", len(cards))
+    c2.metric("Emerging", emerging)
+    c3.metric("Distinct sources (top cards)",
+              int(cards.head(top)["distinct_sources"].sum()) if len(cards) else 0)
+    if cards.empty:
+        st.info("No topic matches these filters. Widen the time window or choose *All* in the "
+                "sidebar.")
+        return
+    limit = st.slider("Cards", 3, max(3, min(50, len(cards))), min(top, len(cards)),
+                      key="today_cards") if len(cards) > 3 else len(cards)
+    shown = cards.head(limit)
+    ids = tuple(int(x) for x in shown["topic_id"])
+    history = data.snapshot_history(ctx.url, ids, ctx.run_id)
+    history = history[history["as_of"] >= ctx.as_of - max(ctx.window, pd.Timedelta(days=3))]
+    links = data.top_links(ctx.url, ctx.run_id, ids)
+    for card in shown.itertuples(index=False):
+        _card(ctx, card, history[history["topic_id"] == card.topic_id],
+              links[links["topic_id"] == card.topic_id])
+
+
+def _window_name(ctx: ui.Context) -> str:
+    return next((k for k, v in ui.WINDOWS.items() if v == ctx.window), str(ctx.window))
+
+
+def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> None:
+    with st.container(border=True):
+        head, score = st.columns([5, 1])
+        with head:
+            ui.feed_text(card.label, size="1.3rem", bold=True)
+            badges = st.container(horizontal=True)
+            ui.status_badges(card.status, card.signal, container=badges)
+            keywords = ui.keyword_texts(card.keywords)[:6]
+            tags = ["#" + str(h).lstrip("#") for h in (card.hashtags or [])[:4]]
+            if keywords or tags:
+                st.caption(safe.md(" · ".join(keywords + tags)))
+        score.metric("Priority", ui.fmt_number(card.priority))
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Growth 24 h", ui.fmt_growth(card.growth_24h))
+        m2.metric("Growth 7 d", ui.fmt_growth(card.growth_7d))
+        m3.metric("Distinct sources", int(card.distinct_sources))
+        m4.metric("Items", int(card.size), help=f"{int(card.distinct_stories)} distinct stories")
+        if len(history) > 1:
+            st.altair_chart(charts.sparkline(history, card.status), width="stretch")
+        st.markdown("**Why it matters**")
+        for product in card.products:
+            st.markdown(f"- **{safe.md(product['product'])}** · relevance "
+                        f"{product['relevance']:.2f} — {safe.md(product['explanation'])}")
+        if len(links):
+            st.markdown("**Top links**")
+            st.markdown("\n".join(
+                f"- {safe.link(r.title, r.url)} — {safe.md(r.outlet or '')}"
+                + (f" · carried by {r.story_outlets} outlets" if r.story_outlets > 1 else "")
+                for r in links.itertuples(index=False)))
+        buttons = st.columns([1, 1, 3])
+        if buttons[0].button("Open topic", key=f"open_{card.topic_id}",
+                             icon=":material/open_in_new:"):
+            ui.open_topic(card.topic_id)
+        if buttons[1].button("Post ideas", key=f"ideas_{card.topic_id}",
+                             icon=":material/lightbulb:"):
+            st.session_state["idea_topic"] = int(card.topic_id)
+            st.switch_page("views/ideas.py")
+        with buttons[2]:
+            ui.feedback_buttons(ctx, int(card.topic_id), key=f"today_{card.topic_id}")
+
+
+render()

@@ -1,0 +1,209 @@
+"""Topics: a searchable, sortable table of every topic, and one page per topic."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, safe, ui
+from dashboard.palette import STATUSES
+
+SORTS = {"Emergence": "emergence", "Growth 24 h": "growth_24h", "Growth 7 d": "growth_7d",
+         "Distinct sources": "distinct_sources", "Size": "size", "Last seen": "last_seen_at",
+         "First seen": "first_seen_at", "Label": "label"}
+RELATIONS = {  # (relation, this topic is the subject?) → wording
+    ("split_from", True): "split from", ("split_from", False): "split into",
+    ("merged_into", True): "merged into", ("merged_into", False): "merged from",
+    ("returned", True): "returned after", ("returned", False): "returned after",
+}
+
+
+def filter_topics(frame: pd.DataFrame, query: str, statuses: list[str], sort: str,
+                  descending: bool) -> pd.DataFrame:
+    if query:
+        needle = query.casefold()
+        haystack = frame["label"].str.casefold() + " " + frame["keywords"].map(
+            lambda k: " ".join(ui.keyword_texts(k)).casefold())
+        frame = frame[haystack.str.contains(needle, regex=False)]
+    if statuses:
+        frame = frame[frame["status"].isin(statuses)]
+    column = SORTS[sort]
+    return frame.sort_values(column, ascending=not descending, na_position="last",
+                             key=(lambda s: s.str.casefold()) if column == "label" else None)
+
+
+def topic_list(ctx: ui.Context) -> None:
+    st.title("Topics")
+    frame = data.topics_table(ctx.url)
+    if frame.empty:
+        st.info("No topics yet: run `trendwatch analyze` after collecting (see *Today*).")
+        return
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+    query = c1.text_input("Search label or keyword", key="topic_search")
+    statuses = c2.multiselect("Status", list(STATUSES), key="topic_status")
+    sort = c3.selectbox("Sort by", list(SORTS), key="topic_sort")
+    descending = c4.toggle("Descending", value=True, key="topic_desc")
+    shown = filter_topics(frame, query, statuses, sort, descending)
+    st.caption(f"{len(shown)} of {len(frame)} topics")
+    table = shown.assign(keywords=shown["keywords"].map(lambda k: ", ".join(ui.keyword_texts(k))))
+    columns = ["id", "label", "status", "signal", "emergence", "growth_24h", "growth_7d",
+               "distinct_sources", "size", "first_seen_at", "last_seen_at", "keywords"]
+    event = st.dataframe(
+        table[columns], hide_index=True, on_select="rerun", selection_mode="single-row",
+        key="topic_table",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "emergence": st.column_config.NumberColumn(format="%.2f"),
+            "growth_24h": st.column_config.NumberColumn("growth 24 h", format="percent"),
+            "growth_7d": st.column_config.NumberColumn("growth 7 d", format="percent"),
+            "first_seen_at": st.column_config.DatetimeColumn("first seen", format="YYYY-MM-DD HH:mm"),
+            "last_seen_at": st.column_config.DatetimeColumn("last seen", format="YYYY-MM-DD HH:mm"),
+        })
+    rows = event.selection.rows if event is not None else []
+    if rows:  # forget the selection, or coming back would reopen the topic
+        _open(int(table.iloc[rows[0]]["id"]), "topic_table")
+    options = {int(r.id): f"{r.label} (#{r.id})" for r in shown.itertuples()}
+    picked = st.selectbox("Open a topic", list(options), index=None, format_func=options.get,
+                          key="topic_pick", placeholder="choose a topic…")
+    if picked is not None:
+        _open(int(picked), "topic_pick")
+
+
+def _open(topic_id: int, widget_key: str) -> None:
+    st.session_state["topic_id"] = topic_id
+    st.session_state.pop(widget_key, None)
+    st.rerun()
+
+
+def topic_page(ctx: ui.Context, topic_id: int) -> None:
+    if st.button("All topics", icon=":material/arrow_back:", key="topic_back"):
+        st.session_state.pop("topic_id", None)
+        st.rerun()
+    topic = data.topic(ctx.url, topic_id)
+    if topic is None:
+        st.error(f"There is no topic {topic_id} in this store.")
+        return
+    history = data.snapshot_history(ctx.url, (topic_id,), topic["last_run_id"] or 0)
+    latest = history.iloc[-1] if len(history) else None
+    ui.feed_text(topic["label"], size="1.8rem", bold=True)
+    badges = st.container(horizontal=True)
+    ui.status_badges(topic["status"], latest["signal"] if latest is not None else None,
+                     container=badges)
+    if topic["dormant"]:
+        badges.badge("dormant", color="gray")
+    c = st.columns(5)
+    c[0].metric("Emergence", ui.fmt_number(latest["emergence"]) if latest is not None else "–")
+    c[1].metric("Items (window)", int(latest["size"]) if latest is not None else 0)
+    c[2].metric("Distinct sources", int(latest["distinct_sources"]) if latest is not None else 0)
+    c[3].metric("First seen", ui.ago(topic["first_seen_at"], ctx.as_of))
+    c[4].metric("Last seen", ui.ago(topic["last_seen_at"], ctx.as_of))
+
+    keywords = ui.keyword_texts(topic["keywords"])
+    hashtags = ["#" + str(h).lstrip("#") for h in topic["hashtags"] or []]
+    st.markdown(f"**Keyphrases:** {safe.md(' · '.join(keywords)) or '–'}  \n"
+                f"**Hashtags:** {safe.md(' '.join(hashtags)) or '–'}  \n"
+                f"**Languages:** {safe.md(', '.join(topic['languages'] or [])) or '–'}")
+
+    items = data.topic_items(ctx.url, topic_id, topic["last_run_id"] or 0)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Volume by platform")
+        if len(items):
+            span = items["published_at"].max() - items["published_at"].min()
+            unit = "yearmonthdatehours" if span <= pd.Timedelta(days=3) else "yearmonthdate"
+            st.altair_chart(charts.volume_by_platform(items, unit), width="stretch")
+        else:
+            st.caption("No items assigned in its latest run.")
+    with right:
+        st.subheader("Emergence and its parts")
+        parts = _score_parts_long(history)
+        if len(parts):
+            st.altair_chart(charts.score_parts(parts), width="stretch")
+        else:
+            st.caption("No snapshots yet.")
+
+    _lineage(ctx, topic_id)
+    _items(items)
+    _outlets(ctx, items)
+
+
+def _score_parts_long(history: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for snap in history.itertuples(index=False):
+        rows.append({"as_of": snap.as_of, "part": "emergence", "value": float(snap.emergence)})
+        for name, value in (snap.score_parts or {}).items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                rows.append({"as_of": snap.as_of, "part": name, "value": float(value)})
+    return pd.DataFrame(rows)
+
+
+def _lineage(ctx: ui.Context, topic_id: int) -> None:
+    lineage = data.topic_lineage_rows(ctx.url, topic_id)
+    st.subheader("Lineage")
+    if lineage.empty:
+        st.caption("No merges or splits: this topic has kept its identity.")
+        return
+    for row in lineage.itertuples(index=False):
+        subject = row.topic_id == topic_id
+        other_id, other = ((row.related_topic_id, row.related_label) if subject
+                           else (row.topic_id, row.topic_label))
+        wording = RELATIONS.get((row.relation, subject), row.relation)
+        cols = st.columns([4, 1])
+        cols[0].markdown(f"{safe.md(wording.capitalize())} **{safe.md(other)}** (#{other_id}) · "
+                         f"{ui.fmt_time(row.as_of)}")
+        if cols[1].button("Open", key=f"lineage_{other_id}_{row.relation}"):
+            ui.open_topic(other_id)
+
+
+def _items(items: pd.DataFrame) -> None:
+    st.subheader(f"Items ({len(items)})")
+    if items.empty:
+        return
+    for item in items.head(30).itertuples(index=False):
+        with st.container(border=False):
+            ui.feed_text(item.title or item.text, bold=True, max_len=300)
+            st.caption(f"{safe.md(item.source)} · {safe.md(item.outlet or '')} · "
+                       f"{safe.md(item.platform)} · {ui.fmt_time(item.published_at)} · "
+                       f"{safe.link('open', item.url)}")
+    with st.expander(f"All {len(items)} items as a table"):
+        table = items[["published_at", "source", "outlet", "platform", "lang", "title", "url"]].copy()
+        table["url"] = table["url"].map(safe.safe_url)
+        st.dataframe(table, hide_index=True, column_config={
+            "url": st.column_config.LinkColumn("link", display_text="open"),
+            "published_at": st.column_config.DatetimeColumn("published", format="YYYY-MM-DD HH:mm"),
+        })
+
+
+def _outlets(ctx: ui.Context, items: pd.DataFrame) -> None:
+    st.subheader("Outlets that carried the same story")
+    story_ids = tuple(int(x) for x in items["story_id"].dropna().unique()) if len(items) else ()
+    carried = data.story_outlets(ctx.url, story_ids) if story_ids else pd.DataFrame()
+    if carried.empty:
+        st.caption("No story was picked up by more than one outlet.")
+        return
+    grouped = (carried.groupby("story_id")
+               .agg(story=("title", "first"), outlets=("outlet", lambda s: sorted(set(s.dropna()))),
+                    first=("published_at", "min"), last=("published_at", "max"))
+               .reset_index())
+    grouped["n"] = grouped["outlets"].map(len)
+    grouped = grouped[grouped["n"] > 1].sort_values("n", ascending=False)
+    if grouped.empty:
+        st.caption("No story was picked up by more than one outlet.")
+        return
+    grouped["outlets"] = grouped["outlets"].map(", ".join)
+    st.dataframe(grouped[["story", "n", "outlets", "first", "last"]], hide_index=True,
+                 column_config={"n": st.column_config.NumberColumn("outlets carrying it"),
+                                "outlets": st.column_config.TextColumn("outlets")})
+
+
+def render() -> None:
+    ctx = ui.context()
+    ui.require_store(ctx)
+    topic_id = st.session_state.get("topic_id")
+    if topic_id is not None:
+        topic_page(ctx, int(topic_id))
+    else:
+        topic_list(ctx)
+
+
+render()
