@@ -82,10 +82,15 @@ def context() -> Context:
     return ctx
 
 
-def require_store(ctx: Context) -> None:
+def require_store(ctx: Context, *, allow_empty: bool = False) -> None:
+    """Stop the page with a clear message when the store is unreadable (or not created yet)."""
     if ctx.error:
-        st.error(f"Cannot read the store at {ctx.url}: {ctx.error}. Check the database URL "
-                 "on the Settings page.")
+        st.error(f"Cannot read the store at {safe.md(ctx.url)}: {safe.md(ctx.error)}. "
+                 "Check the database URL on the Settings page.")
+        st.stop()
+    if not allow_empty and not data.store_ready(ctx.url):
+        st.info(f"There is no trendwatch store at {safe.md(ctx.url)} yet. Run `trendwatch init` "
+                "and `trendwatch collect` (the *Today* page walks you through it).")
         st.stop()
 
 
@@ -136,6 +141,16 @@ def ago(when: Any, now: datetime | None = None) -> str:
     else:
         text = f"{int(seconds)}s"
     return f"in {text}" if future else f"{text} ago"
+
+
+def fmt_duration(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    parts = []
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0s"
 
 
 def fmt_growth(value: Any) -> str:
@@ -195,15 +210,18 @@ def feedback_buttons(ctx: Context, topic_id: int, *, idea_id: int | None = None,
               "mute": ("Mute topic", ":material/volume_off:")}
     cols = st.columns(3)
     for col, (verdict, (label, icon)) in zip(cols, labels.items()):
-        pressed = current == verdict
-        if col.button(label, key=f"{key}_{verdict}", icon=icon,
-                      type="primary" if pressed else "secondary", width="stretch"):
-            data.write_feedback(ctx.url, topic_id=topic_id, profile=ctx.profile,
-                                verdict=verdict, idea_id=idea_id)
-            st.toast("Topic muted: it will not be suggested again." if verdict == "mute"
-                     else f"Thanks, marked {label.lower()}.")
-            if verdict == "mute":
-                st.rerun()
+        # a callback runs before the next script run, so the page already shows the result
+        col.button(label, key=f"{key}_{verdict}", icon=icon,
+                   type="primary" if current == verdict else "secondary", width="stretch",
+                   on_click=_record_feedback,
+                   args=(ctx.url, topic_id, ctx.profile, verdict, idea_id, label))
+
+
+def _record_feedback(url: str, topic_id: int, profile: str | None, verdict: str,
+                     idea_id: int | None, label: str) -> None:
+    data.write_feedback(url, topic_id=topic_id, profile=profile, verdict=verdict, idea_id=idea_id)
+    st.toast("Topic muted: it will not be suggested again." if verdict == "mute"
+             else f"Thanks, marked {label.lower()}.")
 
 
 def open_topic(topic_id: int) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from trendwatch.store import Store
+from trendwatch.store import Store, open_store
 from trendwatch.store.schema import (
     assignments, feedback, ideas, items, jobs, opportunities, runs, sources, stories,
     topic_lineage, topic_snapshots, topics, trend_points,
@@ -46,6 +47,32 @@ TOPICS: list[tuple[str, str, str, str, list[str], list[str], dict[str, float]]] 
 ]
 
 
+CONFIG = f"""
+[company]
+name = "{PROFILE}"
+description = "Makes lightweight e-bikes and a monthly e-bike subscription for city commuters."
+platforms = ["linkedin", "x", "instagram", "bluesky"]
+
+[[products]]
+name = "{PRODUCTS[0]}"
+description = "A 15 kg folding e-bike for mixed commutes by train and bike."
+keywords = ["e-bike", "folding bike", "commute", "battery"]
+
+[[products]]
+name = "{PRODUCTS[1]}"
+description = "E-bike subscription and fleet service for companies and delivery teams."
+keywords = ["fleet", "cargo bike", "delivery", "subscription"]
+
+[[sources]]
+kind = "rss"
+name = "Electrek"
+url = "https://electrek.example/feed"
+
+[briefing]
+top = 8
+"""
+
+
 @dataclass
 class SeedInfo:
     now: datetime
@@ -65,6 +92,19 @@ class SeedInfo:
 
 def _id(*parts: Any) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def seeded_files(folder: Path, now: datetime) -> tuple[str, Path, SeedInfo]:
+    """A seeded SQLite store and a matching feeds.toml in ``folder``: (url, config, info)."""
+    url = f"sqlite:///{folder / 'seed.db'}"
+    config = folder / "feeds.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    store = open_store(url)
+    try:
+        info = seed_store(store, now)
+    finally:
+        store.close()
+    return url, config, info
 
 
 def seed_store(store: Store, now: datetime) -> SeedInfo:
@@ -120,9 +160,8 @@ def _runs(conn, info: SeedInfo, now: datetime) -> None:
 
 def _topics(conn, info: SeedInfo, now: datetime) -> None:
     for key, label, status, _signal, keywords, hashtags, _rel in TOPICS:
-        first_seen = now - (timedelta(days=12) if key in ("folding", "tariff", "lanes", "cargo")
-                            else timedelta(days=3))
-        last_seen = now - (timedelta(days=5) if key == "lanes" else timedelta(hours=1))
+        first_seen = now - timedelta(days=max(s[0] for s in _item_specs(now)[key]) + 0.1)
+        last_seen = now - timedelta(days=min(s[0] for s in _item_specs(now)[key]))
         info.topics[key] = conn.execute(topics.insert().values(
             first_seen_at=first_seen, last_seen_at=last_seen, label=label, keywords=keywords,
             hashtags=hashtags, languages=["ar"] if key == "dubai" else ["en"], status=status,
@@ -296,7 +335,7 @@ def _opportunities_and_ideas(conn, info: SeedInfo, now: datetime) -> None:
     angles = [("swap", "Northwind Flow", "news-hook", "Battery swaps in 40 seconds: is charging over?", True),
               ("swap", "Northwind Flow", "how-to", "How to plan a commute around swap stations", False),
               ("cargo", "Northwind Fleet", "data-point", "Cargo bikes now beat vans in city centres", False),
-              ("dubai", "Northwind Flow", "news-hook", "Dubai goes electric on two wheels", False)]
+              ("dubai", "Northwind Flow", "news-hook", "دبي تتحول إلى الدراجات الكهربائية", False)]
     for key, product, angle, hook, long_x in angles:
         label = next(t[1] for t in TOPICS if t[0] == key)
         info.ideas.append(conn.execute(ideas.insert().values(

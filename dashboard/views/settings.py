@@ -24,8 +24,8 @@ def render() -> None:
     settings, error = data.settings()
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown(f"**Config file:** `{safe.md(path.resolve())}`")
-        st.markdown(f"**Database:** `{safe.md(_hide_password(ctx.url))}`")
+        st.markdown(f"**Config file:** {safe.md(path.resolve())}")
+        st.markdown(f"**Database:** {safe.md(_hide_password(ctx.url))}")
         env = data.environment()
         st.caption(" · ".join(f"{k}={'set' if v else 'not set'}" for k, v in env.items()))
     with c2:
@@ -36,7 +36,7 @@ def render() -> None:
             st.markdown("**Products:** " + (safe.md(", ".join(p.name for p in profile.products))
                                             or "none yet"))
             st.markdown(f"**Sources:** {len(settings.sources)} · **Analysis window:** "
-                        f"{settings.analysis.window} · **Briefing at** {safe.md(settings.briefing.at)} "
+                        f"{ui.fmt_duration(settings.analysis.window)} · **Briefing at** {safe.md(settings.briefing.at)} "
                         f"{safe.md(settings.briefing.timezone)}")
         elif error:
             st.warning("The config file cannot be used; the editor below shows why.")

@@ -60,7 +60,7 @@ def cards_frame(ctx: ui.Context, opps: pd.DataFrame) -> pd.DataFrame:
 
 def render() -> None:
     ctx = ui.context()
-    ui.require_store(ctx)
+    ui.require_store(ctx, allow_empty=True)
     if ctx.run is None:
         first_run_guide(ctx)
         return
