@@ -1,0 +1,60 @@
+"""Feed text never becomes HTML or Markdown structure; RTL text keeps its direction."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import safe
+
+HOSTILE = '<img src=x onerror="alert(1)">\n\n![pwn](http://evil.example/p.png) [x](javascript:alert(1))'
+
+
+def test_md_escapes_every_markdown_construct():
+    out = safe.md("**bold** _it_ [link](http://a) ![img](http://b) `code` $x$ :red[hi] # h <b>")
+    assert "\\*\\*bold\\*\\*" in out and "\\[link\\]\\(http\\:" in out and "\\!\\[img\\]" in out
+    assert "\\$x\\$" in out and "\\:red\\[hi\\]" in out and "\\<b\\>" in out
+    # no unescaped special character is left
+    assert not re.search(r"(?<!\\)[\[\]()*_`$<>!]", out)
+
+
+def test_md_is_one_line_and_truncates():
+    assert safe.md("a\n\n b\tc") == "a b c"
+    assert safe.md("x" * 50, max_len=10) == "x" * 9 + "…"
+
+
+def test_block_escapes_html_and_cannot_end_the_html_block():
+    out = safe.block(HOSTILE)
+    assert "<img" not in out and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+    assert "\n" not in out            # a blank line would hand the rest to the Markdown parser
+    assert out.startswith('<div dir="ltr"') and out.endswith("</div>")
+
+
+@pytest.mark.parametrize("text", [
+    "الدراجات الكهربائية في دبي",          # Arabic
+    "אופניים חשמליים בתל אביב",            # Hebrew
+    "کراچی میں برقی سائیکلیں",              # Urdu
+    "COP30: الدراجات الكهربائية في دبي",   # starts with Latin, mostly Arabic
+])
+def test_rtl_languages_render_right_to_left(text):
+    assert safe.direction(text) == "rtl"
+    out = safe.block(text)
+    assert out.startswith('<div dir="rtl"') and "text-align:right" in out
+
+
+def test_ltr_and_neutral_text():
+    assert safe.direction("Battery swap in دبي") == "ltr"
+    assert safe.direction("2026 — 42 %") == "ltr"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>", "ftp://x/y",
+                                 "//evil.example", "", None, "http://"])
+def test_unsafe_urls_are_dropped(url):
+    assert safe.safe_url(url) is None
+    assert "](" not in safe.link("title", url)
+
+
+def test_links_cannot_break_out_of_markdown():
+    out = safe.link("a [b] (c)", "https://example.com/a b)(c)<d>")
+    assert out == "[a \\[b\\] \\(c\\)](https://example.com/a%20b%29%28c%29%3Cd%3E)"
