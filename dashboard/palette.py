@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
-
 STATUSES = ("emerging", "watch", "established", "fading")
 SIGNALS = ("strong", "weak", "noise")
 
@@ -31,16 +29,17 @@ def status_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", "#ADB5BD")
 
 
-def status_scale() -> alt.Scale:
-    return alt.Scale(domain=list(STATUSES), range=[STATUS_COLORS[s] for s in STATUSES])
+def status_scale() -> dict:
+    """Vega-Lite scale (a dict, so the palette needs no Altair import): status → colour."""
+    return {"domain": list(STATUSES), "range": [STATUS_COLORS[s] for s in STATUSES]}
 
 
-def platform_scale(platforms: list[str]) -> alt.Scale:
+def platform_scale(platforms: list[str]) -> dict:
     ordered = sorted(set(platforms))
     colours, spare = [], iter(_FALLBACK * 4)
     for name in ordered:
         colours.append(PLATFORM_COLORS.get(name) or next(spare))
-    return alt.Scale(domain=ordered, range=colours)
+    return {"domain": ordered, "range": colours}
 
 
 def badge_color(status: str | None) -> str:

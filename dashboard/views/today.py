@@ -50,12 +50,14 @@ def cards_frame(ctx: ui.Context, opps: pd.DataFrame) -> pd.DataFrame:
     if opps.empty:
         return opps
     opps = opps.sort_values("priority", ascending=False)
-    products = opps.groupby("topic_id", sort=False).apply(
-        lambda g: g[["product", "relevance", "priority", "explanation"]].to_dict("records"),
-        include_groups=False)
-    cards = opps.drop_duplicates("topic_id").set_index("topic_id")
-    cards["products"] = products
-    return cards.reset_index()
+    # plain tuples: a groupby.apply over thousands of topics costs seconds
+    products: dict[int, list[dict]] = {}
+    for row in opps[["topic_id", "product", "relevance", "priority", "explanation"]].itertuples(
+            index=False):
+        products.setdefault(row.topic_id, []).append(row._asdict())
+    cards = opps.drop_duplicates("topic_id").reset_index(drop=True)
+    cards["products"] = [products[t] for t in cards["topic_id"]]
+    return cards
 
 
 def render() -> None:
@@ -122,7 +124,8 @@ def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> 
         m3.metric("Distinct sources", int(card.distinct_sources))
         m4.metric("Items", int(card.size), help=f"{int(card.distinct_stories)} distinct stories")
         if len(history) > 1:
-            st.altair_chart(charts.sparkline(history, card.status), width="stretch")
+            st.vega_lite_chart(history[["as_of", "distinct_sources", "emergence"]],
+                               charts.sparkline_spec(card.status), width="stretch")
         st.markdown("**Why it matters**")
         for product in card.products:
             st.markdown(f"- **{safe.md(product['product'])}** · relevance "
