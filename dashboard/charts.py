@@ -36,13 +36,13 @@ def sparkline_spec(status: str | None, field: str = "distinct_sources") -> dict[
 
 
 def volume_by_platform(frame: pd.DataFrame, bin_unit: str) -> "alt.Chart":
-    """Stacked bars: items per time bin, one colour per platform."""
+    """Stacked bars: items per time bin (ordinal, so each bin is a wide bar), per platform."""
     import altair as alt
 
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X(f"{bin_unit}(published_at):T", title=None),
+        .encode(x=alt.X(f"{bin_unit}(published_at):O", title=None),
                 y=alt.Y("count():Q", title="items"),
                 color=alt.Color("platform:N",
                                 scale=alt.Scale(**platform_scale(list(frame["platform"])))),
@@ -79,7 +79,7 @@ def shift_bars(frame: pd.DataFrame, title: str) -> "alt.Chart":
                 x=alt.X("change:Q", title="change in items"),
                 color=alt.Color("status:N", scale=alt.Scale(**status_scale()), title="status"),
                 tooltip=["label:N", "shift:N", "previous:Q", "current:Q", "change:Q", "status:N"])
-        .properties(height=max(120, 24 * len(frame)), width=640)
+        .properties(height=alt.Step(26), width=640)  # one 26 px band per topic
     )
 
 

@@ -15,7 +15,9 @@ STATUS_COLORS = {
 # st.badge only knows named colours; these are the nearest to STATUS_COLORS
 STATUS_BADGE = {"emerging": "orange", "watch": "violet", "established": "blue", "fading": "gray"}
 SIGNAL_BADGE = {"strong": "green", "weak": "orange", "noise": "gray"}
-STATUS_ICON = {"emerging": "🔥", "watch": "👀", "established": "📌", "fading": "🍂"}
+# Material icons ship with Streamlit; emoji depend on the viewer's fonts
+STATUS_ICON = {"emerging": ":material/local_fire_department:", "watch": ":material/visibility:",
+               "established": ":material/push_pin:", "fading": ":material/trending_down:"}
 
 PLATFORM_COLORS = {
     "news": "#495057", "rss": "#495057", "mastodon": "#6364FF", "bluesky": "#0085FF",

@@ -20,6 +20,10 @@ from urllib.parse import quote, urlsplit
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # all ASCII punctuation
 _WS = re.compile(r"\s+")
+# GFM turns bare "www.x", "http://x" and "a@b.c" into links even when escaped; a zero-width
+# space after the trigger keeps them plain text
+_AUTOLINK = re.compile(r"(?i)(www(?=\.)|:(?=//)|@)")
+ZWSP = "\u200b"
 
 
 def md(text: object, *, max_len: int | None = None) -> str:
@@ -27,6 +31,7 @@ def md(text: object, *, max_len: int | None = None) -> str:
     value = _WS.sub(" ", str(text or "")).strip()
     if max_len is not None and len(value) > max_len:
         value = value[: max_len - 1].rstrip() + "…"
+    value = _AUTOLINK.sub(lambda m: m.group(1) + ZWSP, value)
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 

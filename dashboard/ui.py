@@ -197,7 +197,7 @@ def feed_text(text: Any, *, size: str | None = None, bold: bool = False,
 def status_badges(status: str | None, signal: str | None = None, container: Any = None) -> None:
     target = container or st
     if status:
-        target.badge(f"{STATUS_ICON.get(status, '')} {status}".strip(), color=badge_color(status))
+        target.badge(status, icon=STATUS_ICON.get(status), color=badge_color(status))
     if signal:
         target.badge(f"{signal} signal", color=SIGNAL_BADGE.get(signal, "gray"))
 

@@ -58,3 +58,8 @@ def test_unsafe_urls_are_dropped(url):
 def test_links_cannot_break_out_of_markdown():
     out = safe.link("a [b] (c)", "https://example.com/a b)(c)<d>")
     assert out == "[a \\[b\\] \\(c\\)](https://example.com/a%20b%29%28c%29%3Cd%3E)"
+
+
+def test_md_keeps_bare_urls_and_handles_from_autolinking():
+    out = safe.md("see www.example.com, https://example.com and me@example.com")
+    assert "www\u200b\\." in out and "\\:\u200b\\/\\/" in out and "\\@\u200b" in out

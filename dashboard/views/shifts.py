@@ -57,7 +57,7 @@ def render() -> None:
                 st.markdown(f"- **{safe.md(row.label)}** · {safe.md(row.status)} · "
                             f"{row.previous} → {row.current} items ({row.change:+d})")
             st.dataframe(part, hide_index=True, column_config={
-                "change_pct": st.column_config.NumberColumn("change", format="percent")})
+                "change_pct": st.column_config.NumberColumn("change %", format="percent")})
 
 
 render()

@@ -110,7 +110,7 @@ def topic_page(ctx: ui.Context, topic_id: int) -> None:
         st.subheader("Volume by platform")
         if len(items):
             span = items["published_at"].max() - items["published_at"].min()
-            unit = "yearmonthdatehours" if span <= pd.Timedelta(days=3) else "yearmonthdate"
+            unit = "monthdatehours" if span <= pd.Timedelta(days=1) else "yearmonthdate"
             st.altair_chart(charts.volume_by_platform(items, unit), width="stretch")
         else:
             st.caption("No items assigned in its latest run.")
