@@ -12,7 +12,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/data/.numba-cache
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install run collect test bench eval demo lint clean
+.PHONY: help install run collect test bench eval demo lint clean dashboard
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ collect: install ## one collection pass
 
 test: install ## run the whole test suite
 	$(PY) -m pytest -q
+
+dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.toml / TRENDWATCH_* like the CLI)
+	$(VENV)/bin/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
 
 lint: install ## ruff over the code
 	$(PY) -m ruff check trendwatch tests dashboard || true
