@@ -184,7 +184,9 @@ def _posts(rng: random.Random, accounts: list[Account], articles: list[Article])
             if platform in ("reddit", "hackernews", "x"):
                 if platform == "reddit" and topic.reddit:
                     slots = _slots(rng)
+                    # Reddit self posts rarely carry hashtags
                     text = _fill(rng.choice(topic.en.posts or topic.en.sentences), slots)
+                    text = text.replace("{tags}", "").strip()
                     add("reddit", "en", topic.key, text, (), age, heat,
                         title=_fill(rng.choice(topic.reddit), slots),
                         community=rng.choice(topic.subreddits))
