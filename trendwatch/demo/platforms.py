@@ -384,7 +384,9 @@ async def x_search_recent(request: web.Request) -> web.Response:
              and (start is None or s.time_of(p.age) >= start)]
     found.sort(key=lambda p: p.age)
     limit = int_param(request, "max_results", 10, 10, 100)
-    offset = int(request.query.get("next_token") or 0) if (request.query.get("next_token") or "0").isdigit() else 0
+    # recent search pages with `next_token`; newer clients send it as `pagination_token`
+    token = request.query.get("pagination_token") or request.query.get("next_token") or "0"
+    offset = int(token) if token.isdigit() else 0
     page = found[offset: offset + limit]
     if not page:
         return json_response(request, {"meta": {"result_count": 0}}, headers=headers)

@@ -42,12 +42,12 @@ def parse_query(query: str) -> Query:
                 alternatives.append(tuple(current))
             current = []
             continue
+        if ":" in raw and '"' not in raw:
+            key, _, value = raw.partition(":")
+            operators[key.casefold()] = value     # -is:retweet and friends land here too
+            continue
         if raw.startswith("-") and len(raw) > 1:
             excluded.append(raw[1:].strip('"'))
-            continue
-        if ":" in raw and not raw.startswith('"'):
-            key, _, value = raw.partition(":")
-            operators[key.casefold()] = value
             continue
         term = raw.strip('"')
         if term:
