@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from importlib import resources
 
 from sqlalchemy import func, select
 
@@ -12,33 +11,20 @@ from trendwatch.collect import collect_sources
 from trendwatch.collectors import REGISTRY
 from trendwatch.config import parse_settings
 from trendwatch.demo import build_dataset
-from trendwatch.demo.server import DEFAULT_PORT, build_app
+from trendwatch.demo.config import DEMO_BASE, demo_config, shipped_config
+from trendwatch.demo.server import build_app
 from trendwatch.store.schema import items, sources
-
-DEMO_BASE = f"http://127.0.0.1:{DEFAULT_PORT}"
-
-
-def demo_config_text() -> str:
-    return resources.files("trendwatch.demo").joinpath("feeds.toml").read_text("utf-8")
 
 
 def demo_settings(base_url: str):
     """The shipped demo config pointed at ``base_url``; kinds not installed yet are left out."""
-    text = demo_config_text().replace(DEMO_BASE, base_url.rstrip("/"))
-    head, *blocks = re.split(r"(?m)^(?=\[\[sources\]\])", text)
-    kept = []
-    for block in blocks:
-        kind = re.search(r'(?m)^kind\s*=\s*"([^"]+)"', block).group(1)
-        source_part, sep, rest = block.partition("\n[http]")
-        if kind in REGISTRY:
-            kept.append(block)
-        elif sep:                          # the last source block runs into the next tables
-            kept.append(sep.lstrip("\n") + rest)
-    return parse_settings(head + "".join(kept), source_name="trendwatch/demo/feeds.toml")
+    port = int(base_url.rstrip("/").rsplit(":", 1)[1])
+    text, _ = demo_config(port, installed=REGISTRY)
+    return parse_settings(text, source_name="trendwatch/demo/feeds.toml")
 
 
 def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
-    text = demo_config_text()
+    text = shipped_config()
     urls = re.findall(r'"(https?://[^"]+)"', text)
     assert urls and all(u.startswith(DEMO_BASE) or "example.com" in u for u in urls)
     assert 'url = "sqlite:///data/demo/trendwatch.db"' in text
@@ -47,14 +33,24 @@ def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
     assert len([s for s in settings.sources if s.kind == "rss"]) == 12
 
 
+def test_demo_config_trimmed_to_installed_kinds_keeps_the_other_tables():
+    text, dropped = demo_config(9999, installed={"rss"})
+    settings = parse_settings(text)
+    assert {s.kind for s in settings.sources} == {"rss"}
+    assert {"mastodon", "x", "google_news"} <= set(dropped)
+    assert settings.storage.url == "sqlite:///data/demo/trendwatch.db"
+    assert settings.http.per_host == 16 and settings.briefing.folder == "data/demo/briefings"
+    assert "127.0.0.1:9999" in text and DEMO_BASE not in text
+
+
 def test_demo_config_is_complete_once_every_kind_is_installed():
-    kinds = set(re.findall(r'(?m)^kind\s*=\s*"([^"]+)"', demo_config_text()))
+    kinds = set(re.findall(r'(?m)^kind\s*=\s*"([^"]+)"', shipped_config()))
     missing = kinds - set(REGISTRY)
     if missing:
         import pytest
 
         pytest.skip(f"collectors not installed yet: {sorted(missing)}")
-    settings = parse_settings(demo_config_text())
+    settings = parse_settings(shipped_config())
     assert {s.kind for s in settings.sources} == kinds
 
 
