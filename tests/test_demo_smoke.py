@@ -72,10 +72,14 @@ async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkey
             .group_by(sources.c.name)).all())
         languages = set(conn.execute(select(items.c.lang).distinct()).scalars())
         outlets = conn.execute(select(func.count(func.distinct(items.c.outlet)))).scalar()
+        # one item per article URL, whichever source saw it first (a trending link on
+        # Mastodon is the same article as the outlet's feed entry)
+        wire_articles = conn.execute(select(func.count()).select_from(items)
+                                     .where(items.c.url.like("%/news/cyclewire/%"))).scalar()
     feed_sources = [s.name for s in settings.sources if s.kind != "google_trends"]
     assert all(per_source[name] > 0 for name in feed_sources), per_source
     cyclewire = [a for a in week.articles if a.outlet == "cyclewire"]
-    assert per_source["Cycle Industry Wire"] == len(cyclewire)
+    assert wire_articles == len(cyclewire)
     assert {"en", "de", "ar"} <= languages
     assert outlets >= 15
 
