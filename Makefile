@@ -46,3 +46,11 @@ lint: install ## ruff over the code
 clean: ## remove caches (keeps .venv and data/)
 	rm -rf .pytest_cache build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+DEMO_PORT ?= 8765
+
+demo: install ## offline demo: sample server + collect/analyze/ideas/brief into data/demo/, then the dashboard
+	DEMO_PORT=$(DEMO_PORT) $(PY) -m trendwatch.demo
+
+bench: install ## speed and quality figures with their baselines (table + data/bench/results.json)
+	$(PY) -m trendwatch.bench

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import threading
 from functools import lru_cache
 
 import regex
@@ -51,8 +52,19 @@ def normalize_hashtag(tag: str) -> str:
     return unicodedata.normalize("NFC", tag.lstrip("#＃")).casefold()
 
 
+_LANGID_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _language_identifier():
+    # lru_cache does not stop concurrent first calls from each loading the model (~1 s of
+    # GIL-bound work apiece): with a dozen sources parsed in threads that cost 20 s
+    with _LANGID_LOCK:
+        return _load_language_identifier()
+
+
+@lru_cache(maxsize=1)
+def _load_language_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` runs them; each prints one JSON object."""
+"""Benchmarks with their baselines measured in the same run (`python -m trendwatch.bench.<name>`)."""

@@ -1,0 +1,199 @@
+"""Scale curve: analysis time and peak memory at 10k, 50k and 200k items in the window.
+
+Each size gets a fresh SQLite store seeded with synthetic items (texts built from the
+demo stories' templates, so there are real topics to find, spread over the 7-day
+window across ~200 outlets and accounts), then ``trendwatch.analyze.analyze`` runs
+in a child process of its own, so its peak RSS is the analysis' and nothing else's.
+The growth column divides each size's time by the smallest size's, per item: 1.0 is
+linear growth. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
+[--embedder hashing|model]``; the report goes to data/bench/scale.json.
+
+The default embedder is the deterministic hashing one at the real model's 384
+dimensions, so the curve shows the analysis' own cost (embedding throughput has its
+own benchmark); ``--embedder model`` uses the configured sentence-transformers model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SIZES = (10_000, 50_000, 200_000)
+DEFAULT_REPORT = Path("data/bench/scale.json")
+SKIP_EXIT = 77            # "skipped" for the bench runner (the autotools convention)
+CONFIG = """
+[company]
+name = "Northwind Mobility"
+description = "Lightweight e-bikes and an e-bike subscription for city commuters."
+[[products]]
+name = "Northwind Flow"
+description = "A 15 kg folding e-bike for mixed commutes by train and bike."
+keywords = ["e-bike", "folding bike", "commute", "battery"]
+[[products]]
+name = "Northwind Fleet"
+description = "E-bike subscription and fleet service for delivery teams."
+keywords = ["fleet", "cargo bike", "delivery", "last mile"]
+[analysis]
+window = "7d"
+"""
+
+
+def synthetic_rows(n: int, now: datetime, seed: int = 1) -> tuple[list[dict], list[dict]]:
+    """``n`` item rows and their source rows; topics = a demo story × a city × a brand."""
+    from ..demo.stories import CHATTER, SLOTS, STORIES
+    from ..demo.dataset import _fill
+
+    rng = random.Random(seed)
+    sources = [{"id": i + 1, "name": f"source-{i}", "kind": "rss" if i < 120 else "mastodon",
+                "platform": "news" if i < 120 else "mastodon", "params": {}, "error_count": 0,
+                "disabled": False, "last_new_items": 0, "last_bytes": 0, "created_at": now}
+               for i in range(200)]
+    topics = [(story, city, brand) for story in STORIES for city in SLOTS["city"]
+              for brand in SLOTS["brand"]]
+    weights = [rng.paretovariate(1.2) for _ in topics]       # a few big topics, a long tail
+    window = timedelta(days=7).total_seconds()
+    rows = []
+    for i in range(n):
+        source = rng.choice(sources)
+        if rng.random() < 0.15:
+            title, text, tags = rng.choice(CHATTER), "", []
+        else:
+            story, city, brand = rng.choices(topics, weights)[0]
+            slots = {key: rng.choice(values) for key, values in SLOTS.items()}
+            slots.update(city=city, city2=city, brand=brand)
+            title = _fill(rng.choice(story.en.headlines), slots)
+            text = " ".join(_fill(s, slots) for s in rng.sample(story.en.sentences, 2))
+            tags = list(story.hashtags[:2])
+        published = now - timedelta(seconds=rng.uniform(0, window))
+        rows.append({
+            "id": f"synthetic-{i:07d}", "source_id": source["id"], "platform": source["platform"],
+            "external_id": str(i), "outlet": source["name"], "author": None,
+            "url": f"https://example.com/{i}", "canonical_url": f"https://example.com/{i}",
+            "title": title, "text": text, "lang": "en", "published_at": published,
+            "fetched_at": now, "hashtags": tags, "engagement": {}, "story_id": i + 1,
+            "minhash": None,
+        })
+    return sources, rows
+
+
+def seed_store(url: str, n: int, now: datetime) -> float:
+    """A fresh, migrated store holding ``n`` synthetic items. Returns the seconds it took."""
+    from ..store import open_store
+    from ..store.schema import items, sources, stories
+
+    started = time.perf_counter()
+    store = open_store(url)
+    source_rows, rows = synthetic_rows(n, now)
+    with store.begin() as conn:
+        conn.execute(sources.insert(), source_rows)
+        for start in range(0, n, 20_000):
+            chunk = rows[start:start + 20_000]
+            conn.execute(stories.insert(), [{"id": r["story_id"], "title": r["title"],
+                                             "first_seen_at": r["published_at"],
+                                             "last_seen_at": r["published_at"]} for r in chunk])
+            conn.execute(items.insert(), chunk)
+    store.close()
+    return time.perf_counter() - started
+
+
+def measure(url: str, now: datetime, embedder_name: str) -> dict[str, Any]:
+    """In a child process: one analysis run, its time and the process' peak RSS."""
+    from ..analyze import analyze
+    from ..config import parse_settings
+    from ..embed import HashingEmbedder
+    from ..store import open_store
+
+    settings = parse_settings(CONFIG, source_name="bench-scale.toml")
+    embedder = HashingEmbedder(dim=384) if embedder_name == "hashing" else None
+    store = open_store(url)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    result = analyze(store, settings, now, embedder=embedder)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary = {k: v for k, v in (vars(result) if hasattr(result, "__dict__") else
+                                 (result if isinstance(result, dict) else {})).items()
+               if isinstance(v, (int, float, str))}
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak), "rss_before_mb": round(rss_before),
+            "result": summary}
+
+
+def run(sizes: tuple[int, ...] = DEFAULT_SIZES, embedder: str = "hashing",
+        report_path: str | Path | None = None, timeout: float = 3600) -> dict[str, Any]:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    report: dict[str, Any] = {"embedder": embedder, "cpus": os.cpu_count(), "sizes": []}
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'scale.db'}"
+            seeded = seed_store(url, n, now)
+            child = subprocess.run(
+                [sys.executable, "-m", "trendwatch.bench.scale", "--measure", url,
+                 "--now", now.isoformat(), "--embedder", embedder],
+                capture_output=True, text=True, timeout=timeout)
+            if child.returncode != 0:
+                raise RuntimeError(f"analysis of {n} items failed:\n{child.stderr[-2000:]}")
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            report["sizes"].append({"items": n, "seed_seconds": round(seeded, 1), **result})
+            print(f"  {n:>7,} items: {result['seconds']:.1f} s, peak {result['peak_rss_mb']} MB",
+                  flush=True)
+    first = report["sizes"][0]
+    for row in report["sizes"]:
+        # seconds per item relative to the smallest size: 1.0 = linear growth
+        per_item = row["seconds"] / row["items"]
+        row["growth_vs_linear"] = round(per_item / (first["seconds"] / first["items"]), 2) \
+            if first["seconds"] else None
+    path = Path(report_path) if report_path else DEFAULT_REPORT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    report["report_path"] = str(path)
+    return report
+
+
+def figures(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows for the bench table (see trendwatch.bench.__main__)."""
+    out = []
+    for row in report.get("sizes", []):
+        label = f"{row['items'] // 1000}k items"
+        out.append({"figure": f"analysis time, {label}", "value": row["seconds"], "unit": "s",
+                    "baseline": "linear from the smallest size", "ratio": row.get("growth_vs_linear")})
+        out.append({"figure": f"peak memory, {label}", "value": row["peak_rss_mb"], "unit": "MB",
+                    "baseline": f"{row['rss_before_mb']} MB before analysis", "ratio": None})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trendwatch.bench.scale", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated item counts (default 10000,50000,200000)")
+    parser.add_argument("--embedder", choices=["hashing", "model"], default="hashing")
+    parser.add_argument("--report", default=None, help=f"JSON report (default {DEFAULT_REPORT})")
+    parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--now", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        import trendwatch.analyze  # noqa: F401
+    except ImportError:
+        print("skipped: trendwatch.analyze is not installed yet (the analysis stage)")
+        return SKIP_EXIT
+    if args.measure:
+        print(json.dumps(measure(args.measure, datetime.fromisoformat(args.now), args.embedder)))
+        return 0
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
+    report = run(sizes, args.embedder, args.report)
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
