@@ -292,7 +292,8 @@ def topic_links(conn, run_id: int, topic_ids: list[int], hide_accounts: bool) ->
         outlet = row.outlet or row.platform
         if hide_accounts and row.platform not in PUBLISHER_PLATFORMS:
             outlet = row.platform  # never name a person in a briefing
-        if len(links[row.topic_id]) >= MAX_LINKS or outlet in seen[row.topic_id]:
+        if (len(links[row.topic_id]) >= MAX_LINKS or outlet in seen[row.topic_id]
+                or not row.url.lower().startswith(("http://", "https://"))):
             continue
         seen[row.topic_id].add(outlet)
         links[row.topic_id].append(Link(title=row.title or row.url, url=row.url, outlet=outlet))
@@ -352,7 +353,8 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
 
         picks: dict[int, dict] = {}
         for row in ranked:
-            if row.topic_id not in current:
+            # fading topics have their own section, not a slot among the opportunities
+            if row.topic_id not in current or current[row.topic_id]["status"] == "fading":
                 continue
             if row.topic_id in picks:
                 picks[row.topic_id]["other_products"].append(row.product)
