@@ -31,7 +31,9 @@ def setup_logging(level: str = "info", stream=None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # APScheduler logs every tick at INFO; its warnings (missed runs) still show
+    # APScheduler logs every tick at INFO and a warning for every tick skipped while a long
+    # step runs (by design: max_instances=1); missed-run warnings of the executors still show
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     for noisy in ("httpx", "urllib3", "aiohttp.access", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

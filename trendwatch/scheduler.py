@@ -143,7 +143,7 @@ class Service:
     def __init__(self, store: Store, settings: Settings, *, steps: Steps | None = None,
                  clock: Callable[[], datetime] = utcnow, tick: timedelta = timedelta(minutes=1),
                  poll: timedelta = timedelta(seconds=5), privacy_key: bytes | None = None,
-                 hard_exit: bool = True):
+                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True):
         self.store = store
         self.settings = settings
         self.steps = steps or default_steps(store, settings, privacy_key)
@@ -151,6 +151,7 @@ class Service:
         self.tick = tick
         self.poll = poll
         self.hard_exit = hard_exit
+        self.first_analysis_delay = first_analysis_delay
         self.scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
@@ -161,11 +162,20 @@ class Service:
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
+        handled = []
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 loop.add_signal_handler(sig, self.request_stop, sig.name)
+                handled.append(sig)
             except (NotImplementedError, RuntimeError):  # not the main thread / platform
                 pass
+        try:
+            await self._serve(loop)
+        finally:
+            for sig in handled:
+                loop.remove_signal_handler(sig)
+
+    async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         now = self.clock()
         started = now
         await self._state(self._mark_interrupted, now)
@@ -175,7 +185,7 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         known = {row["name"]: row for row in job_rows.list_jobs(self.store)}
         # a fresh install collects at once and analyses what it collected right after
-        never = {"collect": now, "analyze": now + FIRST_ANALYSIS_DELAY}
+        never = {"collect": now, "analyze": now + self.first_analysis_delay}
         for name, trigger in build_triggers(self.settings, self.tick).items():
             first = first_run_time(trigger, (known.get(name) or {}).get("last_started_at"), now,
                                    run_if_never=never.get(name))
@@ -191,8 +201,10 @@ class Service:
                  self.store.url)
         await self._stop.wait()
         log.info("stopping: waiting for the running step to finish")
-        self.scheduler.shutdown(wait=False)
+        # pause, not shutdown: APScheduler's shutdown cancels running coroutine jobs
+        self.scheduler.pause()
         await asyncio.gather(*self._active, return_exceptions=True)
+        self.scheduler.shutdown(wait=False)
         await self._state(job_rows.heartbeat, self.store, self.clock(), stopped=True)
         log.info("service stopped uptime=%ds", (self.clock() - started).total_seconds())
 
@@ -289,10 +301,10 @@ class Service:
                 job_rows.job_finished(self.store, row["name"], now,
                                       "interrupted: the service stopped during this run")
 
-    async def _state(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _state(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Job-state writes run off the event loop (SQLite may wait for a long writer)."""
         try:
-            return await asyncio.to_thread(fn, *args)
+            return await asyncio.to_thread(fn, *args, **kwargs)
         except StoreError as exc:
             log.error("cannot record job state error=%s", json.dumps(str(exc)))
             return None
