@@ -135,7 +135,7 @@ def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: 
     return Message(
         kind="alert", subject=f"Emerging: {' '.join(c.label.split())[:120]}", text=text,
         html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h)),
-        slack={"text": f"Emerging: {c.label}"[:3000],
+        slack={"text": slack_escape(f"Emerging: {c.label}")[:3000],
                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:2900]}}]},
         payload=payload, stem=f"alert-{slug(profile)}-{local:%Y-%m-%dT%H%M}-{c.topic_id}",
         files={"md": text}, topic_id=c.topic_id,

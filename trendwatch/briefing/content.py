@@ -216,21 +216,23 @@ def muted_topics(conn, profile: str) -> set[int]:
     return set(conn.execute(query).scalars())
 
 
-def last_briefing(conn, profile: str) -> dict | None:
-    """The most recent briefing delivered for this profile (any target)."""
+def last_briefing(conn, profile: str, exclude_run: int | None = None) -> dict | None:
+    """The most recent briefing delivered for this profile (any target), optionally one
+    about another run than ``exclude_run``."""
     rows = conn.execute(select(deliveries).where(deliveries.c.kind == "briefing",
                                                  deliveries.c.status == "sent")
                         .order_by(deliveries.c.created_at.desc()).limit(50))
     for row in rows:
-        if (row.detail or {}).get("profile") == profile and row.detail.get("run_id"):
+        detail = row.detail or {}
+        if detail.get("profile") == profile and detail.get("run_id") not in (None, exclude_run):
             return dict(row._mapping)
     return None
 
 
 def reference_run(conn, current: dict, profile: str, now: datetime) -> tuple[int | None, datetime | None]:
     """The run to compare with: the previous briefing's, else the run about a day earlier."""
-    previous = last_briefing(conn, profile)
-    if previous is not None and previous["detail"]["run_id"] != current["id"]:
+    previous = last_briefing(conn, profile, exclude_run=current["id"])
+    if previous is not None:
         return previous["detail"]["run_id"], previous["created_at"]
     row = conn.execute(select(runs.c.id, runs.c.as_of)
                        .where(runs.c.status == "ok", runs.c.as_of <= now - timedelta(hours=20),

@@ -175,6 +175,6 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(extra)[:2900]}})
     blocks.append({"type": "context", "elements": [
         {"type": "mrkdwn", "text": slack_escape("Health: " + briefing.health.line)[:2900]}]})
-    fallback = f"Trends for {briefing.company}, {briefing.local_date}: " + "; ".join(
-        o.label for o in briefing.opportunities[:5])
+    fallback = slack_escape(f"Trends for {briefing.company}, {briefing.local_date}: " + "; ".join(
+        o.label for o in briefing.opportunities[:5]))
     return {"text": fallback[:3000], "blocks": blocks[:50]}
