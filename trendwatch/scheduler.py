@@ -48,7 +48,7 @@ PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
 FIRST_ANALYSIS_DELAY = timedelta(seconds=5)
 
-Step = Callable[[datetime], Awaitable[str]]
+Step = Callable[[datetime], Awaitable[str | None]]   # a key=value summary; None = nothing to do
 
 
 def utcnow() -> datetime:
@@ -98,9 +98,11 @@ class Steps:
 def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -> Steps:
     """The real pipeline, each step returning a short ``key=value`` summary."""
 
-    async def collect(now: datetime, due_only: bool = True) -> str:
+    async def collect(now: datetime, due_only: bool = True) -> str | None:
         outcomes = await pipeline.run_collect(store, settings, now, due_only=due_only,
                                               privacy_key=privacy_key)
+        if not outcomes and due_only:
+            return None
         failed = [o.name for o in outcomes if o.status in ("error", "disabled")]
         return (f"sources={len(outcomes)} new={sum(o.new_items for o in outcomes)} "
                 f"failed={len(failed)}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
@@ -248,7 +250,7 @@ class Service:
         await self._state(job_rows.job_started, self.store, name, now)
         began = time.perf_counter()
         error: str | None = None
-        summary = ""
+        summary: str | None = ""
         try:
             summary = await step(now)
         except TrendwatchError as exc:
@@ -263,7 +265,9 @@ class Service:
             error = f"internal error: {exc!r}"
             log.exception("job crashed job=%s", name)
         else:
-            log.info("job finished job=%s seconds=%.1f %s", name, time.perf_counter() - began, summary)
+            level = logging.INFO if summary is not None else logging.DEBUG
+            log.log(level, "job finished job=%s seconds=%.1f %s", name, time.perf_counter() - began,
+                    summary if summary is not None else "idle=true")
         await self._state(job_rows.job_finished, self.store, name, self.clock(), error)
         if name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
