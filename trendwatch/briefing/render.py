@@ -110,7 +110,7 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("trendwatch", "templates"),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(md=md, md_link=md_link, growth=growth, spark_text=spark_text,
                        spark_points=spark_points, safe_url=safe_url)
