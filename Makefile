@@ -26,10 +26,19 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create .venv and install trendwatch with its test tools (torch CPU pinned)
 
-run: install ## collect from feeds.toml into data/trendwatch.db and show source health
+run: install ## the service (collect, analyse, brief on schedule) + dashboard on http://localhost:8501; Ctrl-C stops both
 	$(VENV)/bin/trendwatch check-config
-	$(VENV)/bin/trendwatch collect
-	$(VENV)/bin/trendwatch sources
+	$(VENV)/bin/trendwatch run --port 8501
+
+.PHONY: serve brief status
+serve: install ## the service alone (no dashboard)
+	$(VENV)/bin/trendwatch serve
+
+brief: install ## write today's briefing to data/briefing.html
+	$(VENV)/bin/trendwatch brief --format html --out data/briefing.html
+
+status: install ## last/next run of every service job
+	$(VENV)/bin/trendwatch status
 
 collect: install ## one collection pass
 	$(VENV)/bin/trendwatch collect

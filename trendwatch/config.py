@@ -14,10 +14,12 @@ import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+)
 
 from .durations import parse_duration, parse_size
 from .errors import ConfigError
@@ -119,6 +121,8 @@ class BriefingSettings(Section):
     folder: str = "data/briefings"
     top: int = Field(default=8, ge=1, le=50)
 
+    _targets = field_validator("deliver")(classmethod(lambda cls, v: _check_targets(v)))
+
     @field_validator("at")
     @classmethod
     def _clock(cls, value: str) -> str:
@@ -134,6 +138,100 @@ class BriefingSettings(Section):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
         return value
+
+
+DELIVERY_TARGETS = ("file", "email", "slack", "webhook")
+
+
+class FileDelivery(Section):
+    """Dated briefing files in ``[briefing] folder``."""
+
+    formats: list[Literal["html", "md", "json"]] = ["html", "md"]
+
+
+class EmailDelivery(Section):
+    """SMTP with STARTTLS; the login comes from the environment variables named here."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    sender: str = Field(min_length=3)
+    to: list[str] = Field(min_length=1)
+    username_env: str | None = "TRENDWATCH_SMTP_USER"
+    password_env: str | None = "TRENDWATCH_SMTP_PASSWORD"
+    cafile: str | None = None          # extra CA bundle, e.g. for an internal relay
+    subject: str = "{company}: trends for {date}"
+
+    @field_validator("sender", "to")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        for address in [value] if isinstance(value, str) else value:
+            if "@" not in address:
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+
+class SlackDelivery(Section):
+    """A Slack incoming webhook; its URL is a secret, so it comes from the environment."""
+
+    webhook_env: str = "TRENDWATCH_SLACK_WEBHOOK"
+
+
+class WebhookDelivery(Section):
+    """A generic JSON webhook (POST). ``token_env`` adds ``Authorization: Bearer …``."""
+
+    url: str | None = None
+    url_env: str | None = None
+    token_env: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _has_url(self) -> "WebhookDelivery":
+        if not (self.url or self.url_env):
+            raise ValueError("give `url` or `url_env` (the environment variable holding the URL)")
+        return self
+
+
+class DeliverySettings(Section):
+    file: FileDelivery = FileDelivery()
+    email: EmailDelivery | None = None
+    slack: SlackDelivery | None = None
+    webhook: WebhookDelivery | None = None
+    attempts: int = Field(default=4, ge=1, le=20)      # tries per target before it counts as failed
+    retry_wait: timedelta = timedelta(seconds=2)      # first back-off, doubled each try (max 5 min)
+    timeout: timedelta = timedelta(seconds=30)
+
+    _durations = field_validator("retry_wait", "timeout", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    def missing(self, targets: list[str]) -> list[str]:
+        """Targets named somewhere that have no [delivery.<target>] table."""
+        return [t for t in targets if t != "file" and getattr(self, t, None) is None]
+
+
+def _check_targets(value: list[str]) -> list[str]:
+    unknown = [t for t in value if t not in DELIVERY_TARGETS]
+    if unknown:
+        raise ValueError(f"unknown delivery target(s) {unknown}; expected some of "
+                         f"{list(DELIVERY_TARGETS)}")
+    return value
+
+
+class AlertSettings(Section):
+    """Short alerts when a high-priority topic turns emerging between briefings."""
+
+    to: list[str] = []                     # delivery targets; empty = alerts off
+    min_priority: float = Field(default=0.5, ge=0, le=1)
+    max_per_day: int = Field(default=5, ge=1, le=100)
+
+    _targets = field_validator("to")(classmethod(lambda cls, v: _check_targets(v)))
 
 
 class PrivacySettings(Section):
@@ -179,11 +277,24 @@ class Settings(Section):
     sources: list[Any] = []
     http: HttpSettings = HttpSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    delivery: DeliverySettings = DeliverySettings()  # before briefing/alerts: they check against it
     briefing: BriefingSettings = BriefingSettings()
+    alerts: AlertSettings = AlertSettings()
     privacy: PrivacySettings = PrivacySettings()
     storage: StorageSettings = StorageSettings()
     ideas: dict[str, Any] = {}
-    delivery: dict[str, Any] = {}
+
+    @field_validator("briefing", "alerts")
+    @classmethod
+    def _targets_configured(cls, value: Any, info: Any) -> Any:
+        delivery = info.data.get("delivery")
+        targets = value.deliver if info.field_name == "briefing" else value.to
+        key = "deliver" if info.field_name == "briefing" else "to"
+        missing = delivery.missing(targets) if delivery is not None else []
+        if missing:
+            raise ValueError(f"{key} names {missing} but there is no "
+                             f"{', '.join(f'[delivery.{m}]' for m in missing)} table")
+        return value
 
     def profile(self, name: str | None = None) -> Profile:
         """The company profile to work for: the named one, or the top-level [company]."""

@@ -13,7 +13,8 @@
     │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
     │   └── BudgetExceeded          a paid API's monthly cap is reached
     ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
-    └── DeliveryError               a briefing could not be delivered to a target
+    └── DeliveryError               a briefing could not be delivered to a target (retried)
+        └── PermanentDeliveryError  retrying cannot help (bad credentials, 4xx, missing secret)
 
 Driver errors (aiohttp, SQLAlchemy, feedparser) are translated once, at the
 boundary, with ``raise … from exc``; anything else is a bug and propagates.
@@ -94,3 +95,7 @@ class AnalysisError(TrendwatchError):
 
 class DeliveryError(TrendwatchError):
     """A briefing or alert could not be delivered."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Delivery failed in a way retrying cannot fix (refused login, 4xx, missing secret)."""

@@ -23,11 +23,13 @@ def cli() -> None:
       trendwatch collect         fetch every source once
       trendwatch sources         see which sources work
       trendwatch items           browse what was collected
+      trendwatch serve           run it all on schedule (or `trendwatch run` with the dashboard)
     """
 
 
 def _register() -> None:
     from . import collection  # noqa: F401  (commands register themselves on `cli`)
+    from . import briefing, service  # noqa: F401
 
 
 _register()

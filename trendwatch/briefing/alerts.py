@@ -1,0 +1,154 @@
+"""Alerts: a short message when a high-priority topic turns emerging between briefings.
+
+Checked after every analysis run. A topic qualifies when its opportunity priority is
+at least ``[alerts] min_priority``, it is emerging in the latest run and was not
+emerging at the last briefing (or, before any briefing, in the previous run). It is
+never alerted twice within 24 h, and at most ``max_per_day`` topics are alerted per
+24 h, highest priority first — managers read these outside office hours.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment
+from sqlalchemy import desc, select
+
+from ..config import Settings
+from ..store import Store
+from ..store.schema import deliveries, opportunities, runs
+from .content import Link, last_briefing, latest_run, muted_topics, snapshots, topic_links
+from .delivery import DeliveryResult, Message, deliver, slug
+from .render import growth, safe_url, slack_escape, slack_link
+
+log = logging.getLogger("trendwatch.alerts")
+
+
+@dataclass
+class Candidate:
+    topic_id: int
+    label: str
+    status: str
+    product: str
+    priority: float
+    explanation: str
+    distinct_sources: int
+    growth_24h: float | None
+    link: Link | None = None
+
+
+def select_alerts(candidates: list[Candidate], previous_status: dict[int, str],
+                  alerted_recently: set[int], sent_last_day: int, *, min_priority: float,
+                  max_per_day: int) -> list[Candidate]:
+    """Which candidates to alert now. Pure: the rules of the module docstring."""
+    chosen: dict[int, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: -c.priority):
+        if (c.status != "emerging" or c.priority < min_priority or c.topic_id in chosen
+                or previous_status.get(c.topic_id) == "emerging" or c.topic_id in alerted_recently):
+            continue
+        chosen[c.topic_id] = c
+    return list(chosen.values())[: max(0, max_per_day - sent_last_day)]
+
+
+def _recent_alerts(conn, now: datetime) -> set[int]:
+    rows = conn.execute(select(deliveries.c.topic_id).where(
+        deliveries.c.kind == "alert", deliveries.c.status == "sent",
+        deliveries.c.created_at > now - timedelta(hours=24)))
+    return {tid for tid in rows.scalars() if tid is not None}
+
+
+def find_alerts(store: Store, settings: Settings, now: datetime, profile: str) -> tuple[list[Candidate], int | None]:
+    """The alerts due now for one profile, and the run they come from."""
+    with store.connect() as conn:
+        run = latest_run(conn, now)
+        if run is None:
+            return [], None
+        previous = last_briefing(conn, profile)
+        if previous is not None:
+            if previous["detail"]["run_id"] == run["id"]:
+                return [], run["id"]    # the briefing already showed this run
+            reference = previous["detail"]["run_id"]
+        else:
+            reference = conn.execute(select(runs.c.id).where(
+                runs.c.status == "ok", runs.c.as_of < run["as_of"], runs.c.id != run["id"])
+                .order_by(runs.c.as_of.desc()).limit(1)).scalar()
+        before = snapshots(conn, reference) if reference is not None else {}
+        current = snapshots(conn, run["id"])
+        muted = muted_topics(conn, profile)
+        rows = conn.execute(select(opportunities).where(
+            opportunities.c.run_id == run["id"], opportunities.c.profile == profile)
+            .order_by(desc(opportunities.c.priority)))
+        candidates = [
+            Candidate(topic_id=r.topic_id, label=current[r.topic_id]["label"],
+                      status=current[r.topic_id]["status"], product=r.product, priority=r.priority,
+                      explanation=r.explanation,
+                      distinct_sources=current[r.topic_id]["distinct_sources"],
+                      growth_24h=current[r.topic_id]["growth_24h"])
+            for r in rows if r.topic_id in current and r.topic_id not in muted
+        ]
+        recent = _recent_alerts(conn, now)
+        chosen = select_alerts(
+            candidates, {tid: row["status"] for tid, row in before.items()}, recent, len(recent),
+            min_priority=settings.alerts.min_priority, max_per_day=settings.alerts.max_per_day)
+        if chosen:
+            links = topic_links(conn, run["id"], [c.topic_id for c in chosen],
+                                settings.privacy.pseudonymize_authors)
+            for c in chosen:
+                c.link = (links.get(c.topic_id) or [None])[0]
+    return chosen, run["id"]
+
+
+_HTML = Environment(autoescape=True).from_string(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+    '<body style="font:16px/1.5 -apple-system,Segoe UI,Roboto,Arial,sans-serif;max-width:600px;'
+    'margin:0 auto;padding:12px">'
+    '<p><span style="background:#c2410c;color:#fff;border-radius:999px;padding:1px 9px;'
+    'font-size:12px;font-weight:600">EMERGING</span> <strong dir="auto">{{ c.label }}</strong></p>'
+    '<p dir="auto"><strong>Why it matters for <bdi>{{ c.product }}</bdi>:</strong> {{ c.explanation }}</p>'
+    '<p>{{ c.distinct_sources }} distinct sources · 24 h {{ growth }}</p>'
+    '{% if href %}<p dir="auto"><a href="{{ href }}">{{ c.link.title }}</a></p>{% endif %}'
+    '</body></html>')
+
+
+def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: str) -> Message:
+    local = now.astimezone(ZoneInfo(zone))
+    href = safe_url(c.link.url) if c.link else None
+    text = (f"Emerging: {c.label}\n\nWhy it matters for {c.product}: {c.explanation}\n"
+            f"{c.distinct_sources} distinct sources · 24 h {growth(c.growth_24h)}\n"
+            + (f"{c.link.title}: {href}\n" if c.link and href else ""))
+    slack_text = (f":rotating_light: *Emerging: {slack_escape(c.label)}* for "
+                  f"*{slack_escape(c.product)}*\n{slack_escape(c.explanation)}\n"
+                  f"{c.distinct_sources} sources · 24 h {growth(c.growth_24h)}"
+                  + (f"\n{slack_link(c.link.title, c.link.url)}" if c.link else ""))
+    payload: dict[str, Any] = {
+        "kind": "alert", "profile": profile, "run_id": run_id, "topic_id": c.topic_id,
+        "label": c.label, "status": c.status, "product": c.product, "priority": c.priority,
+        "explanation": c.explanation, "distinct_sources": c.distinct_sources,
+        "growth_24h": c.growth_24h,
+        "link": {"title": c.link.title, "url": c.link.url, "outlet": c.link.outlet} if c.link else None,
+    }
+    return Message(
+        kind="alert", subject=f"Emerging: {' '.join(c.label.split())[:120]}", text=text,
+        html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h)),
+        slack={"text": slack_escape(f"Emerging: {c.label}")[:3000],
+               "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:2900]}}]},
+        payload=payload, stem=f"alert-{slug(profile)}-{local:%Y-%m-%dT%H%M}-{c.topic_id}",
+        files={"md": text}, topic_id=c.topic_id,
+        detail={"profile": profile, "run_id": run_id, "priority": c.priority},
+    )
+
+
+async def send_alerts(store: Store, settings: Settings, now: datetime, *, profile: str,
+                      wait: Any = None) -> list[DeliveryResult]:
+    chosen, run_id = find_alerts(store, settings, now, profile)
+    results: list[DeliveryResult] = []
+    for c in chosen:
+        log.info("alert topic=%d priority=%.2f label=%r", c.topic_id, c.priority, c.label)
+        message = alert_message(c, profile, run_id or 0, now, settings.briefing.timezone)
+        results.extend(await deliver(store, settings, message, settings.alerts.to, now, wait=wait))
+    return results

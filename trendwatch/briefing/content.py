@@ -1,0 +1,425 @@
+"""What goes into a briefing, read from the store.
+
+``build_briefing`` gathers the latest analysis run's opportunities, fading topics,
+the changes since the previous briefing and source health into plain dataclasses;
+the decisions (what counts as new, rising or gone) are pure functions of snapshot
+rows so they can be tested without a store. Rendering lives in ``render``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import desc, func, select
+
+from ..config import Settings
+from ..store import Store
+from ..store.schema import (
+    assignments, deliveries, feedback, ideas, items, opportunities, runs, sources,
+    topic_snapshots, topics,
+)
+
+# outlets of these platforms are publishers; elsewhere an "outlet" is a person's account
+PUBLISHER_PLATFORMS = {"news", "youtube"}
+MAX_LINKS = 3
+MAX_IDEAS = 2
+MAX_DRAFTS = 3
+SPARK_DAYS = 7
+SPARK_POINTS = 28
+CHANGE_LIMIT = 5
+FADING_LIMIT = 5
+STATUS_RANK = {"fading": 0, "established": 1, "watch": 2, "emerging": 3}
+
+
+@dataclass
+class Link:
+    title: str
+    url: str
+    outlet: str
+
+
+@dataclass
+class Draft:
+    platform: str
+    text: str
+    length: int | None
+    limit: int | None
+
+
+@dataclass
+class Idea:
+    angle: str
+    hook: str
+    hashtags: list[str]
+    drafts: list[Draft]
+    best_before: datetime | None
+
+
+@dataclass
+class Opportunity:
+    topic_id: int
+    label: str
+    status: str
+    product: str | None
+    explanation: str
+    priority: float | None
+    relevance: float | None
+    other_products: list[str]
+    growth_24h: float | None
+    growth_7d: float | None
+    distinct_sources: int
+    size: int
+    emergence: float
+    keywords: list[str]
+    first_seen_at: datetime | None
+    sparkline: list[float]
+    links: list[Link]
+    ideas: list[Idea]
+
+
+@dataclass
+class TopicLine:
+    topic_id: int
+    label: str
+    status: str
+    distinct_sources: int
+    growth_24h: float | None = None
+    growth_7d: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Changes:
+    since: datetime | None
+    new: list[TopicLine] = field(default_factory=list)
+    rising: list[TopicLine] = field(default_factory=list)
+    gone: list[TopicLine] = field(default_factory=list)
+
+
+@dataclass
+class Health:
+    sources_total: int
+    failing: list[tuple[str, str]]
+    last_run_at: datetime | None
+    notes: list[str]
+
+    @property
+    def line(self) -> str:
+        ok = self.sources_total - len(self.failing)
+        parts = [f"{ok} of {self.sources_total} sources ok"]
+        if self.failing:
+            shown = ", ".join(f"{name} ({error[:80]})" for name, error in self.failing[:5])
+            more = f" and {len(self.failing) - 5} more" if len(self.failing) > 5 else ""
+            parts.append(f"failing: {shown}{more}")
+        parts.extend(self.notes)
+        return "; ".join(parts)
+
+
+@dataclass
+class Briefing:
+    profile: str
+    company: str
+    generated_at: datetime
+    local_date: str
+    timezone: str
+    window_start: datetime
+    window_end: datetime
+    run_id: int | None
+    opportunities: list[Opportunity]
+    fading: list[TopicLine]
+    changes: Changes
+    health: Health
+
+    def topic_ids(self) -> list[int]:
+        return [o.topic_id for o in self.opportunities]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["health"]["line"] = self.health.line
+        data["health"]["failing"] = [{"source": n, "error": e} for n, e in self.health.failing]
+        return data
+
+
+# --------------------------------------------------------------------------- pure decisions
+
+
+def diff_topics(current: dict[int, dict], reference: dict[int, dict],
+                limit: int = CHANGE_LIMIT) -> tuple[list[TopicLine], list[TopicLine], list[TopicLine]]:
+    """New, rising and gone topics between two runs' snapshot rows (topic_id → row)."""
+    new = [_line(row, "new") for tid, row in current.items()
+           if tid not in reference and row["status"] != "fading"]
+    new.sort(key=lambda t: -current[t.topic_id]["emergence"])
+
+    rising: list[tuple[float, TopicLine]] = []
+    for tid, row in current.items():
+        before = reference.get(tid)
+        if before is None:
+            continue
+        was, now_ = before["distinct_sources"], row["distinct_sources"]
+        turned = row["status"] == "emerging" and before["status"] != "emerging"
+        grew = now_ - was >= 2 and now_ >= 1.5 * max(was, 1)
+        if turned or grew:
+            note = f"{before['status']} → {row['status']}" if turned else ""
+            note = "; ".join(filter(None, [note, f"{was} → {now_} sources" if now_ != was else ""]))
+            rising.append((STATUS_RANK.get(row["status"], 0) * 1000 + now_ - was, _line(row, note)))
+    rising.sort(key=lambda pair: -pair[0])
+
+    gone = []
+    for tid, before in reference.items():
+        if before["status"] not in ("emerging", "watch"):
+            continue
+        row = current.get(tid)
+        if row is None:
+            gone.append(_line(before, "no longer seen"))
+        elif row["status"] == "fading":
+            gone.append(_line(row, f"{before['status']} → fading"))
+    gone.sort(key=lambda t: -reference[t.topic_id]["distinct_sources"])
+    return new[:limit], [line for _, line in rising[:limit]], gone[:limit]
+
+
+def _line(row: dict, note: str = "") -> TopicLine:
+    return TopicLine(topic_id=row["topic_id"], label=row["label"], status=row["status"],
+                     distinct_sources=row["distinct_sources"], growth_24h=row.get("growth_24h"),
+                     growth_7d=row.get("growth_7d"), note=note)
+
+
+def downsample(values: list[float], points: int = SPARK_POINTS) -> list[float]:
+    """At most ``points`` values, evenly spaced, always keeping the latest."""
+    if len(values) <= points:
+        return values
+    step = (len(values) - 1) / (points - 1)
+    return [values[round(i * step)] for i in range(points)]
+
+
+# --------------------------------------------------------------------------- store reads
+
+
+def latest_run(conn, now: datetime) -> dict | None:
+    row = conn.execute(select(runs).where(runs.c.status == "ok", runs.c.as_of <= now)
+                       .order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(1)).first()
+    return dict(row._mapping) if row else None
+
+
+def snapshots(conn, run_id: int) -> dict[int, dict]:
+    query = (select(topic_snapshots, topics.c.first_seen_at)
+             .join(topics, topics.c.id == topic_snapshots.c.topic_id)
+             .where(topic_snapshots.c.run_id == run_id))
+    return {r.topic_id: dict(r._mapping) for r in conn.execute(query)}
+
+
+def muted_topics(conn, profile: str) -> set[int]:
+    query = select(feedback.c.topic_id).where(
+        feedback.c.verdict == "mute", (feedback.c.profile == profile) | feedback.c.profile.is_(None))
+    return set(conn.execute(query).scalars())
+
+
+def last_briefing(conn, profile: str, exclude_run: int | None = None) -> dict | None:
+    """The most recent briefing delivered for this profile (any target), optionally one
+    about another run than ``exclude_run``."""
+    rows = conn.execute(select(deliveries).where(deliveries.c.kind == "briefing",
+                                                 deliveries.c.status == "sent")
+                        .order_by(deliveries.c.created_at.desc()).limit(50))
+    for row in rows:
+        detail = row.detail or {}
+        if detail.get("profile") == profile and detail.get("run_id") not in (None, exclude_run):
+            return dict(row._mapping)
+    return None
+
+
+def reference_run(conn, current: dict, profile: str, now: datetime) -> tuple[int | None, datetime | None]:
+    """The run to compare with: the previous briefing's, else the run about a day earlier."""
+    previous = last_briefing(conn, profile, exclude_run=current["id"])
+    if previous is not None:
+        return previous["detail"]["run_id"], previous["created_at"]
+    row = conn.execute(select(runs.c.id, runs.c.as_of)
+                       .where(runs.c.status == "ok", runs.c.as_of <= now - timedelta(hours=20),
+                              runs.c.id != current["id"])
+                       .order_by(runs.c.as_of.desc()).limit(1)).first()
+    return (row.id, row.as_of) if row else (None, None)
+
+
+def sparklines(conn, topic_ids: list[int], now: datetime) -> dict[int, list[float]]:
+    query = (select(topic_snapshots.c.topic_id, topic_snapshots.c.distinct_sources)
+             .where(topic_snapshots.c.topic_id.in_(topic_ids),
+                    topic_snapshots.c.as_of >= now - timedelta(days=SPARK_DAYS),
+                    topic_snapshots.c.as_of <= now)
+             .order_by(topic_snapshots.c.as_of))
+    series: dict[int, list[float]] = {tid: [] for tid in topic_ids}
+    for row in conn.execute(query):
+        series[row.topic_id].append(float(row.distinct_sources))
+    return {tid: downsample(values) for tid, values in series.items()}
+
+
+def topic_ideas(conn, topic_ids: list[int], profile: str, now: datetime,
+                platforms: list[str]) -> tuple[dict[tuple[int, str], list[Idea]], dict[int, list[dict]]]:
+    """(topic, product) → ideas of the newest run that has any, best first, minus rejected or
+    stale ones; and topic → the source links those ideas rest on."""
+    query = (select(ideas).where(ideas.c.topic_id.in_(topic_ids), ideas.c.profile == profile)
+             .order_by(ideas.c.run_id.desc(), ideas.c.id))
+    order = {p: i for i, p in enumerate(platforms)}
+    found: dict[tuple[int, str], list[Idea]] = {}
+    newest: dict[int, int] = {}
+    sources_of: dict[int, list[dict]] = {}
+    for row in conn.execute(query):
+        newest.setdefault(row.topic_id, row.run_id)
+        if row.run_id != newest[row.topic_id] or row.feedback == "not_useful":
+            continue
+        if row.best_before is not None and row.best_before < now:
+            continue
+        drafts = sorted((Draft(platform=d.get("platform", ""), text=d.get("text", ""),
+                               length=d.get("length"), limit=d.get("limit"))
+                         for d in row.drafts or [] if d.get("text")),
+                        key=lambda d: order.get(d.platform, len(order)))
+        found.setdefault((row.topic_id, row.product), []).append(Idea(
+            angle=row.angle, hook=row.hook, hashtags=list(row.hashtags or []),
+            drafts=drafts[:MAX_DRAFTS], best_before=row.best_before))
+        sources_of.setdefault(row.topic_id, []).extend(row.sources or [])
+    return found, sources_of
+
+
+def topic_links(conn, run_id: int, topic_ids: list[int], hide_accounts: bool) -> dict[int, list[Link]]:
+    """Newest items of each topic in this run, one per outlet."""
+    query = (select(assignments.c.topic_id, items.c.title, items.c.url, items.c.outlet,
+                    items.c.platform)
+             .join(items, items.c.id == assignments.c.item_id)
+             .where(assignments.c.run_id == run_id, assignments.c.topic_id.in_(topic_ids),
+                    items.c.url.is_not(None))
+             .order_by(items.c.published_at.desc()))
+    links: dict[int, list[Link]] = {tid: [] for tid in topic_ids}
+    seen: dict[int, set[str]] = {tid: set() for tid in topic_ids}
+    for row in conn.execute(query):
+        outlet = row.outlet or row.platform
+        if hide_accounts and row.platform not in PUBLISHER_PLATFORMS:
+            outlet = row.platform  # never name a person in a briefing
+        if (len(links[row.topic_id]) >= MAX_LINKS or outlet in seen[row.topic_id]
+                or not row.url.lower().startswith(("http://", "https://"))):
+            continue
+        seen[row.topic_id].add(outlet)
+        links[row.topic_id].append(Link(title=row.title or row.url, url=row.url, outlet=outlet))
+    return links
+
+
+def source_health(conn, settings: Settings, run: dict | None, now: datetime,
+                  since: datetime | None) -> Health:
+    names = [s.name for s in settings.sources if s.enabled]
+    rows = list(conn.execute(select(sources).where(sources.c.name.in_(names)))) if names else []
+    failing = [(r.name, r.disabled_reason or r.last_error or "failing")
+               for r in rows if r.disabled or r.error_count]
+    notes = []
+    never = len(names) - len(rows)
+    if never:
+        notes.append(f"{never} not polled yet")
+    if run is None:
+        notes.append("no analysis run yet")
+    elif run["as_of"] < now - 2 * settings.analysis.every - timedelta(minutes=10):
+        hours = (now - run["as_of"]).total_seconds() / 3600
+        notes.append(f"latest analysis is {hours:.0f} h old")
+    failed = conn.execute(select(func.count()).select_from(deliveries).where(
+        deliveries.c.status == "failed",
+        deliveries.c.created_at >= (since or now - timedelta(hours=24)))).scalar() or 0
+    if failed:
+        notes.append(f"{failed} deliver{'y' if failed == 1 else 'ies'} failed since the last briefing")
+    return Health(sources_total=len(names), failing=sorted(failing), notes=notes,
+                  last_run_at=run["as_of"] if run else None)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def build_briefing(store: Store, settings: Settings, now: datetime, *,
+                   profile: str | None = None) -> Briefing:
+    """Everything a briefing shows, for one profile, as of ``now``."""
+    chosen = settings.profile(profile)
+    zone = ZoneInfo(settings.briefing.timezone)
+    local = now.astimezone(zone)
+    hide_accounts = settings.privacy.pseudonymize_authors
+    with store.connect() as conn:
+        run = latest_run(conn, now)
+        base = dict(profile=chosen.name, company=chosen.company.name, generated_at=now,
+                    local_date=f"{local:%A}, {local.day} {local:%B %Y}", timezone=zone.key)
+        if run is None:
+            return Briefing(**base, window_start=now - settings.analysis.window, window_end=now,
+                            run_id=None, opportunities=[], fading=[], changes=Changes(since=None),
+                            health=source_health(conn, settings, None, now, None))
+        current = snapshots(conn, run["id"])
+        muted = muted_topics(conn, chosen.name)
+        current = {tid: row for tid, row in current.items() if tid not in muted}
+        ranked = list(conn.execute(
+            select(opportunities).where(opportunities.c.run_id == run["id"],
+                                        opportunities.c.profile == chosen.name)
+            .order_by(desc(opportunities.c.priority), opportunities.c.id)))
+        relevant = {r.topic_id for r in ranked} or set(current)
+
+        picks: dict[int, dict] = {}
+        for row in ranked:
+            # fading topics have their own section, not a slot among the opportunities
+            if row.topic_id not in current or current[row.topic_id]["status"] == "fading":
+                continue
+            if row.topic_id in picks:
+                picks[row.topic_id]["other_products"].append(row.product)
+            elif len(picks) < settings.briefing.top:
+                picks[row.topic_id] = {"opp": row, "other_products": []}
+        if not ranked:  # ranking has not run: fall back to emergence alone
+            by_emergence = sorted((r for r in current.values() if r["status"] != "fading"),
+                                  key=lambda r: -r["emergence"])
+            for row in by_emergence[: settings.briefing.top]:
+                picks[row["topic_id"]] = {"opp": None, "other_products": []}
+
+        ids = list(picks)
+        spark = sparklines(conn, ids, now) if ids else {}
+        idea_map, idea_sources = (topic_ideas(conn, ids, chosen.name, now, chosen.company.platforms)
+                                  if ids else ({}, {}))
+        links = topic_links(conn, run["id"], ids, hide_accounts) if ids else {}
+
+        chosen_opps = []
+        for tid, pick in picks.items():
+            snap, opp = current[tid], pick["opp"]
+            product = opp.product if opp is not None else None
+            topic_ideas_list = idea_map.get((tid, product), []) if product else []
+            if not topic_ideas_list:
+                topic_ideas_list = next((v for (t, _), v in idea_map.items() if t == tid), [])
+            chosen_opps.append(Opportunity(
+                topic_id=tid, label=snap["label"], status=snap["status"], product=product,
+                explanation=opp.explanation if opp is not None else
+                "Ranked by emergence alone: no product match was computed for this run.",
+                priority=opp.priority if opp is not None else None,
+                relevance=opp.relevance if opp is not None else None,
+                other_products=list(dict.fromkeys(pick["other_products"])),
+                growth_24h=snap["growth_24h"], growth_7d=snap["growth_7d"],
+                distinct_sources=snap["distinct_sources"], size=snap["size"],
+                emergence=snap["emergence"], keywords=list(snap["keywords"] or [])[:6],
+                first_seen_at=snap["first_seen_at"], sparkline=spark.get(tid, []),
+                links=_merge_links(idea_sources.get(tid, []), links.get(tid, [])),
+                ideas=topic_ideas_list[:MAX_IDEAS],
+            ))
+
+        fading = sorted((r for tid, r in current.items() if r["status"] == "fading" and tid in relevant),
+                        key=lambda r: -r["size"])[:FADING_LIMIT]
+        ref_id, since = reference_run(conn, run, chosen.name, now)
+        changes = Changes(since=since)
+        if ref_id is not None:
+            reference = {tid: r for tid, r in snapshots(conn, ref_id).items()
+                         if tid not in muted and (tid in relevant or not ranked)}
+            scoped = {tid: r for tid, r in current.items() if tid in relevant}
+            changes.new, changes.rising, changes.gone = diff_topics(scoped, reference)
+        health = source_health(conn, settings, run, now, since)
+    return Briefing(**base, window_start=run["window_start"], window_end=run["window_end"],
+                    run_id=run["id"], opportunities=chosen_opps,
+                    fading=[_line(r, "") for r in fading], changes=changes, health=health)
+
+
+def _merge_links(from_ideas: list[dict], from_items: list[Link]) -> list[Link]:
+    merged: list[Link] = []
+    seen: set[str] = set()
+    for link in [Link(title=s.get("title") or s.get("url", ""), url=s.get("url", ""),
+                      outlet=s.get("outlet") or "") for s in from_ideas] + from_items:
+        if not link.url or link.url in seen:
+            continue
+        seen.add(link.url)
+        merged.append(link)
+        if len(merged) >= MAX_LINKS:
+            break
+    return merged

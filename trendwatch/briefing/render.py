@@ -1,0 +1,180 @@
+"""Briefing → Markdown, self-contained HTML, JSON, Slack Block Kit.
+
+Feed text is untrusted everywhere: HTML goes through Jinja2 with autoescape on,
+Markdown and Slack mrkdwn through their own escapers below, and only http(s) URLs
+ever become links (a ``javascript:`` link in a feed stays plain text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .content import Briefing
+
+STATUS_COLORS = {"emerging": "#c2410c", "watch": "#1d4ed8", "established": "#15803d",
+                 "fading": "#6b7280"}
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), with characters that could break out of a link quoted."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+
+
+def md(text: Any) -> str:
+    """Markdown-escape one line of feed text (newlines collapse: no injected headings)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def md_link(title: str, url: str | None) -> str:
+    target = safe_url(url)
+    return f"[{md(title)}](<{target}>)" if target else md(title)
+
+
+def slack_escape(text: Any) -> str:
+    text = " ".join(str(text or "").split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(title: str, url: str | None) -> str:
+    target = safe_url(url)
+    label = slack_escape(title).replace("|", "¦")
+    return f"<{target}|{label}>" if target else label
+
+
+def growth(value: float | None) -> str:
+    """Relative change as a signed percentage: 0.5 → "+50 %"."""
+    if value is None:
+        return "–"
+    return f"{value * 100:+,.0f} %"
+
+
+def spark_text(values: list[float]) -> str:
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    return "".join(SPARK_BLOCKS[round((v - low) / span * (len(SPARK_BLOCKS) - 1))] for v in values)
+
+
+def spark_points(values: list[float], width: int = 120, height: int = 28) -> str:
+    """SVG polyline points (numbers only) for a sparkline."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+                    for i, v in enumerate(values))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json_text(data: Any, indent: int | None = 2) -> str:
+    """JSON with times as ISO 8601 UTC ``Z`` (the CLI's convention)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def _local(zone: str):
+    tz = ZoneInfo(zone)
+
+    def fmt(value: datetime | None, pattern: str = "%a %d %b %H:%M") -> str:
+        return value.astimezone(tz).strftime(pattern) if value else "–"
+
+    return fmt
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("trendwatch", "templates"),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, md_link=md_link, growth=growth, spark_text=spark_text,
+                       spark_points=spark_points, safe_url=safe_url)
+    env.globals.update(STATUS_COLORS=STATUS_COLORS)
+    return env
+
+
+_ENV = _environment()
+
+
+def render(briefing: Briefing, fmt: str) -> str:
+    if fmt == "json":
+        return to_json_text(briefing.to_json())
+    template = {"md": "briefing.md.j2", "html": "briefing.html.j2"}.get(fmt)
+    if template is None:
+        raise ValueError(f"unknown briefing format {fmt!r}; expected md, html or json")
+    return _ENV.get_template(template).render(b=briefing, local=_local(briefing.timezone))
+
+
+def subject(briefing: Briefing, pattern: str) -> str:
+    return pattern.format(company=briefing.company, date=briefing.local_date,
+                          profile=briefing.profile)
+
+
+def slack_blocks(briefing: Briefing) -> dict[str, Any]:
+    """An incoming-webhook payload: a Block Kit summary plus a plain-text fallback."""
+    local = _local(briefing.timezone)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "emoji": True,
+                                    "text": f"Trends for {briefing.company}: {briefing.local_date}"[:150]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(
+            f"Window {local(briefing.window_start)} – {local(briefing.window_end)} "
+            f"({briefing.timezone})")}]},
+    ]
+    if not briefing.opportunities:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn",
+                                                   "text": "Nothing stands out today."}})
+    for rank, opp in enumerate(briefing.opportunities, 1):
+        lines = [f"*{rank}. {slack_escape(opp.label)}*  `{opp.status}`"
+                 + (f"  for *{slack_escape(opp.product)}*" if opp.product else ""),
+                 slack_escape(opp.explanation),
+                 f"24 h {growth(opp.growth_24h)} · 7 d {growth(opp.growth_7d)} · "
+                 f"{opp.distinct_sources} sources {spark_text(opp.sparkline)}"]
+        if opp.links:
+            lines.append(" · ".join(slack_link(link.title, link.url) for link in opp.links))
+        if opp.ideas:
+            idea = opp.ideas[0]
+            lines.append(f"_Idea ({slack_escape(idea.angle)}):_ {slack_escape(idea.hook)}")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn",
+                                                   "text": "\n".join(lines)[:2900]}})
+    extra = []
+    if briefing.changes.new:
+        extra.append("*New:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.new))
+    if briefing.changes.rising:
+        extra.append("*Rising:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.rising))
+    if briefing.changes.gone:
+        extra.append("*Gone:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.gone))
+    if briefing.fading:
+        extra.append("*Fading:* " + ", ".join(slack_escape(t.label) for t in briefing.fading))
+    if extra:
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(extra)[:2900]}})
+    blocks.append({"type": "context", "elements": [
+        {"type": "mrkdwn", "text": slack_escape("Health: " + briefing.health.line)[:2900]}]})
+    fallback = slack_escape(f"Trends for {briefing.company}, {briefing.local_date}: " + "; ".join(
+        o.label for o in briefing.opportunities[:5]))
+    return {"text": fallback[:3000], "blocks": blocks[:50]}

@@ -1,0 +1,211 @@
+"""serve, run (service + dashboard), status, purge."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from rich.text import Text
+from sqlalchemy import select
+
+from ..config import CONFIG_ENV, DATABASE_ENV, resolve_paths
+from ..durations import parse_duration
+from ..errors import ConfigError
+from ..logs import setup_logging
+from ..privacy import privacy_key
+from ..store import jobs as job_rows
+from ..store.schema import deliveries, runs
+from . import cli
+from .common import ago, common_options, console, err_console, format_option, print_json, print_table
+
+JOB_STYLE = {"ok": "green", "failed": "red", "running": "cyan", "stopped": "yellow"}
+DASHBOARD_APP = Path("dashboard") / "app.py"
+
+
+def _duration_option(value: str, flag: str) -> timedelta:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise ConfigError(f"{flag}: {exc}") from exc
+
+
+def _service(env, tick: str, log_level: str):
+    from ..scheduler import Service
+
+    settings = env.settings()
+    store = env.store(settings)
+    setup_logging(log_level)
+    key = privacy_key(settings, env.database_url(settings))
+    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"))
+
+
+_serve_options = [
+    click.option("--tick", default="1m", show_default=True, metavar="DURATION",
+                 help="how often to look for due sources"),
+    click.option("--log-level", default="info", show_default=True,
+                 type=click.Choice(["debug", "info", "warning", "error"])),
+]
+
+
+def _with(options):
+    def decorate(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+    return decorate
+
+
+@cli.command()
+@common_options
+@_with(_serve_options)
+def serve(env, tick: str, log_level: str) -> None:
+    """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops)."""
+    service = _service(env, tick, log_level)
+    asyncio.run(service.run())
+
+
+@cli.command("run")
+@common_options
+@_with(_serve_options)
+@click.option("--port", default=8501, show_default=True, help="dashboard port")
+@click.option("--no-dashboard", is_flag=True, help="only the service")
+def run_cmd(env, tick: str, log_level: str, port: int, no_dashboard: bool) -> None:
+    """The service plus the dashboard on http://localhost:PORT, in one command."""
+    service = _service(env, tick, log_level)
+    dashboard = None
+    if not no_dashboard:
+        dashboard = start_dashboard(env, service.settings, port)
+    try:
+        asyncio.run(service.run())
+    finally:
+        if dashboard is not None:
+            stop_dashboard(dashboard)
+
+
+def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
+    app = DASHBOARD_APP.resolve()
+    if not app.exists():
+        err_console.print(f"[yellow]dashboard not started:[/] {DASHBOARD_APP} does not exist in "
+                          f"{Path.cwd()} (run from the project folder, or use --no-dashboard)")
+        return None
+    if shutil.which("streamlit") is None and not _has_module("streamlit"):
+        err_console.print("[yellow]dashboard not started:[/] streamlit is not installed "
+                          "(pip install streamlit)")
+        return None
+    paths = resolve_paths(env.config_path, env.db_url, settings)
+    child_env = {**os.environ, CONFIG_ENV: str(paths.config.resolve()),
+                 DATABASE_ENV: paths.database_url}
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # own process group: Ctrl-C reaches it through us, in order, not at the same instant
+    process = subprocess.Popen(command, env=child_env, start_new_session=True)
+    err_console.print(f"dashboard on [bold]http://localhost:{port}[/] (pid {process.pid})")
+    return process
+
+
+def stop_dashboard(process: subprocess.Popen, grace: float = 10.0) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    deadline = time.monotonic() + grace
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@cli.command()
+@common_options
+@format_option
+def status(env, fmt: str) -> None:
+    """Last and next run of every service job, with the last error."""
+    settings = env.settings()
+    store = env.store(settings)
+    now = datetime.now(timezone.utc)
+    from ..scheduler import JOBS
+
+    empty = {"last_started_at": None, "last_finished_at": None, "last_status": None,
+             "last_error": None, "next_run_at": None}
+    rows = {name: {"name": name, **empty} for name in JOBS}
+    rows.update({row["name"]: row for row in job_rows.list_jobs(store)})
+    service = rows.pop(job_rows.SERVICE, None)
+    with store.connect() as conn:
+        latest = conn.execute(select(runs).order_by(runs.c.started_at.desc()).limit(1)).first()
+        failed = [dict(r._mapping) for r in conn.execute(
+            select(deliveries).where(deliveries.c.status == "failed",
+                                     deliveries.c.created_at >= now - timedelta(days=1))
+            .order_by(deliveries.c.created_at.desc()).limit(20))]
+    alive = bool(service and service["last_status"] == "running" and service["last_finished_at"]
+                 and now - service["last_finished_at"] < timedelta(minutes=2))
+    data = {
+        "service": {"running": alive, "started_at": service and service["last_started_at"],
+                    "last_seen_at": service and service["last_finished_at"]},
+        "jobs": [{"name": name, "last_started_at": r["last_started_at"],
+                  "last_finished_at": r["last_finished_at"], "last_status": r["last_status"],
+                  "last_error": r["last_error"], "next_run_at": r["next_run_at"]}
+                 for name, r in sorted(rows.items())],
+        "latest_run": latest and {"id": latest.id, "status": latest.status, "as_of": latest.as_of,
+                                  "finished_at": latest.finished_at, "error": latest.error},
+        "failed_deliveries_24h": [{"kind": d["kind"], "target": d["target"], "at": d["created_at"],
+                                   "attempts": d["attempts"], "error": d["error"]} for d in failed],
+    }
+    if fmt == "json":
+        print_json(data)
+        return
+    if alive:
+        console.print(f"service: [green]running[/] since {ago(service['last_started_at'], now)}")
+    elif service:
+        console.print(f"service: [yellow]not running[/] (last seen {ago(service['last_finished_at'], now)})")
+    else:
+        console.print("service: [yellow]never started[/] (start it with [bold]trendwatch serve[/])")
+    print_table("jobs", ["job", "status", "last start", "last finish", "next run", "last error"], [
+        [j["name"], Text(j["last_status"] or "never", style=JOB_STYLE.get(j["last_status"] or "", "yellow")),
+         ago(j["last_started_at"], now), ago(j["last_finished_at"], now),
+         ago(j["next_run_at"], now) if j["next_run_at"] else "–", (j["last_error"] or "")[:200]]
+        for j in data["jobs"]])
+    if latest is not None:
+        console.print(f"latest analysis run #{latest.id}: {latest.status}, as of {ago(latest.as_of, now)}")
+    for d in failed:
+        console.print(Text.assemble(("✗ ", "red"), f"{d['kind']} → {d['target']} "
+                                    f"{ago(d['created_at'], now)} after {d['attempts']} attempts: ",
+                                    (d["error"] or "", "red")))
+
+
+@cli.command()
+@common_options
+@click.option("--dry-run", is_flag=True, help="only count what would be deleted")
+@click.option("--older-than", default=None, metavar="DURATION",
+              help="override [privacy] retention for this run, e.g. 90d")
+@format_option
+def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
+    """Delete raw items older than the retention (topics and aggregates stay)."""
+    from ..retention import purge as purge_items
+
+    settings = env.settings()
+    store = env.store(settings)
+    retention = (_duration_option(older_than, "--older-than") if older_than
+                 else settings.privacy.retention)
+    now = datetime.now(timezone.utc)
+    report = purge_items(store, now, retention, dry_run=dry_run)
+    if fmt == "json":
+        print_json(report.as_dict())
+        return
+    verb = "would delete" if dry_run else "deleted"
+    console.print(f"{verb} {report.items} items collected before {report.cutoff:%Y-%m-%d %H:%M} UTC "
+                  f"({report.embeddings} embeddings, {report.assignments} topic assignments"
+                  + ("" if dry_run else f", {report.stories} stories") + "); topics and snapshots kept")
+
