@@ -23,11 +23,13 @@ def cli() -> None:
       trendwatch collect         fetch every source once
       trendwatch sources         see which sources work
       trendwatch items           browse what was collected
+      trendwatch ideas           ranked opportunities and post drafts for your products
     """
 
 
 def _register() -> None:
     from . import collection  # noqa: F401  (commands register themselves on `cli`)
+    from . import fit  # noqa: F401
 
 
 _register()

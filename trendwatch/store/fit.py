@@ -142,15 +142,29 @@ def topic_items(conn: Connection, run_id: int, topic_id: int, limit: int = 20) -
 
 def stored_ideas(conn: Connection, run_id: int, profile: str, topic_id: int,
                  product: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(
+    rows = conn.execute(
         select(ideas).where(ideas.c.run_id == run_id, ideas.c.profile == profile,
-                            ideas.c.topic_id == topic_id, ideas.c.product == product)
+                            ideas.c.topic_id == topic_id, ideas.c.product == product,
+                            or_(ideas.c.feedback.is_(None), ideas.c.feedback != "not_useful"))
         .order_by(ideas.c.id)
-    ).mappings()]
+    ).mappings()
+    out = []
+    for row in rows:
+        row = dict(row)
+        drafts = row["drafts"] or []
+        row["drafts"] = [d for d in drafts if d.get("text") is not None]
+        row["dropped"] = [{"platform": d["platform"], "reason": d.get("dropped")}
+                          for d in drafts if d.get("text") is None]
+        out.append(row)
+    return out
 
 
-def delete_ideas(conn: Connection, run_id: int, profile: str) -> None:
-    conn.execute(delete(ideas).where(ideas.c.run_id == run_id, ideas.c.profile == profile))
+def delete_unmarked_ideas(conn: Connection, run_id: int, profile: str, topic_id: int,
+                          product: str) -> None:
+    """Make room for regenerated ideas; ideas someone already marked stay for the record."""
+    conn.execute(delete(ideas).where(ideas.c.run_id == run_id, ideas.c.profile == profile,
+                                     ideas.c.topic_id == topic_id, ideas.c.product == product,
+                                     ideas.c.feedback.is_(None)))
 
 
 def insert_ideas(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
