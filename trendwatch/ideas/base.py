@@ -63,6 +63,7 @@ class SourceRef:
     outlet: str | None
     published_at: datetime | None = None
     text: str = ""
+    story_id: int | None = None
 
     def public(self) -> dict:
         return {"title": self.title, "url": self.url, "outlet": self.outlet}

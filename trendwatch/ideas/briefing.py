@@ -73,7 +73,8 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
             with store.connect() as conn:
                 raw_items = fit_rows.topic_items(conn, run_id, opp["topic_id"])
             refs = [SourceRef(r["id"], r["title"] or "", r["url"], r["outlet"], r["published_at"],
-                              r["text"] or "") for r in raw_items if r["id"] not in used]
+                              r["text"] or "", r["story_id"]) for r in raw_items
+                    if _keys(r["id"], r["story_id"]).isdisjoint(used)]
             if not refs:
                 continue  # everything this topic rests on was already suggested
             parts = opp["parts"] or {}
@@ -89,10 +90,19 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
             ideas = await generator.generate(context)
             rows = _store(store, run_id, prof.name, opp, prod.name, ideas, now, refresh)
         for row in rows:
-            used.update(s.get("item_id") for s in row["sources"] if s.get("item_id"))
+            for source in row["sources"]:
+                used.update(_keys(source.get("item_id"), source.get("story_id")))
         if rows:
             out.append(_public(opp, rows, platform))
     return out
+
+
+def _keys(item_id: str | None, story_id: int | None) -> set[str]:
+    """An item and its near-duplicates (same story) count as one suggestion."""
+    keys = {f"item:{item_id}"} if item_id else set()
+    if story_id is not None:
+        keys.add(f"story:{story_id}")
+    return keys
 
 
 def _covers(row: dict, platforms: Sequence[str]) -> bool:
@@ -107,7 +117,8 @@ def _store(store, run_id: int, profile: str, opp: dict, product: str, ideas: lis
         rows.append({
             "run_id": run_id, "topic_id": opp["topic_id"], "profile": profile, "product": product,
             "angle": idea.angle, "hook": idea.hook, "hashtags": idea.hashtags,
-            "sources": [{**s.public(), "item_id": s.item_id} for s in idea.sources],
+            "sources": [{**s.public(), "item_id": s.item_id, "story_id": s.story_id}
+                        for s in idea.sources],
             "drafts": [d.as_draft() for d in idea.drafts]
             + [{"platform": d["platform"], "text": None, "length": None, "limit": None,
                 "dropped": d["reason"]} for d in idea.dropped],

@@ -131,20 +131,27 @@ def cap_hashtags(text: str, most: int | None) -> str:
     block of extra hashtags is removed."""
     if most is None or len(_HASHTAG.findall(text)) <= most:
         return text
+    tokens = re.split(r"(\s+)", text)
+    is_tag = [bool(_HASHTAG.fullmatch(t.rstrip(".,;:!?"))) for t in tokens]
+    # the trailing block of hashtags (two or more) is a tag list, not running text
+    block_start = len(tokens)
+    for index in range(len(tokens) - 1, -1, -1):
+        if is_tag[index] or not tokens[index].strip():
+            block_start = index
+        else:
+            break
+    in_block = sum(is_tag[block_start:]) >= 2
     seen = 0
     out = []
-    for token in re.split(r"(\s+)", text):
-        if _HASHTAG.fullmatch(token.rstrip(".,;:!?")):
+    for index, token in enumerate(tokens):
+        if is_tag[index]:
             seen += 1
             if seen > most:
+                if in_block and index >= block_start:
+                    continue
                 token = token.replace("#", "", 1)
-                out.append(("\x00", token))
-                continue
-        out.append(("", token))
-    # drop demoted tokens that stand in a trailing run of hashtags/whitespace
-    while out and (out[-1][0] == "\x00" or not out[-1][1].strip()):
-        out.pop()
-    return "".join(token for _, token in out)
+        out.append(token)
+    return re.sub(r"[ \t]+$", "", "".join(out)).rstrip()
 
 
 def _assemble(body: str, link: str | None, tags: str) -> str:
