@@ -66,10 +66,18 @@ def number_fact(sources: Sequence[SourceRef]) -> tuple[str, str, SourceRef] | No
     for source in sources:
         candidates = [clean_title(source)] + re.split(r"(?<=[.!?])\s+", source.text or "")[:2]
         for sentence in candidates:
-            match = _NUMBER.search(sentence)
-            if match and not re.fullmatch(r"(19|20)\d\d", match.group(0).strip()):
-                return _clip(sentence.strip(), 140), match.group(0).strip(), source
+            for match in _NUMBER.finditer(sentence):
+                if _meaningful(match.group(0).strip()):
+                    return _clip(sentence.strip(), 140), match.group(0).strip(), source
     return None
+
+
+def _meaningful(number: str) -> bool:
+    """A unit, a currency or a count of at least 10; years and list numbers ("3 ways") are not."""
+    if re.search(r"[%$€£]|percent|per cent|million|billion|bn|\dx\b|\dk\b|\dm\b", number, re.I):
+        return True
+    digits = number.replace(",", "").split(".")[0]
+    return digits.isdigit() and int(digits) >= 10 and not re.fullmatch(r"(19|20)\d\d", digits)
 
 
 def _cap(text: str) -> str:
