@@ -139,11 +139,11 @@ def _check_unique_products(products: list[Product]) -> None:
 class RankSettings(Section):
     """How topics are matched to products (see rank.py for what each number does)."""
 
-    similarity_floor: float = Field(default=0.15, ge=-1, lt=1)   # cosine that counts as 0 relevance
-    similarity_ceiling: float = Field(default=0.55, gt=-1, le=1)  # cosine that counts as full
+    similarity_floor: float = Field(default=0.30, ge=-1, lt=1)   # cosine that counts as 0 relevance
+    similarity_ceiling: float = Field(default=0.60, gt=-1, le=1)  # cosine that counts as full
     keyword_weight: float = Field(default=0.35, ge=0, le=1)       # share of keyword/hashtag evidence
     emergence_scale: float = Field(default=2.0, gt=0)             # emergence giving 0.5 after squashing
-    min_relevance: float = Field(default=0.2, ge=0, le=1)         # below: not an opportunity
+    min_relevance: float = Field(default=0.3, ge=0, le=1)         # below: not an opportunity
     avoid_similarity: float = Field(default=0.5, gt=0, le=1)      # topic ≈ avoid term by meaning
     top: int = Field(default=20, ge=1, le=500)                    # opportunities kept per product
 

@@ -104,7 +104,7 @@ def tokens(phrase: str) -> list[str]:
     return [_stem(t) for t in cleaned.replace("_", " ").split()]
 
 
-class _Haystack:
+class Haystack:
     """The topic's words in a form a product keyword can be looked up in."""
 
     def __init__(self, phrases: Iterable[str]):
@@ -124,11 +124,11 @@ class _Haystack:
         return any(seq[i:i + n] == needle for seq in self.sequences for i in range(len(seq) - n + 1))
 
 
-def topic_haystack(topic: TopicFacts) -> _Haystack:
-    return _Haystack([topic.label, *topic.keywords, *topic.hashtags, *topic.titles])
+def topic_haystack(topic: TopicFacts) -> Haystack:
+    return Haystack([topic.label, *topic.keywords, *topic.hashtags, *topic.titles])
 
 
-def matched_terms(topic: TopicFacts, product: Product, haystack: _Haystack | None = None) -> list[str]:
+def matched_terms(topic: TopicFacts, product: Product, haystack: Haystack | None = None) -> list[str]:
     haystack = haystack or topic_haystack(topic)
     found: list[str] = []
     seen: set[str] = set()
@@ -200,7 +200,7 @@ def feedback_factor(topic: TopicFacts, marks: Sequence[Mark]) -> float | None:
 
 
 def avoided_by(topic: TopicFacts, avoid: Sequence[str], avoid_vectors: np.ndarray | None,
-               params: RankSettings, haystack: _Haystack | None = None) -> str | None:
+               params: RankSettings, haystack: Haystack | None = None) -> str | None:
     """The avoid term this topic falls under (by words or by meaning), or None."""
     haystack = haystack or topic_haystack(topic)
     for index, term in enumerate(avoid):

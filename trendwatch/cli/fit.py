@@ -60,7 +60,8 @@ class _SentenceTransformerEmbedder:
                 self._model = SentenceTransformer(path, device="cpu")
             except OSError as exc:
                 raise AnalysisError(f"cannot load embedding model {self._name!r}: {exc}") from exc
-            self.dim = self._model.get_sentence_embedding_dimension()
+            size = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            self.dim = size()
         return self._model
 
     def embed(self, texts):

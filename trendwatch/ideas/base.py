@@ -123,12 +123,17 @@ class IdeaGenerator(Protocol):
     async def generate(self, context: IdeaContext) -> list[PostIdea]: ...
 
 
+_CSS_OR_NUMBER = re.compile(r"[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8}|\d+|.{0,1}")
+
+
 def suggested_hashtags(topic: Sequence[str], product: Sequence[str], brand: Sequence[str],
                        most: int = 6) -> list[str]:
     """The topic's real hashtags first, then the product's and the brand's; no duplicates."""
     out, seen = [], set()
     for tag in [*list(topic)[:3], *product, *brand]:
         tag = tag.strip().lstrip("#")
+        if _CSS_OR_NUMBER.fullmatch(tag):   # '#24292e' from HTML styles is not a hashtag
+            continue
         if tag and re.fullmatch(r"\w+", tag) and tag.casefold() not in seen:
             seen.add(tag.casefold())
             out.append(tag)

@@ -26,6 +26,18 @@ def slots(items: Sequence[SourceRef], count: int, per_slot: int) -> list[list[So
     return out
 
 
+def on_topic_first(refs: list[SourceRef], terms: Sequence[str]) -> list[SourceRef]:
+    """Items whose headline names the product's terms or the topic's keyphrases lead;
+    otherwise newest first (a cluster's odd member should not be the one quoted)."""
+    from ..rank import Haystack
+
+    def hits(ref: SourceRef) -> int:
+        haystack = Haystack([ref.title])
+        return sum(1 for term in terms if haystack.has(term))
+
+    return sorted(refs, key=lambda ref: -hits(ref))
+
+
 def build_ideas(store, settings: Settings, run_id: int, generator: IdeaGenerator, *, now: datetime,
                 profile: str | None = None, product: str | None = None,
                 platform: str | None = None, refresh: bool = False) -> list[dict[str, Any]]:
@@ -78,6 +90,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
             if not refs:
                 continue  # everything this topic rests on was already suggested
             parts = opp["parts"] or {}
+            refs = on_topic_first(refs, [*parts.get("matched", []), *(opp["keywords"] or [])[:3]])
             context = IdeaContext(
                 profile=prof.name, company=prof.company, product=prod, topic_id=opp["topic_id"],
                 label=opp["label"], keywords=opp["keywords"] or [], topic_hashtags=opp["hashtags"] or [],

@@ -30,11 +30,13 @@ BOLD = {"bold", "provocative", "confident", "direct", "edgy"}
 
 
 def keyphrase(ctx: IdeaContext) -> str:
-    """The topic's most distinctive phrase: its first keyphrase that is not just a product term."""
-    product_terms = {m.casefold() for m in ctx.matched} | {k.casefold() for k in ctx.product.keywords}
+    """What the topic is about, in words the product's audience uses: the first of the topic's
+    keyphrases that matched a product term (in the product's spelling), else its first one."""
+    spelled = {k.casefold(): k for k in [*ctx.product.keywords, *ctx.product.hashtags]}
+    matched = {m.casefold() for m in ctx.matched}
     for phrase in ctx.keywords:
-        if phrase.casefold() not in product_terms:
-            return phrase
+        if phrase.casefold() in matched:
+            return spelled.get(phrase.casefold(), phrase)
     return ctx.keyphrase
 
 
