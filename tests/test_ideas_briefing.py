@@ -43,6 +43,7 @@ def test_json_shape_and_priority_order(store, now, settings):
     assert out and [o["priority"] for o in out] == sorted((o["priority"] for o in out), reverse=True)
     for opp in out:
         assert OPP_KEYS <= set(opp)
+        assert all({"id", "generator", "dropped"} <= set(i) for i in opp["ideas"])
         assert opp["explanation"].startswith("matches *")
         for idea in opp["ideas"]:
             assert IDEA_KEYS <= set(idea) and idea["sources"] and idea["best_before"] > now

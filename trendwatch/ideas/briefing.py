@@ -78,8 +78,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
         with store.connect() as conn:
             stored = [] if refresh else fit_rows.stored_ideas(conn, run_id, prof.name,
                                                                opp["topic_id"], prod.name)
-        stored = [row for row in stored if _covers(row, platforms)]
-        if stored:
+        if stored and _covers(stored, platforms):
             rows = stored
         else:
             with store.connect() as conn:
@@ -118,8 +117,9 @@ def _keys(item_id: str | None, story_id: int | None) -> set[str]:
     return keys
 
 
-def _covers(row: dict, platforms: Sequence[str]) -> bool:
-    have = {d["platform"] for d in row["drafts"]} | {d["platform"] for d in row.get("dropped", [])}
+def _covers(rows: list[dict], platforms: Sequence[str]) -> bool:
+    """Stored ideas answer the request when, together, they have drafts for every platform."""
+    have = {d["platform"] for row in rows for d in row["drafts"]}
     return set(platforms) <= have
 
 
@@ -132,36 +132,26 @@ def _store(store, run_id: int, profile: str, opp: dict, product: str, ideas: lis
             "angle": idea.angle, "hook": idea.hook, "hashtags": idea.hashtags,
             "sources": [{**s.public(), "item_id": s.item_id, "story_id": s.story_id}
                         for s in idea.sources],
-            "drafts": [d.as_draft() for d in idea.drafts]
-            + [{"platform": d["platform"], "text": None, "length": None, "limit": None,
-                "dropped": d["reason"]} for d in idea.dropped],
+            # only drafts that fit are stored: the dashboard and briefing render every one
+            "drafts": [d.as_draft() for d in idea.drafts],
             "best_before": idea.best_before, "generator": getattr(idea, "generator", None) or "template",
             "created_at": now,
         })
     with store.begin() as conn:
         fit_rows.delete_unmarked_ideas(conn, run_id, profile, opp["topic_id"], product)
         ids = fit_rows.insert_ideas(conn, rows)
-    for row, idea_id in zip(rows, ids):
+    for row, idea_id, idea in zip(rows, ids, ideas):
         row["id"] = idea_id
         row["feedback"] = None
-    return [_split_dropped(r) for r in rows]
-
-
-def _split_dropped(row: dict) -> dict:
-    row = dict(row)
-    drafts = row["drafts"]
-    row["drafts"] = [d for d in drafts if d.get("text") is not None]
-    row["dropped"] = [{"platform": d["platform"], "reason": d.get("dropped")}
-                      for d in drafts if d.get("text") is None]
-    return row
+        row["dropped"] = list(idea.dropped)
+    return rows
 
 
 def _public(opp: dict, rows: list[dict], platform: str | None) -> dict:
     ideas = []
     for row in rows:
-        row = _split_dropped(row) if "dropped" not in row else row
         drafts = [d for d in row["drafts"] if not platform or d["platform"] == platform]
-        dropped = [d for d in row["dropped"] if not platform or d["platform"] == platform]
+        dropped = [d for d in row.get("dropped", []) if not platform or d["platform"] == platform]
         if platform and not drafts:
             continue
         ideas.append({
@@ -169,7 +159,8 @@ def _public(opp: dict, rows: list[dict], platform: str | None) -> dict:
             "sources": [{k: s.get(k) for k in ("title", "url", "outlet")} for s in row["sources"]],
             "best_before": row["best_before"],
             "drafts": [{k: d[k] for k in ("platform", "text", "length", "limit")} for d in drafts],
-            "dropped": dropped, "generator": row["generator"], "feedback": row.get("feedback"),
+            "dropped": dropped,   # reasons are only known right after generation
+            "generator": row["generator"], "feedback": row.get("feedback"),
         })
     return {"topic_id": opp["topic_id"], "product": opp["product"], "priority": opp["priority"],
             "explanation": opp["explanation"], "label": opp["label"], "status": opp["status"],

@@ -148,15 +148,7 @@ def stored_ideas(conn: Connection, run_id: int, profile: str, topic_id: int,
                             or_(ideas.c.feedback.is_(None), ideas.c.feedback != "not_useful"))
         .order_by(ideas.c.id)
     ).mappings()
-    out = []
-    for row in rows:
-        row = dict(row)
-        drafts = row["drafts"] or []
-        row["drafts"] = [d for d in drafts if d.get("text") is not None]
-        row["dropped"] = [{"platform": d["platform"], "reason": d.get("dropped")}
-                          for d in drafts if d.get("text") is None]
-        out.append(row)
-    return out
+    return [{**row, "drafts": row["drafts"] or [], "dropped": []} for row in rows]
 
 
 def delete_unmarked_ideas(conn: Connection, run_id: int, profile: str, topic_id: int,
