@@ -47,6 +47,13 @@ def _duration(value: Any) -> timedelta:
     return parse_duration(value)
 
 
+def _platform_list(value: list[str]) -> list[str]:
+    unknown = [p for p in value if p.lower() not in PLATFORMS]
+    if unknown:
+        raise ValueError(f"unknown platform(s) {unknown}; expected some of {list(PLATFORMS)}")
+    return [p.lower() for p in value]
+
+
 class Product(Section):
     name: str = Field(min_length=1)
     description: str = ""
@@ -54,6 +61,31 @@ class Product(Section):
     hashtags: list[str] = []
     audience: str = ""
     url: str | None = None
+    platforms: list[str] = []      # empty: chosen from the company's platforms by audience
+
+    _platforms = field_validator("platforms")(classmethod(lambda cls, v: _platform_list(v)))
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return _hashtag_list(value)
+
+
+def _hashtag_list(value: list[str]) -> list[str]:
+    out = []
+    for tag in value:
+        tag = tag.strip().lstrip("#")
+        if not re.fullmatch(r"\w+", tag):
+            raise ValueError(f"{tag!r} is not a hashtag (letters, digits and _ only)")
+        out.append(tag)
+    return out
 
 
 class Company(Section):
@@ -68,10 +100,12 @@ class Company(Section):
     @field_validator("platforms")
     @classmethod
     def _known_platforms(cls, value: list[str]) -> list[str]:
-        unknown = [p for p in value if p.lower() not in PLATFORMS]
-        if unknown:
-            raise ValueError(f"unknown platform(s) {unknown}; expected some of {list(PLATFORMS)}")
-        return [p.lower() for p in value]
+        return _platform_list(value)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return _hashtag_list(value)
 
 
 class Profile(Section):
@@ -80,6 +114,90 @@ class Profile(Section):
     name: str = Field(min_length=1)
     company: Company
     products: list[Product] = []
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, value: list[Product]) -> list[Product]:
+        _check_unique_products(value)
+        return value
+
+    def product(self, name: str) -> Product:
+        for product in self.products:
+            if product.name.casefold() == name.casefold():
+                return product
+        known = ", ".join(p.name for p in self.products) or "none"
+        raise ConfigError(f"profile {self.name!r} has no product named {name!r} (known: {known})")
+
+
+def _check_unique_products(products: list[Product]) -> None:
+    names = [p.name.casefold() for p in products]
+    duplicates = sorted({p.name for p in products if names.count(p.name.casefold()) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate product name(s) {duplicates}; names must be unique")
+
+
+class RankSettings(Section):
+    """How topics are matched to products (see rank.py for what each number does)."""
+
+    similarity_floor: float = Field(default=0.30, ge=-1, lt=1)   # cosine that counts as 0 relevance
+    similarity_ceiling: float = Field(default=0.60, gt=-1, le=1)  # cosine that counts as full
+    keyword_weight: float = Field(default=0.35, ge=0, le=1)       # share of keyword/hashtag evidence
+    emergence_scale: float = Field(default=2.0, gt=0)             # emergence giving 0.5 after squashing
+    min_relevance: float = Field(default=0.3, ge=0, le=1)         # below: not an opportunity
+    avoid_similarity: float = Field(default=0.5, gt=0, le=1)      # topic ≈ avoid term by meaning
+    top: int = Field(default=20, ge=1, le=500)                    # opportunities kept per product
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RankSettings":
+        if self.similarity_ceiling <= self.similarity_floor:
+            raise ValueError("similarity_ceiling must be above similarity_floor")
+        return self
+
+
+class IdeasSettings(Section):
+    """[ideas]: which generator writes drafts, and the OpenAI-compatible endpoint for `llm`."""
+
+    generator: str = "template"          # template | llm
+    base_url: str | None = None          # e.g. http://localhost:11434/v1 (Ollama)
+    model: str | None = None
+    api_key_env: str | None = None       # name of the env variable holding the key
+    timeout: timedelta = timedelta(seconds=60)
+    retries: int = Field(default=2, ge=0, le=10)
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    json_mode: str = "json_object"       # json_object | none (endpoints without response_format)
+    top: int = Field(default=5, ge=1, le=50)           # opportunities that get ideas
+    angles: int = Field(default=4, ge=1, le=8)         # angles per opportunity
+    sources: int = Field(default=3, ge=1, le=10)       # source links per idea
+    mastodon_limit: int = Field(default=500, ge=100, le=100_000)  # your instance's limit
+
+    _durations = field_validator("timeout", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    @field_validator("generator")
+    @classmethod
+    def _generator(cls, value: str) -> str:
+        if value not in ("template", "llm"):
+            raise ValueError(f"{value!r} is not a generator; expected 'template' or 'llm'")
+        return value
+
+    @field_validator("json_mode")
+    @classmethod
+    def _json_mode(cls, value: str) -> str:
+        if value not in ("json_object", "none"):
+            raise ValueError(f"{value!r}: expected 'json_object' or 'none'")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value and not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL like http://localhost:11434/v1")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> "IdeasSettings":
+        if self.generator == "llm" and not (self.base_url and self.model):
+            raise ValueError("generator = 'llm' needs base_url and model")
+        return self
 
 
 class HttpSettings(Section):
@@ -282,7 +400,8 @@ class Settings(Section):
     alerts: AlertSettings = AlertSettings()
     privacy: PrivacySettings = PrivacySettings()
     storage: StorageSettings = StorageSettings()
-    ideas: dict[str, Any] = {}
+    rank: RankSettings = RankSettings()
+    ideas: IdeasSettings = IdeasSettings()
 
     @field_validator("briefing", "alerts")
     @classmethod
@@ -308,6 +427,21 @@ class Settings(Section):
         if not profiles:
             raise ConfigError("feeds.toml has no [company] table: add one with at least `name`")
         return profiles[0]
+
+    @model_validator(mode="after")
+    def _unique_profiles(self) -> "Settings":
+        names = [p.name.casefold() for p in self.all_profiles()]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate profile name(s) {duplicates} ([company] counts as a "
+                             "profile named after the company); names must be unique")
+        return self
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, value: list[Product]) -> list[Product]:
+        _check_unique_products(value)
+        return value
 
     def all_profiles(self) -> list[Profile]:
         found = []
@@ -466,7 +600,7 @@ def _format_loc(loc: tuple) -> str:
 def _problem(source_name: str, locator: "_KeyLocator", loc: tuple, message: str) -> str:
     line = locator.line_of(loc)
     where = f"{source_name}:{line}" if line else source_name
-    return f"{where}: {_format_loc(loc)}: {message}"
+    return f"{where}: {_format_loc(loc)}: {message}" if loc else f"{where}: {message}"
 
 
 class _KeyLocator:

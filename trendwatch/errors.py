@@ -13,6 +13,8 @@
     │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
     │   └── BudgetExceeded          a paid API's monthly cap is reached
     ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
+    ├── GenerationError             an idea generator failed (endpoint down, bad output); templates take over
+    │   └── GenerationTimeout       the LLM endpoint did not answer within [ideas] timeout
     └── DeliveryError               a briefing could not be delivered to a target (retried)
         └── PermanentDeliveryError  retrying cannot help (bad credentials, 4xx, missing secret)
 
@@ -91,6 +93,14 @@ class BudgetExceeded(CollectError):
 
 class AnalysisError(TrendwatchError):
     """The analysis pipeline cannot run."""
+
+
+class GenerationError(TrendwatchError):
+    """An idea generator could not produce valid ideas; the template generator takes over."""
+
+
+class GenerationTimeout(GenerationError):
+    """The LLM endpoint did not answer in time (not retried: the next try would wait as long)."""
 
 
 class DeliveryError(TrendwatchError):

@@ -24,12 +24,14 @@ def cli() -> None:
       trendwatch sources         see which sources work
       trendwatch items           browse what was collected
       trendwatch serve           run it all on schedule (or `trendwatch run` with the dashboard)
+      trendwatch ideas           ranked opportunities and post drafts for your products
     """
 
 
 def _register() -> None:
     from . import collection  # noqa: F401  (commands register themselves on `cli`)
     from . import briefing, service  # noqa: F401
+    from . import fit  # noqa: F401
 
 
 _register()

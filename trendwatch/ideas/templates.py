@@ -1,0 +1,373 @@
+"""The default idea generator: deterministic templates, offline, good enough to edit.
+
+Variety comes from several phrasings per angle, chosen by a stable hash of topic, product
+and angle (so re-running gives the same drafts, neighbouring topics get different ones).
+Every phrase is filled from real data only: the topic's keyphrases, the product's name and
+description, the headlines and outlets of the items it rests on, counts from the analysis.
+An angle that lacks what it needs (a data point without a number) is skipped, not faked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from .base import IdeaContext, PostIdea, SourceRef, best_before, has_placeholder, tone_words
+from .limits import Fitted, fit, spec
+
+EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot take": "🔥",
+         "data point": "📊", "customer question": "🙋", "behind-the-scenes": "🎬",
+         "myth-busting": "❌", "prediction": "🔮"}
+TAGS_PER_PLATFORM = {"x": 2, "bluesky": 2, "mastodon": 4, "threads": 1, "linkedin": 3,
+                     "instagram": 5, "tiktok": 4, "facebook": 2, "snapchat": 1, "youtube": 3,
+                     "reddit": 0}
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,.]*\s?(%|percent|per cent|x\b|million|billion|bn\b|m\b|k\b)?"
+                     r"|[$€£]\s?\d[\d,.]*\s?(million|billion|bn|m|k)?)", re.I)
+PLAYFUL = {"playful", "fun", "witty", "cheeky", "humorous", "light", "irreverent"}
+EXPERT = {"expert", "authoritative", "professional", "knowledgeable", "precise", "analytical"}
+BOLD = {"bold", "provocative", "confident", "direct", "edgy"}
+
+
+def keyphrase(ctx: IdeaContext) -> str:
+    """What the topic is about, in words the product's audience uses: the first of the topic's
+    keyphrases that matched a product term (in the product's spelling), else its first one."""
+    spelled = {k.casefold(): k for k in [*ctx.product.keywords, *ctx.product.hashtags]}
+    matched = {m.casefold() for m in ctx.matched}
+    for phrase in ctx.keywords:
+        if phrase.casefold() in matched:
+            return spelled.get(phrase.casefold(), phrase)
+    return ctx.keyphrase
+
+
+def _pick(options: Sequence[str], *key: object) -> str:
+    digest = hashlib.blake2b("|".join(map(str, key)).encode(), digest_size=4).digest()
+    return options[int.from_bytes(digest, "little") % len(options)]
+
+
+def _clip(text: str, most: int) -> str:
+    """At most ``most`` characters, ending on a whole word."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
+def clean_title(source: SourceRef) -> str:
+    title = " ".join(source.title.split())
+    if source.outlet:  # Google News appends " - Outlet"
+        for sep in (" - ", " | ", " – "):
+            if title.endswith(sep + source.outlet):
+                title = title[: -len(sep + source.outlet)]
+    return _clip(title.rstrip(" ."), 110)
+
+
+def number_fact(sources: Sequence[SourceRef]) -> tuple[str, str, SourceRef] | None:
+    """(quote, number, source) for the first headline/lead sentence carrying a number."""
+    for source in sources:
+        candidates = [clean_title(source)] + re.split(r"(?<=[.!?])\s+", source.text or "")[:2]
+        for sentence in candidates:
+            for match in _NUMBER.finditer(sentence):
+                if _meaningful(match.group(0).strip()):
+                    return _clip(sentence.strip(), 140), match.group(0).strip(), source
+    return None
+
+
+def _meaningful(number: str) -> bool:
+    """A unit, a currency or a count of at least 10; years and list numbers ("3 ways") are not."""
+    if re.search(r"[%$€£]|percent|per cent|million|billion|bn|\dx\b|\dk\b|\dm\b", number, re.I):
+        return True
+    digits = number.replace(",", "").split(".")[0]
+    return digits.isdigit() and int(digits) >= 10 and not re.fullmatch(r"(19|20)\d\d", digits)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _lower_first(text: str) -> str:
+    """'A folding e-bike' → 'a folding e-bike'; names and acronyms stay as they are."""
+    first = text.split(" ", 1)[0]
+    if first in ("A", "An", "The", "Our") or (first[:1].isupper() and first[1:].islower()
+                                              and first.lower() in _COMMON_STARTS):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+_COMMON_STARTS = {"lightweight", "folding", "electric", "smart", "simple", "affordable", "premium",
+                  "cargo", "e-bike", "subscription", "software", "platform", "service", "app"}
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…", "”", "\"", ")")) else text + "."
+
+
+class _Writer:
+    """Phrases for one (context, angle, sources) triple."""
+
+    def __init__(self, ctx: IdeaContext, angle: str, sources: Sequence[SourceRef]):
+        self.ctx, self.angle, self.sources = ctx, angle, list(sources)
+        tone = tone_words(ctx.company.tone)
+        self.playful, self.expert, self.bold = bool(tone & PLAYFUL), bool(tone & EXPERT), bool(tone & BOLD)
+        self.key = (ctx.topic_id, ctx.product.name, angle)
+        self.k = keyphrase(ctx)
+        self.kc = _cap(self.k)
+        self.product = ctx.product.name
+        self.company = ctx.company.name
+        self.audience = ctx.product.audience or (ctx.company.audiences or ["our community"])[0]
+        matched = [m for m in ctx.matched if m.casefold() != self.product.casefold()]
+        self.m = " and ".join(matched[:2]) if matched else self.k
+        self.lead = self.sources[0]
+        self.title = clean_title(self.lead)
+        self.outlet = self.lead.outlet or "the news"
+        self.n24 = ctx.sources_24h
+        self.nall = max(ctx.distinct_sources, len(self.sources))
+        desc = (ctx.product.description or "").split(". ")[0].rstrip(".")
+        self.pitch = f"{self.product}, {_lower_first(desc)}" if desc else self.product
+
+    def pick(self, *options: str) -> str:
+        return _pick(options, *self.key, options[0][:12])
+
+    def reach(self) -> str:
+        if self.n24 >= 2:
+            return f"{self.n24} sources in the last 24 hours"
+        return f"{self.nall} source{'s' if self.nall != 1 else ''} so far"
+
+    def content(self) -> dict | None:
+        method = getattr(self, "_" + re.sub(r"\W+", "_", self.angle))
+        return method()
+
+    # --- one method per angle: hook, line (one-liner), context, why, cta, screen, shots ---
+
+    def _news_jacking(self) -> dict:
+        return dict(
+            hook=self.pick(f"{self.outlet} reports: {self.title}.", f"In the news: {self.title}.",
+                           f"Big moment for {self.k}: {self.title}."
+                           if self.k.casefold() not in self.title.casefold()
+                           else f"Worth a look: {self.title}."),
+            context=f"{self.outlet} reports: “{self.title}”.",
+            why=f"For {self.audience}, this is about {self.m}, the everyday reality {self.product} is built for.",
+            cta=self.pick("What's your first reaction?", "Good news or overdue?",
+                          "Would this change anything for you?"),
+            screen=_clip(f"{self.kc}: what just happened", 60),
+            shots=["The headline on screen, read out in one breath",
+                   f"Quick reaction: what it means for {self.audience}",
+                   f"{self.product} in action, tied back to {self.k}"],
+        )
+
+    def _educational_explainer(self) -> dict:
+        return dict(
+            hook=self.pick(f"{self.kc}, explained in one minute.",
+                           f"What is {self.k}, and why is everyone talking about it?",
+                           f"{self.kc} 101: the short version."),
+            context=f"{self.kc} is in the news ({self.reach()}; latest from {self.outlet}: “{self.title}”).",
+            why=f"What {self.audience} should know: what changed, who it affects, and what to do next.",
+            bullets=[f"What happened: {self.title} ({self.outlet})", f"Who it affects: {self.audience}",
+                     f"Why we care: it touches {self.m}, which is what {self.product} is about"],
+            cta=self.pick("What should we explain next?", f"Anything about {self.k} still unclear?"),
+            screen=_clip(f"{self.kc} in 60 seconds", 60),
+            shots=["Title card with the question", "Three quick facts, one per cut",
+                   f"Close on {self.product}: what it means for you"],
+        )
+
+    def _opinion_hot_take(self) -> dict:
+        opener = "Hot take" if (self.playful or self.bold) else "Our view"
+        return dict(
+            hook=self.pick(f"{opener}: {self.k} matters more to {self.audience} than the headlines suggest.",
+                           f"{opener}: {self.k} is not a niche story any more.",
+                           f"{opener}: {self.audience} should be watching {self.k} this month."),
+            context=f"{self.kc} is everywhere right now ({self.reach()}). Here is where we land.",
+            why=f"We build {self.product} for {self.audience}, and {self.m} is where we see this play out first.",
+            cta=self.pick("Agree, or are we wrong?", "Where do you stand?", "Convince us otherwise."),
+            screen=_clip(f"{opener}: {self.k}", 60),
+            shots=["Face to camera: the take in one line", "One headline on screen as proof",
+                   "Invite viewers to reply with their own view"],
+        )
+
+    def _data_point(self) -> dict | None:
+        fact = number_fact(self.sources)
+        if fact:
+            quote, number, source = fact
+            stat = f"“{quote}” ({source.outlet or 'source'})"
+            screen = _clip(f"{number}: {self.k}", 60)
+        elif self.nall >= 3:
+            stat = f"{self.reach()} are covering {self.k}"
+            stat = _cap(stat)
+            screen = _clip(f"{self.nall} sources: {self.k}", 60)
+        else:
+            return None
+        return dict(
+            hook=_sentence(self.pick(f"By the numbers: {stat}", f"One number on {self.k}: {stat}")),
+            context=_sentence(stat),
+            why=f"Why it matters for {self.audience}: numbers like this move {self.m} from niche to normal.",
+            cta=self.pick("Does that number surprise you?", "Higher or lower than you expected?"),
+            screen=screen,
+            shots=["The number, big on screen", "Where it comes from: the headline",
+                   f"What it means for {self.audience}"],
+        )
+
+    def _customer_question(self) -> dict:
+        return dict(
+            hook=self.pick(f"“What does {self.k} mean for me?” Here's our answer for {self.audience}.",
+                           f"If you're wondering what {self.k} changes for you, this one's for you.",
+                           f"Question of the week: is {self.k} worth paying attention to?"),
+            context=f"{self.kc} keeps coming up (latest: {self.outlet}, “{self.title}”).",
+            why=f"The honest answer: it depends on how {self.m} fits your day. Here's how we think about it with {self.product}.",
+            cta=f"What else do you want to know about {self.k}? Ask below.",
+            screen=_clip(f"“Does {self.k} affect me?”", 60),
+            shots=["The question on screen", "The answer in three short lines",
+                   f"Where {self.product} fits"],
+        )
+
+    def _behind_the_scenes(self) -> dict:
+        return dict(
+            hook=self.pick(f"Behind the scenes at {self.company}: how we read the {self.k} news.",
+                           f"A peek inside {self.company}: what {self.k} means for how we build {self.product}."),
+            context=f"We follow news like this closely ({self.outlet}: “{self.title}”), because {self.m} is at the core of {self.product}.",
+            why="Here's what we watch for, and why.",
+            cta="Want more looks behind the scenes?",
+            screen=_clip(f"How we think about {self.k}", 60),
+            shots=["Team member at work, headline as caption", "Notes on a whiteboard: what we watch for",
+                   f"{self.product} close-up"],
+        )
+
+    def _myth_busting(self) -> dict:
+        return dict(
+            hook=self.pick(f"Myth vs. reality: {self.k}.",
+                           f"{self.kc}: what the headlines get right, and what they miss."),
+            context=f"With {self.reach()} on {self.k}, it's easy to mix up the headline and the detail.",
+            why=f"What matters for {self.audience}: look past the headline to {self.m}.",
+            cta=f"What's a myth about {self.k} you keep hearing?",
+            screen=_clip(f"Myth or fact? {self.kc}", 60),
+            shots=["The myth on screen", "The reality, with the source on screen",
+                   f"What it means for {self.audience}"],
+        )
+
+    def _prediction(self) -> dict:
+        return dict(
+            hook=self.pick(f"Prediction: {self.k} will matter to {self.audience} sooner than most expect.",
+                           f"Where {self.k} goes next: our bet.",
+                           f"Mark our words: {self.k} is just getting started."),
+            context=f"{self.kc}: {self.reach()}, and the coverage is {self.ctx.status}.",
+            why=f"Our bet: {self.audience} will feel this through {self.m}, and we're building {self.product} with that in mind.",
+            cta=self.pick("Where do you think this goes next?", "Agree with our bet?"),
+            screen=_clip(f"Our prediction: {self.k}", 60),
+            shots=["The prediction, bold on screen", "The signal: headlines stacking up",
+                   "Ask: agree or disagree?"],
+        )
+
+
+class TemplateGenerator:
+    """Deterministic, offline drafts in the company's tone (see module docstring)."""
+
+    name = "template"
+
+    async def generate(self, context: IdeaContext) -> list[PostIdea]:
+        return self.generate_sync(context)
+
+    def generate_sync(self, context: IdeaContext) -> list[PostIdea]:
+        ideas: list[PostIdea] = []
+        slots = list(context.sources)
+        for angle in context.angles:
+            if len(ideas) >= len(slots):
+                break
+            sources = slots[len(ideas)]
+            if not sources:
+                continue
+            writer = _Writer(context, angle, sources)
+            content = writer.content()
+            if content is None:
+                continue
+            idea = self._render(context, angle, writer, content, sources)
+            if idea.drafts:
+                ideas.append(idea)
+        return ideas
+
+    def _render(self, ctx: IdeaContext, angle: str, w: _Writer, c: dict,
+                sources: Sequence[SourceRef]) -> PostIdea:
+        tags = ctx.hashtags()
+        drafts: list[Fitted] = []
+        dropped: list[dict] = []
+        for platform in ctx.platforms:
+            fitted = render_platform(platform, ctx, angle, w, c, tags)
+            if fitted.ok and not has_placeholder(fitted.text or ""):
+                drafts.append(fitted)
+            else:
+                dropped.append({"platform": platform, "reason": fitted.reason or "placeholder text"})
+        return PostIdea(angle=angle, hook=c["hook"], hashtags=tags, sources=list(sources),
+                        best_before=best_before(ctx.status, angle, ctx.now), drafts=drafts,
+                        dropped=dropped)
+
+
+def _lower_first_word(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[1:].islower() and first in (
+        "The", "What", "Where", "Ask:", "Invite", "One", "Face", "Quick", "Title", "Three",
+        "Notes", "Team", "Close", "Read") else text
+
+
+def _first_fit(platform: str, options: Sequence[str], ctx: IdeaContext, link: str | None,
+               tags: Sequence[str]) -> Fitted:
+    """The richest option that fits whole with its hashtags; else the last one, shortened."""
+    for option in options:
+        fitted = fit(platform, option, link=link, hashtags=tags, mastodon_limit=ctx.mastodon_limit)
+        if fitted.ok and not fitted.shortened and (
+                not tags or fitted.text.count("#") >= min(len(tags), 1)):
+            return fitted
+    return fit(platform, options[-1], link=link, hashtags=tags, mastodon_limit=ctx.mastodon_limit)
+
+
+def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: dict,
+                    all_tags: Sequence[str]) -> Fitted:
+    """One draft in the platform's own register."""
+    tags = list(all_tags)[: TAGS_PER_PLATFORM.get(platform, 2)]
+    emoji = f" {EMOJI[angle]}" if w.playful else ""
+    source_url = w.lead.url
+    product_url = ctx.product.url
+    hook, context, why, cta = c["hook"], c["context"], c["why"], c["cta"]
+    if platform in ("x", "bluesky"):
+        options = [f"{hook}{emoji} {why} {cta}", f"{hook}{emoji} {cta}", f"{hook}{emoji}"]
+        return _first_fit(platform, options, ctx, source_url, tags)
+    if platform == "threads":
+        options = [f"{hook}{emoji}\n\n{context} {why}\n\n{cta}", f"{hook}{emoji}\n\n{cta}"]
+        return _first_fit(platform, options, ctx, source_url, tags)
+    if platform == "mastodon":
+        options = [f"{hook}\n\n{context} {why}\n\n{cta}", f"{hook}\n\n{why}\n\n{cta}"]
+        return _first_fit(platform, options, ctx, source_url, tags)
+    if platform == "linkedin":
+        intro = "The short version:\n" if w.expert else ""
+        bullets = "".join(f"→ {b}\n" for b in c.get("bullets", []))
+        refs = "\n".join(f"• {s.outlet or 'Source'}: {s.url}" for s in w.sources if s.url)
+        more = f"\n\nMore about {w.pitch}: {product_url}" if product_url else ""
+        body = (f"{hook}\n\n{intro}{context}\n\n{why}\n\n{bullets + chr(10) if bullets else ''}"
+                f"{cta}\n\nSources:\n{refs}{more}")
+        return _first_fit(platform, [body], ctx, None, tags)
+    if platform == "instagram":
+        slides = "\n".join(f"{i}. {shot}" for i, shot in enumerate(c["shots"], 1))
+        link_line = " Link in bio." if product_url else ""
+        body = (f"{hook}{emoji}\n\n{context}\n\n{why}\n\nCarousel idea:\n{slides}\n\n"
+                f"{cta}{link_line}")
+        return _first_fit(platform, [body, f"{hook}{emoji}\n\n{why}\n\n{cta}{link_line}"], ctx, None, tags)
+    if platform == "facebook":
+        options = [f"{hook} {why} {cta}", f"{hook} {cta}"]
+        return _first_fit(platform, options, ctx, source_url, tags)
+    if platform in ("tiktok", "youtube"):
+        shots = "\n".join(f"{i}. {shot}" for i, shot in enumerate(c["shots"], 1))
+        kind = "TikTok" if platform == "tiktok" else "YouTube Short"
+        body = (f"🎬 {kind} idea (20–30 s)\nOn-screen hook: “{c['screen']}”\n{shots}\n"
+                f"Caption: {hook} {cta}")
+        return _first_fit(platform, [body], ctx, None, tags)
+    if platform == "snapchat":
+        options = [f"On-screen: “{c['screen']}”\nShow: {c['shots'][0]}; then {_lower_first_word(c['shots'][2])}.\nCaption: {cta}",
+                   f"On-screen: “{c['screen']}”\nShow: {c['shots'][0]}.\nCaption: {cta}",
+                   f"On-screen: “{c['screen']}”\nCaption: {cta}"]
+        return _first_fit(platform, options, ctx, None, tags)
+    if platform == "reddit":
+        body = (f"{hook}\n\n{context} {why}\n\n{cta}\n\n"
+                f"(Disclosure: posted by the team at {w.company}.)")
+        return _first_fit(platform, [body], ctx, source_url, [])
+    spec(platform)  # raises for an unknown platform
+    return fit(platform, f"{hook} {cta}", link=source_url, hashtags=tags,
+               mastodon_limit=ctx.mastodon_limit)
