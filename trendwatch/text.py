@@ -60,7 +60,8 @@ def _language_identifier():
 
 def detect_language(text: str, *, min_confidence: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text`` (py3langid's bundled model), or None when unsure or too short."""
-    sample = (text or "").strip()[:1000]
+    # 400 characters decide the language as well as 1,000 and cost ~2.5x less
+    sample = (text or "").strip()[:400]
     if len(sample) < 12:
         return None
     lang, confidence = _language_identifier().classify(sample)

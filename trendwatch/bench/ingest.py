@@ -94,8 +94,10 @@ def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None =
     if not folder.is_dir():
         raise SystemExit(f"benchmark data not found at {folder} (needs ../shared/eval)")
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    report: dict[str, Any] = {"feeds": len(files), "data": str(folder),
-                              "cpus": os.cpu_count(), "target_ratio": TARGET_RATIO}
+    # other work on the machine skews every timing: the load average is recorded with them
+    report: dict[str, Any] = {"feeds": len(files), "data": str(folder), "cpus": os.cpu_count(),
+                              "load_before": round(os.getloadavg()[0], 2),
+                              "target_ratio": TARGET_RATIO}
     report["baseline_feedparser"] = baseline(files) if with_baseline else None
 
     with tempfile.TemporaryDirectory() as tmp, serve_folder(folder) as base_url:
@@ -110,6 +112,7 @@ def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None =
         finally:
             store.close()
 
+    report["load_after"] = round(os.getloadavg()[0], 2)
     first = report["first_run"]
     report["accounted_for"] = first["ok"] + first["not_modified"] + first["errors"] == len(files)
     base = report["baseline_feedparser"]
@@ -142,7 +145,8 @@ def format_report(report: dict[str, Any]) -> str:
         verdict = "meets" if report["meets_target"] else "MISSES"
         summary += (f"; collect is {report['ratio_vs_baseline']:.2f}x bare feedparser "
                     f"({verdict} the {TARGET_RATIO:g}x target)")
-    return "\n".join(lines + [summary, f"report: {report['report_path']}"])
+    load = f"load average {report['load_before']} before, {report['load_after']} after ({report['cpus']} CPUs)"
+    return "\n".join(lines + [summary, load, f"report: {report['report_path']}"])
 
 
 def main(argv: list[str] | None = None) -> None:
