@@ -174,3 +174,28 @@ async def test_interrupted_run_keeps_what_was_committed(wire_server, store, now,
     assert committed <= after and len(after) == 6
     assert sum(o.new_items for o in outcomes) == 6 - len(committed)
     assert sorted(len(o) for o in story_table(store).values()) == [1, 1, 1, 3]
+
+
+async def test_lookalike_items_of_one_outlet_stay_distinct_but_google_news_copies_group(
+        aiohttp_server, store, now):
+    template = ("Join us for a full day of talks on design systems, tokens and accessibility, "
+                "with coffee, lunch and networking included for every ticket holder this spring.")
+    one_outlet = rss("Design Events", [
+        ("Design Systems London - Sue Andor", "https://events.example/1", template),
+        ("Design Systems London - Jon Reidy", "https://events.example/2", template)])
+    # Google News: several outlets' copies of one wire story inside one feed
+    google = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Google News</title>'
+              + b"".join(f'<item><title>{escape(t)}</title><link>https://news.example/{i}</link>'
+                         f"<description>{escape(WIRE)}</description><source url=\"https://{o}\">{o}</source>"
+                         f"<pubDate>Thu, 19 Nov 2026 09:00:00 GMT</pubDate></item>".encode()
+                         for i, (o, (t, _, _)) in enumerate(COPIES.items()))
+              + b"</channel></rss>")
+    app = web.Application()
+    app.router.add_get("/events", lambda r: web.Response(body=one_outlet))
+    app.router.add_get("/gn", lambda r: web.Response(body=google))
+    server = await aiohttp_server(app)
+    settings = make_settings(
+        f'[[sources]]\nkind = "rss"\nname = "events"\nurl = "{server.make_url("/events")}"\n'
+        f'[[sources]]\nkind = "rss"\nname = "gn"\nurl = "{server.make_url("/gn")}"\n')
+    await collect_sources(store, settings, now=now)
+    assert sorted(len(o) for o in story_table(store).values()) == [1, 1, 3]

@@ -97,7 +97,7 @@ def shingles(text: str, size: int = 3) -> set[bytes]:
 
 def minhash_signature(title: str, text: str) -> bytes | None:
     """MinHash of the item's word 3-shingles, or None when too short to compare reliably."""
-    grams = shingles(f"{title} {text[:3000]}")
+    grams = shingles(f"{title} {text[:1500]}")  # wire copies share their lead; tails vary
     if len(grams) < MIN_SHINGLES:
         return None
     # crc32 (C) instead of datasketch's default sha1 per shingle: ~8x faster, and the
@@ -120,11 +120,16 @@ def _minhash_from_bytes(data: bytes) -> LeanMinHash:
     return LeanMinHash(seed=7, scheme=MINHASH_SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint64))
 
 
+def _outlet_key(outlet: str | None) -> str | None:
+    return outlet.casefold().strip() or None if outlet else None
+
+
 @dataclass
 class StoryCandidate:
     item_id: str
     story_id: int
     published_at: datetime
+    outlet: str | None = None
 
 
 class StoryIndex:
@@ -144,10 +149,10 @@ class StoryIndex:
         return len(self._by_key)
 
     def add(self, item_id: str, story_id: int, published_at: datetime, title: str,
-            signature: bytes | None) -> None:
+            signature: bytes | None, outlet: str | None = None) -> None:
         if item_id in self._by_key:
             return
-        candidate = StoryCandidate(item_id, story_id, published_at)
+        candidate = StoryCandidate(item_id, story_id, published_at, _outlet_key(outlet))
         self._by_key[item_id] = candidate
         key = normalize_title(title)
         if len(key) >= 20:
@@ -157,14 +162,22 @@ class StoryIndex:
             self._signatures[item_id] = minhash
             self._lsh.insert(item_id, minhash)
 
-    def find(self, published_at: datetime, title: str, signature: bytes | None) -> int | None:
-        """Story id of an existing near-duplicate within the story window, or None."""
+    def find(self, published_at: datetime, title: str, signature: bytes | None,
+             outlet: str | None = None) -> int | None:
+        """Story id of a near-duplicate from another outlet within the story window, or None.
+
+        Copies within one outlet are not grouped: an outlet's distinct items that look
+        alike are templates (event talks, product listings) far more often than reprints,
+        and reprints across outlets are what a story's outlet count is for.
+        """
         matches: list[StoryCandidate] = list(self._by_title.get(normalize_title(title), ()))
         if signature:
             minhash = _minhash_from_bytes(signature)
             matches += [self._by_key[k] for k in self._lsh.query(minhash)
                         if self._signatures[k].jaccard(minhash) >= MATCH_JACCARD]
-        matches = [m for m in matches if abs(m.published_at - published_at) <= STORY_WINDOW]
+        own = _outlet_key(outlet)
+        matches = [m for m in matches if abs(m.published_at - published_at) <= STORY_WINDOW
+                   and (own is None or m.outlet != own)]
         if not matches:
             return None
         return min(matches, key=lambda m: (m.published_at, m.story_id)).story_id
