@@ -20,7 +20,7 @@ ARTLIST = (FIXTURES / "gdelt" / "artlist.json").read_bytes()
 
 def test_parse_artlist_outlet_is_domain_and_dates_are_utc():
     found, warnings = parse_gdelt(ARTLIST, "cargo bike")
-    assert [i.outlet for i in found] == ["bikebiz.example", "velo.example.de", "news.example.sa"]
+    assert [i.outlet for i in found] == ["bikebiz.example", "rad.example.de", "news.example.sa"]
     assert found[0].published_at == datetime(2026, 11, 19, 9, 15, tzinfo=timezone.utc)
     assert [i.lang for i in found] == ["en", "de", "ar"]
     assert found[2].title == "الدراجات الكهربائية & المدن"
@@ -90,7 +90,7 @@ async def test_collect_sends_the_doc_api_query_and_stores_articles(aiohttp_serve
     with store.connect() as conn:
         rows = conn.execute(select(items.c.outlet, items.c.canonical_url, items.c.lang)
                             .order_by(items.c.outlet)).all()
-    assert [r.outlet for r in rows] == ["bikebiz.example", "news.example.sa", "velo.example.de"]
+    assert [r.outlet for r in rows] == ["bikebiz.example", "news.example.sa", "rad.example.de"]
     assert rows[0].canonical_url == "https://bikebiz.example/news/cargo-bike-subsidy"
     # polling again returns the same window: nothing is stored twice
     again = await collect_sources(store, settings, names=["g"], now=now + timedelta(hours=1))
