@@ -155,9 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report", default=None, help=f"JSON report path (default {DEFAULT_REPORT})")
     parser.add_argument("--feeds", default=None, help="folder of feed files (default kagi-200)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare feedparser baseline")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     args = parser.parse_args(argv)
     report = run(args.report, feeds_dir=args.feeds, with_baseline=not args.no_baseline)
-    print(format_report(report))
+    print(json.dumps(report) if args.json else format_report(report))
 
 
 if __name__ == "__main__":
