@@ -115,7 +115,16 @@ async def collect_sources(
                     on_done(outcome)
                 return outcome
 
-            return list(await asyncio.gather(*(one(s) for s in chosen)))
+            tasks = [asyncio.create_task(one(s)) for s in chosen]
+            try:
+                return list(await asyncio.gather(*tasks))
+            except BaseException:
+                # a bug (or Ctrl-C) in one source: stop the others before the session
+                # closes under them, so none records a bogus failure; commits stay
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -10,6 +10,7 @@
     │   │   │   └── SourceGone      410: the source is disabled
     │   │   └── BodyTooLarge        response larger than the configured maximum
     │   ├── ParseError              bytes arrived but yield nothing usable
+    │   ├── SourceFileError         a `file` source's path is missing or unreadable
     │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
     │   └── BudgetExceeded          a paid API's monthly cap is reached
     ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
@@ -73,6 +74,10 @@ class BodyTooLarge(FetchError):
 
 class ParseError(CollectError):
     """The response arrived but nothing usable could be parsed from it."""
+
+
+class SourceFileError(CollectError):
+    """The file or folder a `file` source imports is missing or cannot be read."""
 
 
 class AuthRequired(CollectError):

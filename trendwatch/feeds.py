@@ -69,9 +69,10 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None) -> ParsedFeed:
-    response_headers = dict(headers)
-    if base_url:
-        response_headers.setdefault("content-location", base_url)
+    # No Content-Location for feedparser: it would resolve entry links against the fetch
+    # URL, while a relative link in a feed means the site (the channel <link>), as other
+    # readers (miniflux, reader) resolve it. xml:base is still honoured by feedparser.
+    response_headers = {k: v for k, v in headers.items() if k.lower() != "content-location"}
     parsed = feedparser.parse(
         body, response_headers=response_headers,
         resolve_relative_uris=False, sanitize_html=False,
@@ -94,6 +95,8 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
 
     feed = parsed.get("feed", {})
     feed_link = feed.get("link") or base_url
+    if feed_link and base_url:
+        feed_link = urljoin(base_url, feed_link)
     feed_title = html_to_text(feed.get("title")) or _host(feed_link) or ""
     base = feed_link or base_url
     items = []

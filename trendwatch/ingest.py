@@ -95,11 +95,12 @@ class ItemWriter:
     def _load_recent(self, now: datetime) -> None:
         since = now - STORY_WINDOW * 2
         query = (select(items.c.id, items.c.story_id, items.c.published_at, items.c.title,
-                        items.c.minhash)
+                        items.c.minhash, items.c.outlet)
                  .where(items.c.published_at >= since, items.c.story_id.is_not(None)))
         with self.store.connect() as conn:
             for row in conn.execute(query):
-                self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash)
+                self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
+                                row.outlet)
 
     def write(self, source_id: int, rows: Sequence[dict[str, Any]]) -> int:
         """Insert new rows (existing ids are skipped) in one transaction. Returns how many were new."""
@@ -113,7 +114,8 @@ class ItemWriter:
                     select(items.c.id).where(items.c.id.in_(ids[start:start + 500]))).scalars())
             new_rows = [dict(r, source_id=source_id) for r in rows if r["id"] not in existing]
             for row in sorted(new_rows, key=lambda r: r["published_at"]):
-                story_id = self._index.find(row["published_at"], row["title"], row["minhash"])
+                story_id = self._index.find(row["published_at"], row["title"], row["minhash"],
+                                            row["outlet"])
                 if story_id is None:
                     story_id = conn.execute(stories.insert().values(
                         title=row["title"][:500], first_seen_at=row["published_at"],
@@ -123,8 +125,7 @@ class ItemWriter:
                                  .where(stories.c.last_seen_at < row["published_at"])
                                  .values(last_seen_at=row["published_at"]))
                 row["story_id"] = story_id
-            inserted = insert_ignore(conn, items, new_rows, index_elements=["id"])
-            for row in new_rows:
-                self._index.add(row["id"], row["story_id"], row["published_at"], row["title"],
-                                row["minhash"])
-            return inserted
+                # indexed at once: one feed (Google News) can carry several outlets' copies
+                self._index.add(row["id"], story_id, row["published_at"], row["title"],
+                                row["minhash"], row["outlet"])
+            return insert_ignore(conn, items, new_rows, index_elements=["id"])

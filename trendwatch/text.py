@@ -72,7 +72,9 @@ def _load_language_identifier():
 
 def detect_language(text: str, *, min_confidence: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text`` (py3langid's bundled model), or None when unsure or too short."""
-    sample = (text or "").strip()[:1000]
+    # py3langid walks the bytes in Python: 300 characters (title + lead) decide the
+    # language about as well as 1,000 at a third of the cost
+    sample = (text or "").strip()[:300]
     if len(sample) < 12:
         return None
     lang, confidence = _language_identifier().classify(sample)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .base import BaseCollector, Collector
 from .bluesky import BlueskyCollector
+from .file import FileCollector
+from .gdelt import GdeltCollector
 from .google_news import GoogleNewsCollector
 from .google_trends import GoogleTrendsCollector
 from .hackernews import HackernewsCollector
@@ -29,6 +31,8 @@ REGISTRY: dict[str, type[BaseCollector]] = {
         HackernewsCollector,
         GoogleTrendsCollector,
         XCollector,
+        GdeltCollector,
+        FileCollector,
     )
 }
 
