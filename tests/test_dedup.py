@@ -145,11 +145,11 @@ async def test_interrupted_run_keeps_what_was_committed(wire_server, store, now,
     calls = {"n": 0}
     first_committed = threading.Event()
 
-    def crash_on_second(self, source_id, rows):
+    def crash_on_second(self, source_id, rows, on_commit=None):
         calls["n"] += 1
         if calls["n"] == 1:
             try:
-                return original(self, source_id, rows)
+                return original(self, source_id, rows, on_commit)
             finally:
                 first_committed.set()
         first_committed.wait(10)

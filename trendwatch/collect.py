@@ -9,6 +9,7 @@ and propagates.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import multiprocessing
 import os
@@ -104,36 +105,51 @@ async def collect_sources(
     async def run_cpu(fn: Callable[..., Any], *args: Any) -> Any:
         return await loop.run_in_executor(pool, functools.partial(fn, *args))
 
-    try:
-        async with HttpClient(settings.http) as http:
-            ctx = CollectContext(http=http, now=now, run_cpu=run_cpu if pool else None)
+    async with HttpClient(settings.http) as http:
+        ctx = CollectContext(http=http, now=now, run_cpu=run_cpu if pool else None)
 
-            async def one(options: SourceOptions) -> SourceOutcome:
-                outcome = await _collect_one(store, settings, writer, ctx, options,
-                                             ids[options.name], privacy_key)
-                if on_done:
-                    on_done(outcome)
-                return outcome
+        async def one(options: SourceOptions) -> SourceOutcome:
+            outcome = await _collect_one(store, settings, writer, ctx, options,
+                                         ids[options.name], privacy_key)
+            if on_done:
+                on_done(outcome)
+            return outcome
 
-            tasks = [asyncio.create_task(one(s)) for s in chosen]
-            try:
-                return list(await asyncio.gather(*tasks))
-            except BaseException:
-                # a bug (or Ctrl-C) in one source: stop the others before the session
-                # closes under them, so none records a bogus failure; commits stay
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                raise
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        tasks = [asyncio.create_task(one(s)) for s in chosen]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            # a bug (or Ctrl-C) in one source: stop the others before the session
+            # closes under them, so none records a bogus failure; commits stay
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+
+_POOL: ProcessPoolExecutor | None = None
 
 
 def _parse_pool() -> ProcessPoolExecutor:
-    # forkserver: the event loop already runs threads, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=max(os.cpu_count() or 1, 1), mp_context=context)
+    """One pool per process, reused by every collection run (the service runs many)."""
+    global _POOL
+    if _POOL is None:
+        # forkserver: the event loop already runs threads, and forking a threaded process is
+        # unsafe; the server preloads the parsers so each worker starts warm
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["trendwatch.parse_worker"])
+        _POOL = ProcessPoolExecutor(max_workers=max(os.cpu_count() or 1, 1), mp_context=context)
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
+
+
+def _load_state(store: Store, source_id: int):
+    with store.connect() as conn:
+        state = source_rows.get_state(conn, source_id)
+        error_count = conn.execute(
+            source_rows.sources.select().where(source_rows.sources.c.id == source_id)
+        ).one().error_count
+    return state, error_count
 
 
 async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx: CollectContext,
@@ -142,11 +158,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
     collector = build_collector(options)
     started = time.perf_counter()
     now = ctx.now
-    with store.connect() as conn:
-        state = source_rows.get_state(conn, source_id)
-        error_count = conn.execute(
-            source_rows.sources.select().where(source_rows.sources.c.id == source_id)
-        ).one().error_count
+    state, error_count = await asyncio.to_thread(_load_state, store, source_id)
     try:
         result = await collector.collect(ctx, state)
         rows = await ctx.cpu(
@@ -154,30 +166,39 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
                               fetched_at=now, privacy_key=privacy_key),
             result.items,
         )
-        new = await asyncio.to_thread(writer.write, source_id, rows)
+
+        def record(conn, new: int) -> None:
+            if result.trend_points:
+                source_rows.write_trend_points(conn, source_id, collector.platform,
+                                               result.trend_points)
+            source_rows.record_success(
+                conn, source_id, state=result.state, now=now, status=result.status,
+                new_items=new, bytes_received=result.bytes_received,
+                warning="; ".join(result.warnings) or None,
+                next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
+            )
+
+        # items and the fetch state that produced them commit in one transaction
+        new = await asyncio.to_thread(writer.write, source_id, rows, record)
     except CollectError as exc:
         status = getattr(exc, "status", None)
         retry_after = getattr(exc, "retry_after", None)
         disable = isinstance(exc, SourceGone)
-        with store.begin() as conn:
-            source_rows.record_failure(
-                conn, source_id, now=now, error=str(exc), status=status, disable=disable,
-                next_check_at=next_check_at(now, options.every, error_count=error_count + 1,
-                                            retry_after=retry_after,
-                                            max_backoff=settings.http.max_backoff),
-            )
+
+        def record_failure() -> None:
+            with store.begin() as conn:
+                source_rows.record_failure(
+                    conn, source_id, now=now, error=str(exc), status=status, disable=disable,
+                    next_check_at=next_check_at(now, options.every, error_count=error_count + 1,
+                                                retry_after=retry_after,
+                                                max_backoff=settings.http.max_backoff),
+                )
+
+        await asyncio.to_thread(record_failure)
         return SourceOutcome(options.name, options.kind, "disabled" if disable else "error",
                              seconds=time.perf_counter() - started, message=str(exc))
 
     warning = "; ".join(result.warnings) or None
-    with store.begin() as conn:
-        if result.trend_points:
-            source_rows.write_trend_points(conn, source_id, collector.platform, result.trend_points)
-        source_rows.record_success(
-            conn, source_id, state=result.state, now=now, status=result.status, new_items=new,
-            bytes_received=result.bytes_received, warning=warning,
-            next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
-        )
     return SourceOutcome(
         options.name, options.kind, "not_modified" if result.not_modified else "ok",
         new_items=new, found_items=len(rows), bytes_received=result.bytes_received,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 
 from .dedup import STORY_WINDOW, StoryIndex, canonical_url, item_id, minhash_signature
 from .models import RawItem
@@ -90,6 +90,7 @@ class ItemWriter:
         self.store = store
         self._lock = threading.Lock()
         self._index = StoryIndex()
+        self._resolved: dict[int, int] = {}  # placeholder story id → stored id
         self._load_recent(now)
 
     def _load_recent(self, now: datetime) -> None:
@@ -102,30 +103,57 @@ class ItemWriter:
                 self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
                                 row.outlet)
 
-    def write(self, source_id: int, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert new rows (existing ids are skipped) in one transaction. Returns how many were new."""
-        if not rows:
-            return 0
+    def write(self, source_id: int, rows: Sequence[dict[str, Any]],
+              on_commit: Callable[[Connection, int], None] | None = None) -> int:
+        """Insert new rows (existing ids are skipped) in one transaction. Returns how many were new.
+
+        ``on_commit(conn, new)`` runs inside the same transaction (the source's fetch state),
+        so items and the state that says they were fetched commit together.
+        """
         with self._lock, self.store.begin() as conn:
-            ids = [r["id"] for r in rows]
-            existing = set()
-            for start in range(0, len(ids), 500):
-                existing.update(conn.execute(
-                    select(items.c.id).where(items.c.id.in_(ids[start:start + 500]))).scalars())
-            new_rows = [dict(r, source_id=source_id) for r in rows if r["id"] not in existing]
-            for row in sorted(new_rows, key=lambda r: r["published_at"]):
-                story_id = self._index.find(row["published_at"], row["title"], row["minhash"],
-                                            row["outlet"])
-                if story_id is None:
-                    story_id = conn.execute(stories.insert().values(
-                        title=row["title"][:500], first_seen_at=row["published_at"],
-                        last_seen_at=row["published_at"])).inserted_primary_key[0]
-                else:
-                    conn.execute(stories.update().where(stories.c.id == story_id)
-                                 .where(stories.c.last_seen_at < row["published_at"])
-                                 .values(last_seen_at=row["published_at"]))
-                row["story_id"] = story_id
-                # indexed at once: one feed (Google News) can carry several outlets' copies
-                self._index.add(row["id"], story_id, row["published_at"], row["title"],
-                                row["minhash"], row["outlet"])
-            return insert_ignore(conn, items, new_rows, index_elements=["id"])
+            new = self._write(conn, source_id, rows) if rows else 0
+            if on_commit is not None:
+                on_commit(conn, new)
+            return new
+
+    def _write(self, conn: Connection, source_id: int, rows: Sequence[dict[str, Any]]) -> int:
+        ids = [r["id"] for r in rows]
+        existing = set()
+        for start in range(0, len(ids), 500):
+            existing.update(conn.execute(
+                select(items.c.id).where(items.c.id.in_(ids[start:start + 500]))).scalars())
+        new_rows = [dict(r, source_id=source_id) for r in rows if r["id"] not in existing]
+        # new stories get placeholder ids (negative) while grouping, then one bulk insert
+        new_stories: dict[int, dict[str, Any]] = {}
+        touched: dict[int, datetime] = {}
+        for row in sorted(new_rows, key=lambda r: r["published_at"]):
+            story_id = self._index.find(row["published_at"], row["title"], row["minhash"],
+                                        row["outlet"])
+            story_id = self._resolved.get(story_id, story_id) if story_id is not None else None
+            if story_id is None:
+                story_id = -(len(self._resolved) + len(new_stories) + 1)
+                new_stories[story_id] = {"title": row["title"][:500],
+                                         "first_seen_at": row["published_at"],
+                                         "last_seen_at": row["published_at"]}
+            elif story_id < 0:
+                new_stories[story_id]["last_seen_at"] = row["published_at"]
+            else:
+                touched[story_id] = max(touched.get(story_id, row["published_at"]), row["published_at"])
+            row["story_id"] = story_id
+            # indexed at once: one feed (Google News) can carry several outlets' copies
+            self._index.add(row["id"], story_id, row["published_at"], row["title"],
+                            row["minhash"], row["outlet"])
+        if new_stories:
+            placeholders = list(new_stories)
+            result = conn.execute(
+                stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
+                [new_stories[p] for p in placeholders])
+            self._resolved.update(zip(placeholders, result.scalars().all()))
+            for row in new_rows:
+                row["story_id"] = self._resolved.get(row["story_id"], row["story_id"])
+        if touched:
+            conn.execute(
+                stories.update().where(stories.c.id == bindparam("sid"))
+                .where(stories.c.last_seen_at < bindparam("seen")).values(last_seen_at=bindparam("seen")),
+                [{"sid": sid, "seen": seen} for sid, seen in touched.items()])
+        return insert_ignore(conn, items, new_rows, index_elements=["id"])
