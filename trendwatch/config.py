@@ -225,9 +225,16 @@ class AnalysisSettings(Section):
     window: timedelta = timedelta(days=7)
     model: str = "all-MiniLM-L6-v2"
     every: timedelta = timedelta(hours=1)
-    extra: dict[str, Any] = {}
+    backend: str = Field(default="auto", pattern="^(auto|onnx|torch)$")  # embedding runtime
+    recluster_every: timedelta = timedelta(hours=6)  # between full re-clusterings items join topics
+    bin: timedelta = timedelta(hours=6)              # emergence time bin
+    recent: timedelta = timedelta(hours=24)          # the period emergence is judged on
+    min_sources: int = Field(default=3, ge=1)        # gate: distinct sources to emerge
+    max_source_share: float = Field(default=0.6, gt=0, le=1)  # gate: no source above this share
+    extra: dict[str, Any] = {}                       # cluster_* keys: see trendwatch/cluster.py
 
-    _durations = field_validator("window", "every", mode="before")(
+    _durations = field_validator("window", "every", "recluster_every", "bin", "recent",
+                                 mode="before")(
         classmethod(lambda cls, v: _duration(v))
     )
 

@@ -23,6 +23,7 @@ def cli() -> None:
       trendwatch collect         fetch every source once
       trendwatch sources         see which sources work
       trendwatch items           browse what was collected
+      trendwatch analyze         find topics and score what is emerging
       trendwatch serve           run it all on schedule (or `trendwatch run` with the dashboard)
       trendwatch ideas           ranked opportunities and post drafts for your products
     """
@@ -32,6 +33,7 @@ def _register() -> None:
     from . import collection  # noqa: F401  (commands register themselves on `cli`)
     from . import briefing, service  # noqa: F401
     from . import fit  # noqa: F401
+    from . import analysis  # noqa: F401
 
 
 _register()

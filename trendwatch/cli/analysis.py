@@ -1,0 +1,167 @@
+"""analyze, topics, topic, backtest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from .. import analysis_store as db
+from ..analyze import analyze
+from ..errors import ConfigError
+from . import cli
+from .common import common_options, console, err_console, format_option, print_json, print_table
+
+STATUS_STYLE = {"emerging": "bold green", "watch": "yellow", "established": "cyan",
+                "fading": "dim"}
+
+
+def parse_time(value: str | None, option: str) -> datetime:
+    if not value:
+        return datetime.now(timezone.utc)
+    from dateutil import parser
+
+    try:
+        parsed = parser.isoparse(value)
+    except (ValueError, OverflowError) as exc:
+        raise ConfigError(f"{option}: {value!r} is not an ISO time like 2026-11-20T08:00Z") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def run_with_progress(store, settings, now, *, full=None, quiet=False):
+    with Progress(TextColumn("[bold]{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return analyze(store, settings, now, full=full, progress=progress,
+                       log=lambda m: err_console.print(Text(m, style="dim")))
+
+
+@cli.command("analyze")
+@common_options
+@click.option("--as-of", "as_of", metavar="TIME", help="analyse as of this UTC time (default: now)")
+@click.option("--full/--incremental", "full", default=None,
+              help="force a full re-clustering, or only let new items join topics "
+                   "[default: full every [analysis] recluster_every]")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+@format_option
+def analyze_cmd(env, as_of: str | None, full: bool | None, quiet: bool, fmt: str) -> None:
+    """Embed new items, find and track topics, score emergence."""
+    settings = env.settings()
+    store = env.store(settings)
+    summary = run_with_progress(store, settings, parse_time(as_of, "--as-of"), full=full,
+                                quiet=quiet or fmt == "json")
+    if fmt == "json":
+        print_json(summary.as_dict())
+        return
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items())) or "no topics"
+    console.print(f"run {summary.run_id} ({summary.mode}) as of {summary.as_of:%Y-%m-%d %H:%M}Z: "
+                  f"{summary.items} items ({summary.embedded} newly embedded), "
+                  f"{summary.topics} topics ({summary.new_topics} new): {statuses}")
+    if summary.timings:
+        console.print("  " + ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items()),
+                      style="dim")
+    console.print("next: [bold]trendwatch topics[/]")
+
+
+def topic_json(row: dict) -> dict:
+    return {"id": row["topic_id"], "label": row["label"], "keywords": row["keywords"],
+            "hashtags": row["hashtags"], "languages": row["languages"], "status": row["status"],
+            "signal": row["signal"], "emergence": row["emergence"], "score_parts": row["score_parts"],
+            "size": row["size"], "distinct_sources": row["distinct_sources"],
+            "distinct_stories": row["distinct_stories"], "platforms": row["platforms"],
+            "growth_24h": row["growth_24h"], "growth_7d": row["growth_7d"],
+            "first_seen": row["first_seen_at"], "last_seen": row["last_seen_at"],
+            "run_id": row["run_id"], "as_of": row["as_of"]}
+
+
+@cli.command("topics")
+@common_options
+@format_option
+@click.option("--all", "show_all", is_flag=True, help="every topic of the latest run")
+@click.option("--limit", default=20, show_default=True, help="how many topics without --all")
+@click.option("--status", type=click.Choice(["emerging", "watch", "established", "fading"]),
+              help="only topics with this status")
+def topics_cmd(env, fmt: str, show_all: bool, limit: int, status: str | None) -> None:
+    """Topics of the latest analysis run, most emerging first."""
+    settings = env.settings()
+    store = env.store(settings)
+    run = db.latest_run(store)
+    if run is None:
+        if fmt == "json":
+            print_json([])
+        else:
+            console.print("no analysis yet: run [bold]trendwatch analyze[/] first")
+        return
+    rows = db.topic_rows(store, run["id"])
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    if not show_all:
+        rows = rows[:limit]
+    if fmt == "json":
+        print_json([topic_json(r) for r in rows])
+        return
+    print_table(f"topics as of {run['as_of']:%Y-%m-%d %H:%M}Z (run {run['id']})",
+                ["id", "status", "signal", "emergence", "label", "items", "sources", "24h growth",
+                 "platforms"],
+                [[r["topic_id"], Text(r["status"], style=STATUS_STYLE.get(r["status"], "")),
+                  r["signal"], f"{r['emergence']:.2f}", r["label"][:70], r["size"],
+                  r["distinct_sources"], f"{r['growth_24h']:+.0%}" if r["growth_24h"] is not None else None,
+                  " ".join(f"{k}:{v}" for k, v in sorted(r["platforms"].items()))] for r in rows])
+
+
+@cli.command("topic")
+@common_options
+@format_option
+@click.argument("topic_id", type=int)
+def topic_cmd(env, fmt: str, topic_id: int) -> None:
+    """One topic: its history, lineage and items (with each item's original id)."""
+    settings = env.settings()
+    store = env.store(settings)
+    detail = db.topic_detail(store, topic_id)
+    if detail is None:
+        raise ConfigError(f"no topic {topic_id}: see `trendwatch topics --all` for the ids")
+    items = [{"id": i["id"], "external_id": i["external_id"], "platform": i["platform"],
+              "outlet": i["outlet"], "title": i["title"], "url": i["url"],
+              "published_at": i["published_at"], "story_id": i["story_id"], "lang": i["lang"],
+              "probability": i["probability"]} for i in detail["items"]]
+    history = [{"run_id": h["run_id"], "as_of": h["as_of"], "status": h["status"],
+                "signal": h["signal"], "emergence": h["emergence"], "size": h["size"],
+                "distinct_sources": h["distinct_sources"], "label": h["label"],
+                "growth_24h": h["growth_24h"], "score_parts": h["score_parts"]}
+               for h in detail["history"]]
+    lineage = [{"run_id": l["run_id"], "topic_id": l["topic_id"],
+                "related_topic_id": l["related_topic_id"], "relation": l["relation"]}
+               for l in detail["lineage"]]
+    t = detail["topic"]
+    if fmt == "json":
+        print_json({"id": t["id"], "label": t["label"], "keywords": t["keywords"],
+                    "hashtags": t["hashtags"], "languages": t["languages"], "status": t["status"],
+                    "dormant": t["dormant"], "first_seen": t["first_seen_at"],
+                    "last_seen": t["last_seen_at"], "history": history, "lineage": lineage,
+                    "items_run_id": detail["items_run_id"], "items": items})
+        return
+    console.print(Text.assemble((f"topic {t['id']}: ", "bold"), t["label"]))
+    console.print(Text(f"keywords: {', '.join(t['keywords'])}"))
+    if t["hashtags"]:
+        console.print(Text("hashtags: " + " ".join("#" + h for h in t["hashtags"])))
+    console.print(f"status {t['status']}{' (dormant)' if t['dormant'] else ''}; "
+                  f"first seen {t['first_seen_at']:%Y-%m-%d %H:%M}Z, last {t['last_seen_at']:%Y-%m-%d %H:%M}Z")
+    for l in lineage:
+        console.print(f"  lineage: topic {l['topic_id']} {l['relation']} {l['related_topic_id']} "
+                      f"(run {l['run_id']})")
+    print_table("history", ["run", "as of", "status", "signal", "emergence", "items", "sources"],
+                [[h["run_id"], f"{h['as_of']:%Y-%m-%d %H:%M}", h["status"], h["signal"],
+                  f"{h['emergence']:.2f}", h["size"], h["distinct_sources"]] for h in history])
+    print_table(f"{len(items)} items", ["published", "outlet", "title", "id"],
+                [[f"{i['published_at']:%Y-%m-%d %H:%M}", i["outlet"], (i["title"] or "")[:90], i["id"]]
+                 for i in items])
