@@ -13,6 +13,7 @@ splits one story into several dense blobs).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -135,9 +136,12 @@ class FastUmapHdbscan:
             index, dist = exact_knn(X, p.n_neighbors)
             knn = (index, dist, None)
         reducer = umap.UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
-                            metric="cosine", n_epochs=p.n_epochs, random_state=p.seed,
+                            metric="cosine", n_epochs=p.n_epochs, random_state=p.seed, n_jobs=1,
                             precomputed_knn=knn if knn else (None, None, None), low_memory=True)
-        return np.asarray(reducer.fit_transform(X), dtype=np.float32)
+        with warnings.catch_warnings():
+            # "no NNDescent index, transform() unavailable": we never transform new data
+            warnings.filterwarnings("ignore", message=".*precomputed_knn.*", category=UserWarning)
+            return np.asarray(reducer.fit_transform(X), dtype=np.float32)
 
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
         from sklearn.cluster import HDBSCAN
@@ -149,7 +153,7 @@ class FastUmapHdbscan:
             return np.full(len(X), -1, dtype=np.int64)
         reduced = self.reduce(X)
         labels = HDBSCAN(min_cluster_size=size, min_samples=p.min_samples,
-                         cluster_selection_method="eom").fit_predict(reduced)
+                         cluster_selection_method="eom", copy=True).fit_predict(reduced)
         if p.merge < 1.0:
             labels = merge_close(X, labels, p.merge)
         if p.reassign < 1.0:
@@ -172,9 +176,9 @@ class BertopicDefault:
 
         umap = umap_module()
         reduced = umap.UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
-                            random_state=self.seed, low_memory=False).fit_transform(X)
-        return HDBSCAN(min_cluster_size=10, metric="euclidean",
-                       cluster_selection_method="eom").fit_predict(reduced)
+                            random_state=self.seed, n_jobs=1, low_memory=False).fit_transform(X)
+        return HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
+                       copy=True).fit_predict(reduced)
 
 
 def make_clusterer(extra: dict) -> Clusterer:
