@@ -166,8 +166,8 @@ class BertopicDefault:
     UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric=cosine) +
     HDBSCAN(min_cluster_size=10, metric=euclidean, cluster_selection_method=eom)."""
 
-    def __init__(self, seed: int = 42):
-        self.seed = seed
+    def __init__(self, seed: int | None = None):
+        self.seed = seed  # BERTopic sets none: UMAP then runs multi-threaded
 
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
         from sklearn.cluster import HDBSCAN
@@ -176,7 +176,7 @@ class BertopicDefault:
 
         umap = umap_module()
         reduced = umap.UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
-                            random_state=self.seed, n_jobs=1, low_memory=False).fit_transform(X)
+                            random_state=self.seed, low_memory=False).fit_transform(X)
         return HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom",
                        copy=True).fit_predict(reduced)
 
