@@ -150,3 +150,19 @@ def test_cli_topics_and_topic(store, now, tmp_path, monkeypatch):
     assert all(i["id"] and i["external_id"] for i in detail["items"])
     assert runner.invoke(cli, ["topics", *base]).exit_code == 0
     assert runner.invoke(cli, ["topic", *base, "99999"]).exit_code != 0
+
+
+def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
+    from trendwatch.backtest import backtest
+
+    seed_world(store, now)
+    result = backtest(store, make_settings(), now - timedelta(hours=24), now, timedelta(hours=12),
+                      embedder=HashingEmbedder(), scratch=tmp_path / "bt")
+    assert len(result.steps) == 3
+    assert analysis_store.latest_run(store) is None  # the live store is untouched
+    flagged = [t for t in result.topics if t["first_emerging"]]
+    assert flagged and all(set(t["keywords"]) & {"chip", "semiconductor", "wafer", "foundry", "fab",
+                                                  "lithography", "node", "nanometer", "export", "supply"}
+                           for t in flagged)
+    assert all(len(t["history"]) >= 1 for t in result.topics)
+    assert "first_emerging" in result.as_csv().splitlines()[0]

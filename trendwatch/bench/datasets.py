@@ -54,9 +54,13 @@ def crisislex(eval_dir: Path, *, related_only: bool = True) -> list[Doc]:
             for row in reader:
                 if len(row) < 5:
                     continue
-                tweet_id = row[0].strip().strip('"')
+                tweet_id = row[0].strip().strip('"').strip("'")
                 if not tweet_id.isdigit():
-                    continue
+                    # one event's ids went through a spreadsheet (2.1104E+017): the time survives
+                    try:
+                        tweet_id = str(int(float(tweet_id)))
+                    except ValueError:
+                        continue
                 if related_only and row[4].strip() not in RELATED:
                     continue
                 text = row[1]
