@@ -49,6 +49,9 @@ test: install ## run the whole test suite
 dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.toml / TRENDWATCH_* like the CLI)
 	$(VENV)/bin/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
 
+eval: install ## clustering, emergence and speed figures on ../shared/eval → data/bench/eval.json
+	$(PY) -W ignore -m trendwatch.bench.eval
+
 lint: install ## ruff over the code
 	$(PY) -m ruff check trendwatch tests dashboard || true
 
