@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,7 @@ from sqlalchemy import select
 from . import analysis_store as db
 from .cluster import Clusterer, make_clusterer, normalize
 from .config import Settings
-from .embed import Embedder, make_embedder
+from .embed import Embedder, load_embedder
 from .errors import AnalysisError
 from .label import Label, TopicDocs, label_topics, stable_label
 from .score import Event, ScoreParams, score_topics
@@ -62,12 +61,6 @@ def score_params(settings: Settings) -> ScoreParams:
                        max_source_share=a.max_source_share)
 
 
-def model_cache_dir(database_url: str) -> Path:
-    from .privacy import key_file_for
-
-    return key_file_for(database_url).parent / "models"
-
-
 def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder | None = None, *,
             clusterer: Clusterer | None = None, full: bool | None = None,
             progress: Progress | None = None, log: Callable[[str], None] | None = None) -> RunSummary:
@@ -84,8 +77,7 @@ def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder 
     report = progress or (lambda stage, done, total: None)
     a = settings.analysis
     if embedder is None:
-        embedder = make_embedder(a.model, cache_dir=model_cache_dir(str(store.engine.url)),
-                                 backend=a.backend, log=say)
+        embedder = load_embedder(settings, str(store.engine.url), log=say)
     timings: dict[str, float] = {}
     start = now - a.window
     clock = time.perf_counter()
@@ -254,3 +246,17 @@ def event_of(row: dict) -> Event:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def run_analysis(store: Store, settings: Settings, now: datetime) -> RunSummary:
+    """The service's analysis step (``pipeline.run_analysis``): analyse, then rank the run
+    for every profile with the same embedder (ranking compares vectors of one model)."""
+    from .embed import load_embedder
+
+    embedder = load_embedder(settings, str(store.engine.url))
+    summary = analyze(store, settings, now, embedder)
+    if summary.topics and any(p.products for p in settings.all_profiles()):
+        from .rank import rank_run
+
+        rank_run(store, settings, summary.run_id, embedder)
+    return summary

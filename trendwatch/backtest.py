@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .analyze import RunSummary, analyze
 from .config import Settings
-from .embed import Embedder, make_embedder
+from .embed import Embedder, load_embedder
 from .errors import AnalysisError
 from .store import Store, open_store
 from .store.schema import embeddings, items, runs, sources, stories, topic_snapshots, topics
@@ -106,10 +106,7 @@ def backtest(store: Store, settings: Settings, start: datetime, end: datetime, s
     itself (for throwaway stores, e.g. the evaluation); otherwise in a scratch copy."""
     when = steps_between(start, end, step)
     if embedder is None:
-        from .analyze import model_cache_dir
-
-        embedder = make_embedder(settings.analysis.model, backend=settings.analysis.backend,
-                                 cache_dir=model_cache_dir(str(store.engine.url)), log=log)
+        embedder = load_embedder(settings, str(store.engine.url), log=log)
     target = store
     if not in_place:
         folder = scratch or Path(tempfile.mkdtemp(prefix="trendwatch-backtest-"))

@@ -174,3 +174,13 @@ def make_embedder(name: str, *, cache_dir: Path | None = None, backend: str = "a
             if log:
                 log(f"ONNX path unavailable ({exc}); using torch")
     return SentenceTransformerEmbedder(name, progress=progress)
+
+
+def load_embedder(settings: Any, database_url: str | None = None, **kwargs: Any) -> Embedder:
+    """The embedder for ``[analysis]``: model and backend, int8 ONNX cached next to the data."""
+    from .config import resolve_paths
+    from .privacy import key_file_for
+
+    url = database_url or resolve_paths(None, None, settings).database_url
+    return make_embedder(settings.analysis.model, cache_dir=key_file_for(url).parent / "models",
+                         backend=settings.analysis.backend, **kwargs)
