@@ -57,12 +57,15 @@ def embedding_speed(texts: list[str], cache_dir: Path) -> tuple[dict, object]:
     warm = texts[:64]
     ours.embed(warm)
     bare.encode(warm)
-    t = time.perf_counter()
-    reference = bare.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-    bare_s = time.perf_counter() - t
-    t = time.perf_counter()
-    got = ours.embed(texts)
-    ours_s = time.perf_counter() - t
+    # alternate the two, best of two rounds each: the machine may be shared
+    bare_s = ours_s = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        reference = bare.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        bare_s = min(bare_s, time.perf_counter() - t)
+        t = time.perf_counter()
+        got = ours.embed(texts)
+        ours_s = min(ours_s, time.perf_counter() - t)
     cos = (reference * got).sum(axis=1)
     return ({"texts": len(texts), "backend": type(ours).__name__,
              "bare_encode_s": round(bare_s, 2), "ours_s": round(ours_s, 2),
