@@ -87,7 +87,7 @@ class OnnxEmbedder:
             fresh = True
         embedder = cls(folder, name, progress=progress)
         if fresh and log:
-            log(f"ONNX export ok: cosine to torch ≥ {embedder.check_cosine:.4f}")
+            log(f"ONNX export ok: mean cosine to torch {embedder.check_cosine:.4f}")
         return embedder
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -172,7 +172,15 @@ def export(name: str, folder: Path) -> None:
     int8 = folder / "model-int8.onnx"
     axes = {k: {0: "batch", 1: "seq"} for k in input_names}
     axes["hidden"] = {0: "batch", 1: "seq"}
+    import logging
+    import warnings
+
     try:
+        # the exporter and quantiser warn about tracing details we have checked (cosine below)
+        quiet = warnings.catch_warnings()
+        quiet.__enter__()
+        warnings.simplefilter("ignore")
+        logging.getLogger().disabled = True
         with torch.no_grad():
             torch.onnx.export(Wrapper(transformer), tuple(sample[k] for k in input_names), str(fp32),
                               input_names=input_names, output_names=["hidden"],
@@ -190,6 +198,8 @@ def export(name: str, folder: Path) -> None:
     except Exception as exc:  # exporter/quantiser failures are many and untyped
         raise OnnxUnavailable(f"ONNX export failed: {exc}") from exc
     finally:
+        logging.getLogger().disabled = False
+        quiet.__exit__(None, None, None)
         fp32.unlink(missing_ok=True)
         for extra in folder.glob("*.onnx.data"):
             extra.unlink()
