@@ -199,3 +199,11 @@ async def test_lookalike_items_of_one_outlet_stay_distinct_but_google_news_copie
         f'[[sources]]\nkind = "rss"\nname = "gn"\nurl = "{server.make_url("/gn")}"\n')
     await collect_sources(store, settings, now=now)
     assert sorted(len(o) for o in story_table(store).values()) == [1, 1, 3]
+
+
+def test_shareable_url_drops_tracking_but_keeps_the_published_link():
+    from trendwatch.dedup import shareable_url
+
+    assert shareable_url("http://www.Example.com/a?utm_source=rss&id=5&fbclid=x#top") == \
+        "http://www.Example.com/a?id=5"
+    assert shareable_url(None) is None

@@ -69,3 +69,12 @@ def test_label_stays_while_topic_is_recognisably_the_same():
     changed = Label("coffee, harvest, beans", ["coffee", "harvest", "beans"], [], ["en"])
     assert stable_label(old, changed).label == changed.label
     assert stable_label(None, changed).label == changed.label
+
+
+def test_topic_hashtags_need_more_than_one_account():
+    from trendwatch.label import TopicDocs, shared_hashtags
+
+    doc = TopicDocs(key=1, texts=["a", "b", "c"], langs=["en"] * 3,
+                    hashtags=[["leftist", "ebike"], ["ebike"], ["ebike", "leftist"]],
+                    accounts=["outlet-a", "outlet-b", "outlet-a"])
+    assert shared_hashtags(doc) == ["ebike"]

@@ -52,8 +52,7 @@ def canonical_url(url: str | None) -> str | None:
         return url
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not (k.lower().startswith(_TRACKING_PREFIXES) or k.lower() in _TRACKING_NAMES)]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     host = parts.hostname.lower().removeprefix("www.")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
@@ -65,6 +64,29 @@ def canonical_url(url: str | None) -> str | None:
         return canonicalize_url(rebuilt, keep_fragments=False)
     except ValueError:
         return rebuilt
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key.startswith(_TRACKING_PREFIXES) or key in _TRACKING_NAMES
+
+
+def shareable_url(url: str | None) -> str | None:
+    """The link as published minus tracking parameters (utm_*, click ids) and fragment.
+
+    Unlike ``canonical_url`` it keeps scheme, host and parameter order, so the link still
+    opens exactly the page the outlet published.
+    """
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    if parts.scheme not in ("http", "https"):
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def item_id(platform: str, source_name: str, *, canonical: str | None, external_id: str | None,

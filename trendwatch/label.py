@@ -124,6 +124,22 @@ def dominant_hashtag(doc: TopicDocs) -> str | None:
     return None
 
 
+def shared_hashtags(doc: TopicDocs, limit: int = 5) -> list[str]:
+    """The topic's hashtags that several accounts/outlets use, most used first.
+
+    A tag from one outlet's tag cloud (often loaded: #leftist) must not be suggested to a
+    brand as "the topic's hashtag"; use by ≥ 2 distinct accounts is the least evidence.
+    """
+    users: dict[str, set[str]] = {}
+    posts: Counter[str] = Counter()
+    accounts = doc.accounts or [str(i) for i in range(len(doc.hashtags))]
+    for tags, account in zip(doc.hashtags, accounts):
+        for tag in set(t.casefold() for t in tags):
+            posts[tag] += 1
+            users.setdefault(tag, set()).add(account)
+    return [tag for tag, _ in posts.most_common() if len(users[tag]) >= 2][:limit]
+
+
 def label_topics(docs: list[TopicDocs], *, embed_terms: Callable[[list[str]], np.ndarray] | None = None,
                  n_keywords: int = 10, n_candidates: int = 30) -> dict[int, Label]:
     """Labels for every topic at once (c-TF-IDF needs all classes to weigh terms)."""
@@ -142,7 +158,7 @@ def label_topics(docs: list[TopicDocs], *, embed_terms: Callable[[list[str]], np
                 vectors = embed_terms(words) if embed_terms else None
                 keywords = mmr(words, np.array([c[1] for c in cands]), vectors, n_keywords)
         tag = dominant_hashtag(doc)
-        tags = [t for t, _ in Counter(t.casefold() for ts in doc.hashtags for t in ts).most_common(5)]
+        tags = shared_hashtags(doc)
         head = ", ".join(keywords[:3]) or (doc.texts[0][:60] if doc.texts else "(empty)")
         label = f"#{tag}: {head}" if tag else head
         out[doc.key] = Label(label=label, keywords=keywords, hashtags=tags, languages=langs)

@@ -157,13 +157,23 @@ def cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(np.dot(a, b))
 
 
-def relevance(cos: float, matches: int, params: RankSettings) -> tuple[float, float, float]:
-    """(relevance, similarity part, evidence part), each in [0, 1]."""
+def relevance(cos: float, matches: int, params: RankSettings,
+              headline_matches: int = 0) -> tuple[float, float, float]:
+    """(relevance, similarity part, evidence part), each in [0, 1].
+
+    ``matches`` are product terms in the topic's own label/keyphrases/hashtags (strong
+    evidence), ``headline_matches`` terms found only in its headlines (weak). Meaning and
+    words are combined as a noisy-OR: either one alone can make a topic relevant — a
+    topic labelled "winter olympics" is relevant to a product about the Olympics even
+    when the averaged news vector sits far from the product description.
+    """
     span = params.similarity_ceiling - params.similarity_floor
     similarity = min(max((cos - params.similarity_floor) / span, 0.0), 1.0)
-    evidence = 1.0 - 0.5 ** matches
-    w = params.keyword_weight
-    return (1 - w) * similarity + w * evidence, similarity, evidence
+    evidence = 1.0 - (0.5 ** matches) * (0.8 ** headline_matches)
+    # keyword_weight 0.35 (default) lets full word evidence alone reach relevance 0.7
+    word_strength = min(2 * params.keyword_weight, 1.0)
+    combined = 1.0 - (1.0 - similarity) * (1.0 - word_strength * evidence)
+    return combined, similarity, evidence
 
 
 def emergence_part(emergence: float, status: str, params: RankSettings) -> float:
@@ -239,6 +249,7 @@ def rank_topics(topics: Sequence[TopicFacts], products: Sequence[ProductVector],
     out: list[Opportunity] = []
     for topic in topics:
         haystack = topic_haystack(topic)
+        core_haystack = Haystack([topic.label, *topic.keywords, *topic.hashtags])
         avoided = avoided_by(topic, profile.company.avoid, avoid_vectors, params, haystack)
         factor = feedback_factor(topic, marks)
         if avoided is not None or factor is None:
@@ -246,8 +257,10 @@ def rank_topics(topics: Sequence[TopicFacts], products: Sequence[ProductVector],
         e_norm = emergence_part(topic.emergence, topic.status, params)
         for pv in products:
             matches = matched_terms(topic, pv.product, haystack)
+            core = [m for m in matches if core_haystack.has(m)]
             cos = cosine(topic.centroid, pv.vector)
-            rel, sim_part, evidence = relevance(cos, len(matches), params)
+            rel, sim_part, evidence = relevance(cos, len(core), params,
+                                                headline_matches=len(matches) - len(core))
             if rel < params.min_relevance:
                 continue
             out.append(Opportunity(

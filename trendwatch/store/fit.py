@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, delete, func, or_, select, update
 
+from ..dedup import shareable_url
+
 from ..embed import vector_from_bytes
 from ..errors import StoreError
 from .schema import assignments, feedback, ideas, items, opportunities, runs, topic_snapshots, topics
@@ -134,7 +136,8 @@ def topic_items(conn: Connection, run_id: int, topic_id: int, limit: int = 20) -
             if row["story_id"] in stories:
                 continue
             stories.add(row["story_id"])
-        out.append(dict(row))
+        # drafts and briefings link to what people will share: no utm_* or click ids
+        out.append(dict(row, url=shareable_url(row["url"])))
         if len(out) >= limit:
             break
     return out
