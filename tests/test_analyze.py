@@ -168,9 +168,9 @@ def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
     assert "first_emerging" in result.as_csv().splitlines()[0]
 
 
-def test_service_entry_point_analyses_then_ranks(store, now):
+def test_service_entry_point_analyses_ranks_and_writes_ideas(store, now):
     from trendwatch.analyze import run_analysis
-    from trendwatch.store.schema import opportunities
+    from trendwatch.store.schema import ideas, opportunities
 
     seed_world(store, now)
     settings = make_settings('[analysis]\nmodel = "hashing-256"\n[[products]]\nname = "Fab tools"\n'
@@ -180,3 +180,5 @@ def test_service_entry_point_analyses_then_ranks(store, now):
     with store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(opportunities)
                             .where(opportunities.c.run_id == summary.run_id)).scalar_one() > 0
+        stored = conn.execute(select(ideas).where(ideas.c.run_id == summary.run_id)).all()
+    assert stored and all(row.drafts and row.generator == "template" for row in stored)

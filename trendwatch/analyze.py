@@ -249,8 +249,9 @@ def utcnow() -> datetime:
 
 
 def run_analysis(store: Store, settings: Settings, now: datetime) -> RunSummary:
-    """The service's analysis step (``pipeline.run_analysis``): analyse, then rank the run
-    for every profile with the same embedder (ranking compares vectors of one model)."""
+    """The service's analysis step (``pipeline.run_analysis``): analyse, rank the run for
+    every profile with the same embedder (ranking compares vectors of one model), then write
+    post ideas for each profile's top opportunities so the briefing and dashboard have drafts."""
     from .embed import load_embedder
 
     embedder = load_embedder(settings, str(store.engine.url))
@@ -259,4 +260,11 @@ def run_analysis(store: Store, settings: Settings, now: datetime) -> RunSummary:
         from .rank import rank_run
 
         rank_run(store, settings, summary.run_id, embedder)
+        from .ideas import make_generator
+        from .ideas.briefing import build_ideas
+
+        generator = make_generator(settings, None)
+        for profile in settings.all_profiles():
+            if profile.products:
+                build_ideas(store, settings, summary.run_id, generator, now=now, profile=profile.name)
     return summary
