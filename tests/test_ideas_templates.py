@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 import pytest
@@ -138,3 +139,13 @@ def test_hashtags_come_from_topic_then_product_then_brand():
 @pytest.mark.parametrize("text", ["Hello {name}", "Click [insert link]", "TODO: write", "<PRODUCT_NAME>"])
 def test_placeholder_detector(text):
     assert has_placeholder(text)
+
+
+def test_data_point_links_the_article_it_quotes():
+    plain = sources(3, number=False)
+    numbered = dataclasses.replace(sources(1)[0], url="https://quoted.example/40-percent")
+    ctx = context(sources=[[plain[0], plain[1], numbered, plain[2]]], angles=["data point"],
+                  platforms=["x", "linkedin"])
+    (idea,) = TemplateGenerator().generate_sync(ctx)
+    assert "40%" in idea.hook
+    assert all("https://quoted.example/40-percent" in d.text for d in idea.drafts)

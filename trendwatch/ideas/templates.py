@@ -188,8 +188,10 @@ class _Writer:
 
     def _data_point(self) -> dict | None:
         fact = number_fact(self.sources)
+        link = None
         if fact:
             quote, number, source = fact
+            link = source.url  # the draft links to the article it quotes
             stat = f"“{quote}” ({source.outlet or 'source'})"
             screen = _clip(f"{number}: {self.k}", 60)
         elif self.nall >= 3:
@@ -199,6 +201,7 @@ class _Writer:
         else:
             return None
         return dict(
+            link=link,
             hook=_sentence(self.pick(f"By the numbers: {stat}", f"One number on {self.k}: {stat}")),
             context=_sentence(stat),
             why=f"Why it matters for {self.audience}: numbers like this move {self.m} from niche to normal.",
@@ -324,7 +327,7 @@ def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: 
     """One draft in the platform's own register."""
     tags = list(all_tags)[: TAGS_PER_PLATFORM.get(platform, 2)]
     emoji = f" {EMOJI[angle]}" if w.playful else ""
-    source_url = w.lead.url
+    source_url = c.get("link") or w.lead.url
     product_url = ctx.product.url
     hook, context, why, cta = c["hook"], c["context"], c["why"], c["cta"]
     if platform in ("x", "bluesky"):
