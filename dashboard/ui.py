@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data, safe
 from dashboard.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
+from trendwatch.durations import ago as relative_ago
 
 WINDOWS = {"24 hours": timedelta(hours=24), "3 days": timedelta(days=3),
            "7 days": timedelta(days=7), "30 days": timedelta(days=30)}
@@ -129,18 +130,7 @@ def fmt_time(when: Any) -> str:
 
 
 def ago(when: Any, now: datetime | None = None) -> str:
-    if not _is_set(when):
-        return "never"
-    now = now or datetime.now(timezone.utc)
-    seconds = (now - when).total_seconds()
-    future, seconds = seconds < 0, abs(seconds)
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            text = f"{int(seconds // size)}{unit}"
-            break
-    else:
-        text = f"{int(seconds)}s"
-    return f"in {text}" if future else f"{text} ago"
+    return relative_ago(when if _is_set(when) else None, now)
 
 
 def fmt_duration(value: timedelta) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 _DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)")
 _DURATION_FULL = re.compile(r"^\s*(\d+\s*(w|d|h|m|s)\s*)+$")
@@ -49,3 +49,19 @@ def parse_size(text: str | int) -> int:
         raise ValueError(f"{text!r} is not {SIZE_HINT}")
     number, unit = match.groups()
     return int(float(number) * _SIZE_FACTOR[(unit or "b").lower()])
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    """'5m ago' / 'in 2h' / 'never', for tables people skim."""
+    if when is None:
+        return "never"
+    now = now or datetime.now(timezone.utc)
+    seconds = (now - when).total_seconds()
+    future, seconds = seconds < 0, abs(seconds)
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            text = f"{int(seconds // size)}{unit}"
+            break
+    else:
+        text = f"{int(seconds)}s"
+    return f"in {text}" if future else f"{text} ago"

@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..durations import ago  # noqa: F401  (re-exported for the CLI modules)
 from ..config import CONFIG_ENV, DATABASE_ENV, Settings, load_settings, resolve_paths
 from ..store import Store, open_store
 
@@ -71,22 +72,6 @@ def to_jsonable(value: Any) -> Any:
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
-
-
-def ago(when: datetime | None, now: datetime | None = None) -> str:
-    if when is None:
-        return "never"
-    now = now or datetime.now(timezone.utc)
-    seconds = (now - when).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            text = f"{int(seconds // size)}{unit}"
-            break
-    else:
-        text = f"{int(seconds)}s"
-    return f"in {text}" if future else f"{text} ago"
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
