@@ -87,3 +87,58 @@ def test_scale_measures_a_real_analysis_when_installed(tmp_path):
     result = scale.measure(url, now, "hashing")
     assert result["seconds"] > 0 and result["peak_rss_mb"] >= result["rss_before_mb"] > 0
     json.dumps(result)
+
+
+def test_eval_adapter_compares_with_bertopic_and_the_bare_encoder():
+    cluster = {"dataset": "News-T", "true_clusters": 152, "time_ratio": 0.09,
+               "ours": {"nmi": 0.907, "seconds": 3.6, "items": 11109},
+               "bertopic_default": {"nmi": 0.841, "seconds": 39.0}}
+    report = {"embedding": {"texts": 4000, "backend": "OnnxEmbedder", "ours_items_per_s": 367.0,
+                            "bare_items_per_s": 113.0, "ratio": 3.2, "cosine_mean": 0.996},
+              "clustering": [cluster],
+              "emergence": {"events": 13, "median_delay_h": 6.0, "recall_24h": 1.0, "flagged_24h": 13,
+                            "false_alarms_per_day": 0.67, "replayed_days": 36, "runs": 143}}
+    rows = runner.figures_of("eval", report)
+    by_figure = {r["figure"].split(",")[0]: r for r in rows}
+    assert by_figure["embedder alone"]["ratio"] == 3.2
+    assert by_figure["clustering NMI"]["ratio"] == round(0.907 / 0.841, 2)
+    assert "39.0" in by_figure["clustering time"]["baseline"] and by_figure["clustering time"]["ratio"] == 0.09
+    assert any("false alarms" in r["figure"] and r["value"] == 0.67 for r in rows)
+
+
+def test_embed_figures_show_stage_ratio_and_incremental_fraction():
+    from trendwatch.bench import embed
+
+    report = {"backend": "OnnxEmbedder", "new_items": 100, "stage_ratio": 2.1,
+              "embed_stage": {"texts": 10000, "items_per_s": 300.0},
+              "baseline_encode": {"items_per_s": 140.0},
+              "full_run": {"seconds": 60.0, "timings": {"embed": 33.0}},
+              "incremental_run": {"seconds": 3.0, "mode": "incremental"},
+              "incremental_fraction": 0.05,
+              "full_recluster_after_new": {"seconds": 20.0, "fraction": 0.33}}
+    rows = embed.figures(report)
+    assert rows[0]["ratio"] == 2.1 and "140.0" in rows[0]["baseline"]
+    assert rows[1]["ratio"] == 0.05 and "incremental" in rows[1]["figure"]
+    assert rows[2]["ratio"] == 0.33
+
+
+def test_new_items_land_after_now(tmp_path):
+    from trendwatch.bench import embed
+
+    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    url = f"sqlite:///{tmp_path / 'e.db'}"
+    scale.seed_store(url, 300, now)
+    embed._add_items(url, 300, 3, now, now.replace(hour=1))
+    store = open_store(url)
+    with store.connect() as conn:
+        times = conn.execute(select(items.c.published_at).where(items.c.published_at > now)).scalars().all()
+    store.close()
+    assert len(times) == 3
+
+
+def test_table_shows_the_load_average_of_each_benchmark():
+    console = Console(width=250, record=True)
+    runner.print_table({"scale": {"status": "ok", "load": {"start": 1.5, "end": 2.25},
+                                  "figures": [{"figure": "analysis time, 10k items", "value": 13.1,
+                                               "unit": "s"}]}}, console)
+    assert "1.5→2.25" in console.export_text()

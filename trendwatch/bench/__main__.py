@@ -66,7 +66,26 @@ def last_json(output: str) -> dict[str, Any] | None:
     return None
 
 
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:           # not on every platform
+        return None
+
+
 def run_one(name: str, timeout: float) -> dict[str, Any]:
+    """One benchmark in its own process; its report, duration and the machine's load.
+
+    The 1-minute load average is recorded at the start and the end: the machine may be
+    shared, and a figure measured under load says so next to it.
+    """
+    load_start = load_average()
+    result = _run_one(name, timeout)
+    result["load"] = {"start": load_start, "end": load_average()}
+    return result
+
+
+def _run_one(name: str, timeout: float) -> dict[str, Any]:
     started = time.time()
     print(f"\n=== {name}: python -m trendwatch.bench.{name}", flush=True)
     lines: list[str] = []
@@ -123,7 +142,41 @@ def _dashboard(r: dict[str, Any]) -> list[dict[str, Any]]:
              "target": f"< {target} s" if target else None}]
 
 
-ADAPTERS = {"ingest": _ingest, "dashboard": _dashboard}
+def _eval(r: dict[str, Any]) -> list[dict[str, Any]]:
+    e = r["embedding"]
+    rows = [{"figure": f"embedder alone, {e['texts']:,} texts ({e['backend']})",
+             "value": e["ours_items_per_s"], "unit": "items/s",
+             "baseline": f"bare SentenceTransformer.encode {e['bare_items_per_s']} items/s; "
+                         f"cosine to it {e['cosine_mean']}",
+             "ratio": e["ratio"], "target": "≥ 0.9"}]
+    for c in r.get("clustering", []):
+        ours, base = c["ours"], c["bertopic_default"]
+        name = c["dataset"].split()[0]
+        rows.append({"figure": f"clustering NMI, {name} ({ours['items']:,} items, "
+                               f"{c['true_clusters']} true clusters)",
+                     "value": ours["nmi"], "unit": "",
+                     "baseline": f"BERTopic default (UMAP+HDBSCAN) NMI {base['nmi']}",
+                     "ratio": round(ours["nmi"] / base["nmi"], 2) if base["nmi"] else None,
+                     "target": "≥ 1 (at least BERTopic's)"})
+        rows.append({"figure": f"clustering time, {name}", "value": ours["seconds"], "unit": "s",
+                     "baseline": f"BERTopic default {base['seconds']} s",
+                     "ratio": c["time_ratio"], "target": "≤ 0.33"})
+    em = r.get("emergence")
+    if em:
+        rows.append({"figure": f"emergence replay ({em['events']} CrisisLex events): median delay",
+                     "value": em["median_delay_h"], "unit": "h", "baseline": None, "ratio": None,
+                     "target": "≤ 6 h"})
+        rows.append({"figure": "emergence: events flagged within 24 h", "value": em["recall_24h"],
+                     "unit": "", "baseline": f"{em['flagged_24h']}/{em['events']}", "ratio": None,
+                     "target": "≥ 0.9"})
+        rows.append({"figure": "emergence: false alarms per replayed day",
+                     "value": em["false_alarms_per_day"], "unit": "",
+                     "baseline": f"{em['replayed_days']} days, {em['runs']} runs", "ratio": None,
+                     "target": "≤ 1"})
+    return rows
+
+
+ADAPTERS = {"ingest": _ingest, "dashboard": _dashboard, "eval": _eval}
 
 
 def figures_of(name: str, report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -150,19 +203,21 @@ def _fmt(value: Any) -> str:
 
 def print_table(results: dict[str, dict[str, Any]], console: Console | None = None) -> None:
     table = Table(title="trendwatch benchmarks", header_style="bold")
-    for column in ("benchmark", "figure", "value", "baseline (same run)", "ratio", "target"):
+    for column in ("benchmark", "figure", "value", "baseline (same run)", "ratio", "target", "load"):
         table.add_column(column, overflow="fold")
     for name, result in results.items():
+        load = result.get("load") or {}
+        load_text = f"{_fmt(load.get('start'))}→{_fmt(load.get('end'))}" if load else "–"
         if result["status"] != "ok":
             style = "yellow" if result["status"] == "skipped" else "red"
             table.add_row(name, Text(f"{result['status']}: {result.get('reason', '')}", style=style),
-                          "", "", "", "")
+                          "", "", "", "", load_text)
             continue
         for row in result["figures"]:
             value = _fmt(row.get("value")) + (f" {row['unit']}" if row.get("unit") and row.get("value") is not None else "")
             table.add_row(name, Text(str(row.get("figure", ""))), value,
                           Text(str(row.get("baseline") or "–")), _fmt(row.get("ratio")),
-                          Text(str(row.get("target") or "–")))
+                          Text(str(row.get("target") or "–")), load_text)
     (console or Console()).print(table)
 
 
