@@ -17,10 +17,9 @@ from trendwatch.store.schema import items, sources
 
 
 def demo_settings(base_url: str):
-    """The shipped demo config pointed at ``base_url``; kinds not installed yet are left out."""
+    """The shipped demo config pointed at ``base_url``."""
     port = int(base_url.rstrip("/").rsplit(":", 1)[1])
-    text, _ = demo_config(port, installed=REGISTRY)
-    return parse_settings(text, source_name="trendwatch/demo/feeds.toml")
+    return parse_settings(demo_config(port), source_name="trendwatch/demo/feeds.toml")
 
 
 def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
@@ -33,25 +32,15 @@ def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
     assert len([s for s in settings.sources if s.kind == "rss"]) == 12
 
 
-def test_demo_config_trimmed_to_installed_kinds_keeps_the_other_tables():
-    text, dropped = demo_config(9999, installed={"rss"})
+def test_demo_config_uses_every_installed_kind_and_its_own_port():
+    text = demo_config(9999)
+    assert "127.0.0.1:9999" in text and DEMO_BASE not in text
     settings = parse_settings(text)
-    assert {s.kind for s in settings.sources} == {"rss"}
-    assert {"mastodon", "x", "google_news"} <= set(dropped)
+    kinds = set(re.findall(r'(?m)^kind\s*=\s*"([^"]+)"', text))
+    assert kinds <= set(REGISTRY)          # an unknown kind would fail check-config in the demo
+    assert {s.kind for s in settings.sources} == kinds
     assert settings.storage.url == "sqlite:///data/demo/trendwatch.db"
     assert settings.http.per_host == 16 and settings.briefing.folder == "data/demo/briefings"
-    assert "127.0.0.1:9999" in text and DEMO_BASE not in text
-
-
-def test_demo_config_is_complete_once_every_kind_is_installed():
-    kinds = set(re.findall(r'(?m)^kind\s*=\s*"([^"]+)"', shipped_config()))
-    missing = kinds - set(REGISTRY)
-    if missing:
-        import pytest
-
-        pytest.skip(f"collectors not installed yet: {sorted(missing)}")
-    settings = parse_settings(shipped_config())
-    assert {s.kind for s in settings.sources} == kinds
 
 
 async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkeypatch):

@@ -149,3 +149,13 @@ def test_data_point_links_the_article_it_quotes():
     (idea,) = TemplateGenerator().generate_sync(ctx)
     assert "40%" in idea.hook
     assert all("https://quoted.example/40-percent" in d.text for d in idea.drafts)
+
+
+def test_a_post_without_headline_is_quoted_by_its_first_sentence():
+    from trendwatch.ideas.base import SourceRef
+    from trendwatch.ideas.templates import clean_title
+
+    post = SourceRef("m1", "", "https://social.example/@a/1", "anon:12ab",
+                     text="Swap a battery in under a minute. The future of city e-bikes #BatterySwap #ebike")
+    assert clean_title(post) == "Swap a battery in under a minute"
+    assert clean_title(SourceRef("m2", "", None, None, text="#ebike #cargo")) == ""

@@ -19,6 +19,10 @@ from .stories import CHATTER, CHATTER_TAGS, OTHER_SEARCHES, SLOTS, STORIES, Lang
 DEFAULT_SEED = 20260
 HALF_DAY = 12 * 3600
 WEEK = 14 * HALF_DAY
+OPENERS = ("Big news:", "Interesting:", "Worth a read:", "Morning read:", "Okay.", "Honestly?",
+           "Saw this on the train:", "Noted:", "Hm.", "From the news today:")
+CLOSERS = ("Thoughts?", "What do you think?", "Anyone tried it yet?", "Curious where this goes.",
+           "Big if true.", "Will keep an eye on it.", "Would love to hear from riders.")
 PLATFORM_MIX = {"mastodon": 0.36, "bluesky": 0.34, "reddit": 0.14, "hackernews": 0.08, "x": 0.08}
 SUBREDDITS = ("ebikes", "bikecommuting", "CargoBike")
 
@@ -234,8 +238,21 @@ def _post_text(rng: random.Random, topic: Topic, lang: str) -> tuple[str, tuple[
         tags = (topic.hashtags[0], *extra) if rng.random() < 0.75 else tuple(extra or topic.hashtags[:1])
     # topics without post templates get people sharing a line of the news
     templates = source.posts or tuple(f"{s} {{tags}}" for s in source.sentences)
-    text = _fill(rng.choice(templates), _slots(rng)).replace(
-        "{tags}", " ".join(f"#{t}" for t in tags)).strip()
+    slots = _slots(rng)
+    words = _fill(rng.choice(templates), slots).replace("{tags}", "").strip()
+    # people rarely post the same words twice: an opener, a line quoted from the news or a
+    # question of their own make each post differ, as real ones do
+    if lang == "en":
+        parts = [words]
+        if rng.random() < 0.4:
+            parts.insert(0, rng.choice(OPENERS))
+        if source.sentences and rng.random() < 0.35:
+            parts.append(_fill(rng.choice(source.sentences), slots))
+        if rng.random() < 0.3:
+            parts.append(rng.choice(CLOSERS))
+        words = " ".join(p if p[-1] in ".!?:…" or n == len(parts) - 1 else f"{p}."
+                         for n, p in enumerate(parts))
+    text = f"{words} {' '.join(f'#{t}' for t in tags)}".strip()
     return text, tags
 
 

@@ -56,6 +56,10 @@ def _clip(text: str, most: int) -> str:
 
 def clean_title(source: SourceRef) -> str:
     title = " ".join(source.title.split())
+    if not title:
+        # a post has no headline: its first sentence, without the hashtag tail, stands in
+        words = re.sub(r"(\s#\w+)+\s*$", "", " ".join((source.text or "").split()))
+        title = re.split(r"(?<=[.!?])\s+", words)[0] if words else ""
     if source.outlet:  # Google News appends " - Outlet"
         for sep in (" - ", " | ", " – "):
             if title.endswith(sep + source.outlet):
@@ -121,7 +125,9 @@ class _Writer:
         self.m = " and ".join(matched[:2]) if matched else self.k
         self.lead = self.sources[0]
         self.title = clean_title(self.lead)
-        self.outlet = self.lead.outlet or "the news"
+        outlet = self.lead.outlet or ""
+        # a pseudonymised account is no outlet to quote by name
+        self.outlet = "a public post" if outlet.startswith("anon:") else (outlet or "the news")
         self.n24 = ctx.sources_24h
         self.nall = max(ctx.distinct_sources, len(self.sources))
         desc = (ctx.product.description or "").split(". ")[0].rstrip(".")
@@ -143,11 +149,12 @@ class _Writer:
 
     def _news_jacking(self) -> dict:
         return dict(
-            hook=self.pick(f"{self.outlet} reports: {self.title}.", f"In the news: {self.title}.",
-                           f"Big moment for {self.k}: {self.title}."
+            hook=self.pick(f"{_cap(self.outlet)} reports: {_sentence(self.title)}",
+                           f"In the news: {_sentence(self.title)}",
+                           f"Big moment for {self.k}: {_sentence(self.title)}"
                            if self.k.casefold() not in self.title.casefold()
-                           else f"Worth a look: {self.title}."),
-            context=f"{self.outlet} reports: “{self.title}”.",
+                           else f"Worth a look: {_sentence(self.title)}"),
+            context=f"{_cap(self.outlet)} reports: “{self.title}”.",
             why=f"For {self.audience}, this is about {self.m}, the everyday reality {self.product} is built for.",
             cta=self.pick("What's your first reaction?", "Good news or overdue?",
                           "Would this change anything for you?"),
