@@ -48,3 +48,13 @@ def now() -> datetime:
 def make_settings(body: str = "", company: str = MINIMAL_COMPANY) -> Settings:
     """Settings from a TOML snippet, with a minimal [company] unless one is given."""
     return parse_settings(company + "\n" + body, source_name="test.toml")
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The packaged all-MiniLM-L6-v2 through torch, loaded once per test session."""
+    from trendwatch.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    return embedder

@@ -11,13 +11,6 @@ TEXTS = ["Central bank raises interest rates", "Die Zentralbank erhöht die Zins
 
 
 @pytest.fixture(scope="session")
-def torch_embedder():
-    embedder = SentenceTransformerEmbedder()
-    embedder.embed(["warm up"])
-    return embedder
-
-
-@pytest.fixture(scope="session")
 def onnx_embedder(tmp_path_factory):
     from trendwatch.embed_onnx import OnnxEmbedder
 

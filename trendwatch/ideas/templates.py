@@ -58,7 +58,7 @@ def clean_title(source: SourceRef) -> str:
     title = " ".join(source.title.split())
     if not title:
         # a post has no headline: its first sentence, without the hashtag tail, stands in
-        words = re.sub(r"(\s#\w+)+\s*$", "", " ".join((source.text or "").split()))
+        words = re.sub(r"(^|\s)(#\w+\s*)+$", "", " ".join((source.text or "").split())).strip()
         title = re.split(r"(?<=[.!?])\s+", words)[0] if words else ""
     if source.outlet:  # Google News appends " - Outlet"
         for sep in (" - ", " | ", " – "):
