@@ -11,6 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/data/.numba-cache
 export TOKENIZERS_PARALLELISM := false
 
+PORT ?= 8501
 .DEFAULT_GOAL := help
 .PHONY: help install run collect test bench eval demo lint clean dashboard
 
@@ -28,7 +29,7 @@ install: $(STAMP) ## create .venv and install trendwatch with its test tools (to
 
 run: install ## the service (collect, analyse, brief on schedule) + dashboard on http://localhost:8501; Ctrl-C stops both
 	$(VENV)/bin/trendwatch check-config
-	$(VENV)/bin/trendwatch run --port 8501
+	$(VENV)/bin/trendwatch run --port $(PORT)
 
 .PHONY: serve brief status
 serve: install ## the service alone (no dashboard)
@@ -59,10 +60,8 @@ clean: ## remove caches (keeps .venv and data/)
 	rm -rf .pytest_cache build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-DEMO_PORT ?= 8765
-
-demo: install ## offline demo: sample server + collect/analyze/ideas/brief into data/demo/, then the dashboard
-	DEMO_PORT=$(DEMO_PORT) $(PY) -m trendwatch.demo
+demo: install ## offline demo: sample server → collect, analyze, ideas, briefing into data/demo/, then service + dashboard
+	$(PY) -m trendwatch.demo $(if $(DEMO_PORT),--port $(DEMO_PORT)) $(if $(filter-out 8501,$(PORT)),--dashboard-port $(PORT))
 
 bench: install ## speed and quality figures with their baselines (table + data/bench/results.json)
 	$(PY) -m trendwatch.bench

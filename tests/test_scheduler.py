@@ -174,3 +174,23 @@ async def test_interrupted_job_is_marked_at_next_start(store):
     row = job_rows.get_job(store, "analyze")
     assert row["last_status"] in ("failed", "ok")
     assert row["last_status"] != "running"
+
+
+async def test_collect_without_network_names_each_error_and_points_to_the_demo(store, now, caplog):
+    import logging
+    import socket
+
+    from trendwatch.scheduler import default_steps
+
+    with socket.socket() as sock:          # a port nobody listens on: "no network"
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = make_settings(f'[[sources]]\nkind = "rss"\nname = "Offline feed"\n'
+                             f'url = "http://127.0.0.1:{port}/feed.xml"\n')
+    steps = default_steps(store, settings, None)
+    with caplog.at_level(logging.WARNING, logger="trendwatch.scheduler"):
+        summary = await steps.collect(now, due_only=False)
+    assert "failed=1" in summary
+    messages = [r.getMessage() for r in caplog.records]
+    assert any('source="Offline feed"' in m and "error=" in m for m in messages), messages
+    assert any("make demo" in m for m in messages)

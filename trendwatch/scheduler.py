@@ -104,6 +104,15 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
         if not outcomes and due_only:
             return None
         failed = [o.name for o in outcomes if o.status in ("error", "disabled")]
+        for o in outcomes:
+            if o.status == "error":
+                log.warning("source failed source=%s kind=%s error=%s", json.dumps(o.name), o.kind,
+                            json.dumps(o.message or ""))
+        if outcomes and len(failed) == len(outcomes):
+            # a first start without network looks like this: say what to do about it
+            log.warning("no source could be fetched. No network here? `make demo` runs everything on "
+                        "a bundled sample week, offline. Per-source errors: `trendwatch sources` or "
+                        "the dashboard's Sources page")
         return (f"sources={len(outcomes)} new={sum(o.new_items for o in outcomes)} "
                 f"failed={len(failed)}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
 

@@ -26,6 +26,8 @@ def cli() -> None:
       trendwatch analyze         find topics and score what is emerging
       trendwatch serve           run it all on schedule (or `trendwatch run` with the dashboard)
       trendwatch ideas           ranked opportunities and post drafts for your products
+
+    No network? `make demo` (python -m trendwatch.demo) runs it all offline on a sample week.
     """
 
 

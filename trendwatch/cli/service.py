@@ -99,6 +99,10 @@ def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
         err_console.print("[yellow]dashboard not started:[/] streamlit is not installed "
                           "(pip install streamlit)")
         return None
+    if not _port_free(port):
+        err_console.print(f"[red]dashboard not started:[/] port {port} is in use (another dashboard "
+                          f"or program); pick another with --port (make run PORT=…)")
+        return None
     paths = resolve_paths(env.config_path, env.db_url, settings)
     child_env = {**os.environ, CONFIG_ENV: str(paths.config.resolve()),
                  DATABASE_ENV: paths.database_url}
@@ -120,6 +124,13 @@ def stop_dashboard(process: subprocess.Popen, grace: float = 10.0) -> None:
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _has_module(name: str) -> bool:
