@@ -142,3 +142,17 @@ def test_table_shows_the_load_average_of_each_benchmark():
                                   "figures": [{"figure": "analysis time, 10k items", "value": 13.1,
                                                "unit": "s"}]}}, console)
     assert "1.5→2.25" in console.export_text()
+
+
+def test_markdown_table_for_the_readme(tmp_path, capsys):
+    results = {"benchmarks": {
+        "scale": {"status": "ok", "load": {"start": 1.0, "end": 2.0},
+                  "report": {"sizes": [{"items": 10_000, "seconds": 13.1, "peak_rss_mb": 611,
+                                        "rss_before_mb": 160, "growth_vs_linear": 1.0}]}},
+        "ingest": {"status": "skipped", "reason": "kagi-200 not found"}}}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    assert runner.main(["--markdown", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "| scale | analysis time, 10k items | 13.1 s |" in out and "1→2" in out
+    assert "| ingest | skipped: kagi-200 not found |" in out

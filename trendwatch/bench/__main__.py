@@ -221,12 +221,44 @@ def print_table(results: dict[str, dict[str, Any]], console: Console | None = No
     (console or Console()).print(table)
 
 
+def markdown_table(results: dict[str, dict[str, Any]]) -> str:
+    """The same table as Markdown (for the README): ``--markdown results.json``."""
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|")
+
+    lines = ["| benchmark | figure | value | baseline (same run) | ratio | target | load 1 min |",
+             "|---|---|---|---|---|---|---|"]
+    for name, result in results.items():
+        load = result.get("load") or {}
+        load_text = f"{_fmt(load.get('start'))}→{_fmt(load.get('end'))}" if load else "–"
+        if result["status"] != "ok":
+            lines.append(f"| {name} | {result['status']}: {cell(result.get('reason', ''))} | | | | | {load_text} |")
+            continue
+        for row in result.get("figures", []):
+            value = _fmt(row.get("value"))
+            if row.get("unit") and row.get("value") is not None:
+                value += f" {row['unit']}"
+            lines.append(f"| {name} | {cell(row.get('figure', ''))} | {cell(value)} | "
+                         f"{cell(row.get('baseline') or '–')} | {_fmt(row.get('ratio'))} | "
+                         f"{cell(row.get('target') or '–')} | {load_text} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trendwatch.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="only these benchmarks (default: all)")
     parser.add_argument("--timeout", type=float, default=3 * 3600, help="per benchmark, seconds")
     parser.add_argument("--results", default=str(RESULTS), help=f"JSON output (default {RESULTS})")
+    parser.add_argument("--markdown", metavar="RESULTS_JSON",
+                        help="print the table of an earlier run as Markdown and exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        stored = json.loads(Path(args.markdown).read_text(encoding="utf-8"))["benchmarks"]
+        for name, result in stored.items():
+            if result["status"] == "ok":          # re-derive: adapters may have improved
+                result["figures"] = figures_of(name, result.get("report") or {})
+        print(markdown_table(stored))
+        return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     available = discover()
     unknown = [n for n in args.names if n not in available]
