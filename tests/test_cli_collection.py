@@ -107,6 +107,17 @@ def test_collect_prints_a_summary_and_names_failures(project):
     assert "2 sources: 2 ok (2 unchanged), 0 failed; 0 new items" in again  # 'missing' backs off
 
 
+def test_collect_with_nothing_reachable_points_to_the_demo(tmp_path, feed_server, project):
+    config = tmp_path / "offline.toml"
+    config.write_text('[company]\nname = "Acme Bikes"\n'
+                      f'[[sources]]\nkind = "rss"\nname = "gone"\nurl = "{feed_server}/nope.xml"\n')
+    result = run("collect", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'off.db'}")
+    output = " ".join(result.output.split())
+    assert "0 ok" in output and "make demo" in output
+    # a partial failure is not "no network": no hint there
+    assert "make demo" not in run("collect", *project).output
+
+
 def test_sources_json_has_the_documented_fields(project):
     run("collect", "-q", *project)
     result = run("sources", "--format", "json", *project)

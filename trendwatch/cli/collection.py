@@ -119,6 +119,9 @@ def print_outcomes(outcomes: list[SourceOutcome]) -> None:
     )
     if failed:
         console.print("see [bold]trendwatch sources[/] for each source's health")
+    if outcomes and len(failed) == len(outcomes):
+        console.print("no source could be fetched. No network here? [bold]make demo[/] runs "
+                      "trendwatch offline on a bundled sample week")
 
 
 def source_status(row: dict) -> str:
