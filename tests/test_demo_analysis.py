@@ -32,6 +32,9 @@ async def demo_store(aiohttp_server, store, now, monkeypatch):
     return store, settings
 
 
+SWAP_WORDS = ("swap", "battery", "akku", "بطاري")
+
+
 def _about(row, *words: str) -> bool:
     text = " ".join([row["label"] or "", *(row["keywords"] or []), *(row["hashtags"] or [])]).casefold()
     return any(w in text for w in words)
@@ -40,16 +43,17 @@ def _about(row, *words: str) -> bool:
 def check_planted_stories(store, settings, now, embedder) -> None:
     analyze(store, settings, now, embedder=embedder)
     rows = topic_rows(store, latest_run(store)["id"])
+    table = [(r["label"], r["status"], r["size"], r["distinct_sources"]) for r in rows[:12]]
     top = rows[0]
-    assert top["status"] == "emerging" and _about(top, "swap", "battery"), \
-        [(r["label"], r["status"]) for r in rows[:5]]
+    # the story in any of the week's languages (collection order varies which copy is kept)
+    assert top["status"] == "emerging" and _about(top, *SWAP_WORDS), table
     # the story's biggest topic is among the emerging ones, carried by many outlets
     swap = max((r for r in rows if _about(r, "swap")), key=lambda r: r["size"])
-    assert swap["status"] == "emerging" and swap["distinct_sources"] >= 8
+    assert swap["status"] == "emerging" and swap["distinct_sources"] >= 8, table
     recall = max((r for r in rows if _about(r, "recall")), key=lambda r: r["size"])
-    assert recall["status"] == "fading", (recall["label"], recall["status"])
+    assert recall["status"] == "fading", (recall["label"], recall["status"], table)
     subsidy = max((r for r in rows if _about(r, "subsid")), key=lambda r: r["size"])
-    assert subsidy["status"] != "emerging", (subsidy["label"], subsidy["status"])
+    assert subsidy["status"] != "emerging", (subsidy["label"], subsidy["status"], table)
 
 
 async def test_hashing_embedder_finds_the_planted_stories(demo_store, now):
