@@ -154,6 +154,8 @@ def run(argv: list[str] | None = None) -> int:
     config_path.write_text(demo_config(port), encoding="utf-8")
     env = {**os.environ, **CREDENTIALS, "TRENDWATCH_CONFIG": str(config_path),
            "TRENDWATCH_DATABASE_URL": DEMO_DB, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    if not sys.stdout.isatty():
+        env.setdefault("COLUMNS", "160")     # logged or piped: tables wider than 80 columns
     if not args.keep:
         reset_database()
     server = start_server(port, env)
