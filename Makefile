@@ -53,8 +53,8 @@ dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.
 eval: install ## clustering, emergence and speed figures on ../shared/eval → data/bench/eval.json
 	$(PY) -W ignore -m trendwatch.bench.eval
 
-lint: install ## ruff over the code
-	$(PY) -m ruff check trendwatch tests dashboard || true
+lint: install ## ruff: syntax errors, undefined names, unused imports/variables
+	$(PY) -m ruff check --select E9,F63,F7,F82,F401,F841 trendwatch dashboard tests
 
 clean: ## remove caches (keeps .venv and data/)
 	rm -rf .pytest_cache build *.egg-info

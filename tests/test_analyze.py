@@ -6,7 +6,6 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from trendwatch import analysis_store
-from trendwatch import analyze as analyze_module
 from trendwatch.analyze import analyze
 from trendwatch.embed import HashingEmbedder
 from trendwatch.store.schema import assignments, embeddings, runs, topic_snapshots, topics

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from trendwatch.cli import cli
 from trendwatch.collect import collect_sources
 from trendwatch.config import HttpSettings
-from trendwatch.errors import BodyTooLarge, FetchTimeout
+from trendwatch.errors import BodyTooLarge
 from trendwatch.http import HttpClient, parse_retry_after
 from trendwatch.store import sources as source_rows
 

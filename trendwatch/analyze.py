@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
 from . import analysis_store as db
 from .cluster import Clusterer, make_clusterer, normalize
@@ -30,8 +29,7 @@ from .errors import AnalysisError
 from .label import Label, TopicDocs, label_topics, stable_label
 from .score import Event, ScoreParams, score_topics
 from .store import Store
-from .store.schema import runs
-from .track import JOIN_COSINE, NewCluster, PriorTopic, join_nearest, track
+from .track import JOIN_COSINE, NewCluster, join_nearest, track
 
 Progress = Callable[[str, int, int | None], None]   # (stage, done, total)
 

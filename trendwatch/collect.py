@@ -24,7 +24,7 @@ from typing import Any
 from .collectors import build_collector
 from .collectors.base import CollectContext
 from .config import Settings, SourceOptions
-from .errors import CollectError, HTTPStatusError, SourceGone
+from .errors import CollectError, SourceGone
 from .http import HttpClient
 from .ingest import ItemWriter, prepare_rows
 from .store import Store
@@ -184,11 +184,12 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
         status = getattr(exc, "status", None)
         retry_after = getattr(exc, "retry_after", None)
         disable = isinstance(exc, SourceGone)
+        error = str(exc)
 
         def record_failure() -> None:
             with store.begin() as conn:
                 source_rows.record_failure(
-                    conn, source_id, now=now, error=str(exc), status=status, disable=disable,
+                    conn, source_id, now=now, error=error, status=status, disable=disable,
                     next_check_at=next_check_at(now, options.every, error_count=error_count + 1,
                                                 retry_after=retry_after,
                                                 max_backoff=settings.http.max_backoff),
@@ -196,7 +197,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
 
         await asyncio.to_thread(record_failure)
         return SourceOutcome(options.name, options.kind, "disabled" if disable else "error",
-                             seconds=time.perf_counter() - started, message=str(exc))
+                             seconds=time.perf_counter() - started, message=error)
 
     warning = "; ".join(result.warnings) or None
     return SourceOutcome(

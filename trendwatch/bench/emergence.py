@@ -22,7 +22,6 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import select
 
 from ..analyze import analyze, item_text
