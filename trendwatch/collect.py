@@ -145,11 +145,7 @@ def _parse_pool() -> ProcessPoolExecutor:
 
 def _load_state(store: Store, source_id: int):
     with store.connect() as conn:
-        state = source_rows.get_state(conn, source_id)
-        error_count = conn.execute(
-            source_rows.sources.select().where(source_rows.sources.c.id == source_id)
-        ).one().error_count
-    return state, error_count
+        return source_rows.get_state_and_errors(conn, source_id)
 
 
 async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx: CollectContext,

