@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dashboard.palette import platform_scale, status_color, status_scale
+from trendwatch.present.palette import platform_scale, status_color, status_scale
 
 if TYPE_CHECKING:
     import altair as alt

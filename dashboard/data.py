@@ -19,13 +19,25 @@ import streamlit as st
 from sqlalchemy import and_, distinct, func, inspect, or_, select
 from sqlalchemy.orm import aliased
 
-from trendwatch.config import Settings, load_settings, resolve_paths
+from trendwatch.config.schema import Settings
+from trendwatch.config.load import load_settings
+from trendwatch.config.env import resolve_paths
 from trendwatch.errors import ConfigError, StoreError
 from trendwatch.store import Store, open_store
 from trendwatch.store.db import upsert
 from trendwatch.store.schema import (
-    assignments, feedback, ideas, items, jobs, opportunities, runs, sources, topic_lineage,
-    topic_snapshots, topics, trend_points,
+    assignments,
+    feedback,
+    ideas,
+    items,
+    jobs,
+    opportunities,
+    runs,
+    sources,
+    topic_lineage,
+    topic_snapshots,
+    topics,
+    trend_points,
 )
 from trendwatch.store.sources import source_health as _source_health
 
@@ -390,7 +402,7 @@ def day_floor(when: datetime, days: int) -> datetime:
 
 
 def environment() -> dict[str, str | None]:
-    from trendwatch.config import CONFIG_ENV, DATABASE_ENV
+    from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 
     return {CONFIG_ENV: os.environ.get(CONFIG_ENV), DATABASE_ENV: os.environ.get(DATABASE_ENV)}
 
@@ -414,7 +426,7 @@ def save_config(path: Path, text: str, expected_mtime: int | None) -> None:
     """
     import tempfile
 
-    from trendwatch.config_check import check_text
+    from trendwatch.config.check import check_text
 
     check = check_text(text, path)
     if not check.ok:

@@ -9,9 +9,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import data, safe
-from dashboard.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
-from trendwatch.durations import ago as relative_ago
+from dashboard import data
+from trendwatch.present import escape as safe
+from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
+from trendwatch.present.formats import ago as relative_ago
 
 WINDOWS = {"24 hours": timedelta(hours=24), "3 days": timedelta(days=3),
            "7 days": timedelta(days=7), "30 days": timedelta(days=30)}

@@ -12,7 +12,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from trendwatch.config import Settings, parse_settings  # noqa: E402
+from trendwatch.config.schema import Settings
+from trendwatch.config.load import parse_settings  # noqa: E402
 from trendwatch.store import Store, open_store  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,7 +54,7 @@ def make_settings(body: str = "", company: str = MINIMAL_COMPANY) -> Settings:
 @pytest.fixture(scope="session")
 def torch_embedder():
     """The packaged all-MiniLM-L6-v2 through torch, loaded once per test session."""
-    from trendwatch.embed import SentenceTransformerEmbedder
+    from trendwatch.analysis.embed.sentence import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
     embedder.embed(["warm up"])

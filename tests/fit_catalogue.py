@@ -8,8 +8,17 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from trendwatch.embed import HashingEmbedder, vector_to_bytes
-from trendwatch.store.schema import assignments, items, runs, sources, stories, topic_snapshots, topics
+from trendwatch.analysis.embed.base import HashingEmbedder
+from trendwatch.store.vectors import vector_to_bytes
+from trendwatch.store.schema import (
+    assignments,
+    items,
+    runs,
+    sources,
+    stories,
+    topic_snapshots,
+    topics,
+)
 
 EMBEDDER = HashingEmbedder(256)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from trendwatch.collectors.base import CollectContext
-from trendwatch.http import HttpClient
+from trendwatch.collect.collectors.base import CollectContext
+from trendwatch.collect.http import HttpClient
 
 SOCIAL = Path(__file__).parent / "fixtures" / "social"
 

@@ -17,8 +17,19 @@ from typing import Any
 
 from trendwatch.store import Store, open_store
 from trendwatch.store.schema import (
-    assignments, feedback, ideas, items, jobs, opportunities, runs, sources, stories,
-    topic_lineage, topic_snapshots, topics, trend_points,
+    assignments,
+    feedback,
+    ideas,
+    items,
+    jobs,
+    opportunities,
+    runs,
+    sources,
+    stories,
+    topic_lineage,
+    topic_snapshots,
+    topics,
+    trend_points,
 )
 
 PROFILE = "Northwind Mobility"

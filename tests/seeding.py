@@ -16,7 +16,14 @@ from datetime import datetime, timedelta
 
 from trendwatch.store import Store
 from trendwatch.store.schema import (
-    assignments, ideas, items, opportunities, runs, sources, topic_snapshots, topics,
+    assignments,
+    ideas,
+    items,
+    opportunities,
+    runs,
+    sources,
+    topic_snapshots,
+    topics,
 )
 
 SCRIPT_LABEL = "<script>alert(1)</script> e-bike tax"

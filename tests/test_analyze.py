@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from trendwatch import analysis_store
-from trendwatch.analyze import analyze
-from trendwatch.embed import HashingEmbedder
+from trendwatch.store import runs as analysis_store
+from trendwatch.analysis.run import analyze
+from trendwatch.analysis.embed.base import HashingEmbedder
 from trendwatch.store.schema import assignments, embeddings, runs, topic_snapshots, topics
 
 from .conftest import make_settings
@@ -152,7 +152,7 @@ def test_cli_topics_and_topic(store, now, tmp_path, monkeypatch):
 
 
 def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
-    from trendwatch.backtest import backtest
+    from trendwatch.analysis.backtest import backtest
 
     seed_world(store, now)
     result = backtest(store, make_settings(), now - timedelta(hours=24), now, timedelta(hours=12),
@@ -168,7 +168,7 @@ def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
 
 
 def test_service_entry_point_analyses_ranks_and_writes_ideas(store, now):
-    from trendwatch.analyze import run_analysis
+    from trendwatch.analysis.run import run_analysis
     from trendwatch.store.schema import ideas, opportunities
 
     seed_world(store, now)

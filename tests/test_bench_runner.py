@@ -80,7 +80,7 @@ def test_scale_figures_show_growth_against_linear():
 
 
 def test_scale_measures_a_real_analysis_when_installed(tmp_path):
-    pytest.importorskip("trendwatch.analyze", reason="the analysis stage is not installed yet")
+    pytest.importorskip("trendwatch.analysis.run", reason="the analysis stage is not installed yet")
     now = datetime.now(timezone.utc).replace(microsecond=0)
     url = f"sqlite:///{tmp_path / 's.db'}"
     scale.seed_store(url, 600, now)

@@ -2,8 +2,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from trendwatch.cluster import (
-    ClusterParams, FastUmapHdbscan, exact_knn, make_clusterer, merge_close, normalize, reassign_noise,
+from trendwatch.analysis.cluster import (
+    ClusterParams,
+    FastUmapHdbscan,
+    exact_knn,
+    make_clusterer,
+    merge_close,
+    normalize,
+    reassign_noise,
 )
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect import collect_sources, next_check_at
+from trendwatch.collect.run import collect_sources, next_check_at
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items
 

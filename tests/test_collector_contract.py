@@ -20,9 +20,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect import collect_sources
-from trendwatch.collectors import REGISTRY, bluesky, build_collector, reddit
-from trendwatch.http import HttpClient
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.collectors import REGISTRY, bluesky, build_collector, reddit
+from trendwatch.collect.http import HttpClient
 from trendwatch.models import SourceState
 from trendwatch.store.schema import items
 

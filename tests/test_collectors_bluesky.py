@@ -7,9 +7,14 @@ from datetime import datetime, timezone
 import pytest
 from aiohttp import web
 
-from trendwatch.collectors import bluesky
-from trendwatch.collectors.bluesky import (
-    BlueskyCollector, expand_links, facet_tags, parse_search, parse_trending_topics, parse_trends,
+from trendwatch.collect.collectors import bluesky
+from trendwatch.collect.collectors.bluesky import (
+    BlueskyCollector,
+    expand_links,
+    facet_tags,
+    parse_search,
+    parse_trending_topics,
+    parse_trends,
 )
 from trendwatch.errors import AuthRequired
 from trendwatch.models import SourceState

@@ -6,7 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from trendwatch.collectors.google_trends import GoogleTrendsCollector, parse_traffic, parse_trending_rss
+from trendwatch.collect.collectors.google_trends import (
+    GoogleTrendsCollector,
+    parse_traffic,
+    parse_trending_rss,
+)
 from trendwatch.errors import ParseError
 from trendwatch.models import SourceState
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from aiohttp import web
 
-from trendwatch.collectors.hackernews import HackernewsCollector, parse_hits
+from trendwatch.collect.collectors.hackernews import HackernewsCollector, parse_hits
 from trendwatch.models import SourceState
 
 from .loopback import fixture, logging_app, run_collector, serve_json

@@ -8,10 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from aiohttp import web
 
-from trendwatch.collect import collect_sources
-from trendwatch.collectors import mastodon
-from trendwatch.collectors.mastodon import (
-    MastodonCollector, parse_links, parse_statuses, parse_tag_history,
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.collectors import mastodon
+from trendwatch.collect.collectors.mastodon import (
+    MastodonCollector,
+    parse_links,
+    parse_statuses,
+    parse_tag_history,
 )
 from trendwatch.errors import AuthRequired
 from trendwatch.models import SourceState

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from aiohttp import web
 
-from trendwatch.collectors import reddit
-from trendwatch.collectors.reddit import RedditCollector, parse_listing, parse_listing_rss
+from trendwatch.collect.collectors import reddit
+from trendwatch.collect.collectors.reddit import RedditCollector, parse_listing, parse_listing_rss
 from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.models import SourceState
 

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from aiohttp import web
 
-from trendwatch.collect import collect_sources
-from trendwatch.collectors.x import XCollector, parse_search, seconds_to_next_month
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.collectors.x import XCollector, parse_search, seconds_to_next_month
 from trendwatch.errors import AuthRequired, BudgetExceeded
 from trendwatch.models import SourceState
 from trendwatch.store import sources as source_rows

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from trendwatch.config import load_settings, parse_settings
+from trendwatch.config.load import load_settings, parse_settings
 from trendwatch.errors import ConfigError
 
 from .conftest import make_settings

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.seed import CONFIG
-from trendwatch.config_check import check_text
+from trendwatch.config.check import check_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

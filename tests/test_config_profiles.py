@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trendwatch.config import load_settings, parse_settings
+from trendwatch.config.load import load_settings, parse_settings
 from trendwatch.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]

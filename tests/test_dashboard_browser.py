@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.seed import seeded_files
-from trendwatch.config import CONFIG_ENV, DATABASE_ENV
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.store import open_store
 from trendwatch.store.schema import feedback
 

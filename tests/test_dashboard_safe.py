@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard import safe
+from trendwatch.present import escape as safe
 
 HOSTILE = '<img src=x onerror="alert(1)">\n\n![pwn](http://evil.example/p.png) [x](javascript:alert(1))'
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from tests.seed import HOSTILE_TITLE, PROFILE, seeded_files
-from trendwatch.config import CONFIG_ENV, DATABASE_ENV
-from trendwatch.config_check import check_text
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
+from trendwatch.config.check import check_text
 from trendwatch.store import open_store
 from trendwatch.store.schema import feedback, ideas, jobs
 

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect import collect_sources
-from trendwatch.dedup import canonical_url
-from trendwatch.ingest import ItemWriter
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.dedup import canonical_url
+from trendwatch.collect.ingest import ItemWriter
 from trendwatch.store.schema import items, sources, stories
 
 from .conftest import make_settings
@@ -202,7 +202,7 @@ async def test_lookalike_items_of_one_outlet_stay_distinct_but_google_news_copie
 
 
 def test_shareable_url_drops_tracking_but_keeps_the_published_link():
-    from trendwatch.dedup import shareable_url
+    from trendwatch.collect.dedup import shareable_url
 
     assert shareable_url("http://www.Example.com/a?utm_source=rss&id=5&fbclid=x#top") == \
         "http://www.Example.com/a?id=5"

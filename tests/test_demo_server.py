@@ -17,7 +17,7 @@ import pytest
 
 from trendwatch.demo import build_dataset
 from trendwatch.demo.server import build_app
-from trendwatch.feeds import parse_feed
+from trendwatch.collect.parse.feeds import parse_feed
 
 from .conftest import EVAL
 
@@ -44,7 +44,7 @@ def eval_dir_optional():
 def parser(module: str, name: str):
     """A collector's pure parser, or None while that collector is not installed."""
     try:
-        return getattr(importlib.import_module(f"trendwatch.collectors.{module}"), name)
+        return getattr(importlib.import_module(f"trendwatch.collect.collectors.{module}"), name)
     except (ImportError, AttributeError):
         return None
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from trendwatch.embed import HashingEmbedder, SentenceTransformerEmbedder, make_embedder, resolve_model_path
+from trendwatch.analysis.embed.base import HashingEmbedder, resolve_model_path
+from trendwatch.analysis.embed.sentence import SentenceTransformerEmbedder, make_embedder
 from trendwatch.errors import AnalysisError
 
 TEXTS = ["Central bank raises interest rates", "Die Zentralbank erhöht die Zinsen",
@@ -12,7 +13,7 @@ TEXTS = ["Central bank raises interest rates", "Die Zentralbank erhöht die Zins
 
 @pytest.fixture(scope="session")
 def onnx_embedder(tmp_path_factory):
-    from trendwatch.embed_onnx import OnnxEmbedder
+    from trendwatch.analysis.embed.onnx import OnnxEmbedder
 
     return OnnxEmbedder.load_or_export("all-MiniLM-L6-v2", tmp_path_factory.mktemp("models"))
 

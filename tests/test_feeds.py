@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from trendwatch.errors import ParseError
-from trendwatch.feeds import parse_feed
-from trendwatch.ingest import prepare_rows
+from trendwatch.collect.parse.feeds import parse_feed
+from trendwatch.collect.ingest import prepare_rows
 
 from .conftest import FIXTURES
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from trendwatch.collect import collect_sources
+from trendwatch.collect.run import collect_sources
 from trendwatch.errors import ConfigError, ParseError
-from trendwatch.records import parse_published, parse_records_file
+from trendwatch.collect.parse.records import parse_published, parse_records_file
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items
 

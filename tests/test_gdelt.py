@@ -8,8 +8,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from trendwatch.collect import collect_sources
-from trendwatch.collectors.gdelt import gdelt_timespan, parse_gdelt
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.collectors.gdelt import gdelt_timespan, parse_gdelt
 from trendwatch.errors import ConfigError, ParseError
 from trendwatch.store.schema import items
 

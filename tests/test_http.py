@@ -16,10 +16,10 @@ from aiohttp import web
 from click.testing import CliRunner
 
 from trendwatch.cli import cli
-from trendwatch.collect import collect_sources
-from trendwatch.config import HttpSettings
+from trendwatch.collect.run import collect_sources
+from trendwatch.config.schema import HttpSettings
 from trendwatch.errors import BodyTooLarge
-from trendwatch.http import HttpClient, parse_retry_after
+from trendwatch.collect.http import HttpClient, parse_retry_after
 from trendwatch.store import sources as source_rows
 
 from .conftest import FIXTURES, MINIMAL_COMPANY, make_settings

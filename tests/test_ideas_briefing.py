@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from tests.conftest import make_settings
 from tests.fit_catalogue import CATALOGUE, EMBEDDER, PROFILE_TOML, T, seed
-from trendwatch import rank
+from trendwatch.rank.run import rank_run
 from trendwatch.cli import cli
 from trendwatch.errors import ConfigError
 from trendwatch.ideas import TemplateGenerator
@@ -34,7 +34,7 @@ def settings():
 
 def run_ideas(store, settings, now, **kw):
     run_id, ids = seed(store, now, SHARED)
-    rank.rank_run(store, settings, run_id, EMBEDDER)
+    rank_run(store, settings, run_id, EMBEDDER)
     return run_id, ids, build_ideas(store, settings, run_id, TemplateGenerator(), now=now, **kw)
 
 
@@ -58,7 +58,7 @@ def test_same_item_never_suggested_twice_and_topic_once(store, now, settings):
     with store.begin() as conn:   # a wire copy: the fleet topic's newest item is the e-bike story
         story = conn.execute(select(items.c.story_id).where(items.c.id == f"t{ids[0]}-i0")).scalar()
         conn.execute(update(items).where(items.c.id == f"t{ids[3]}-i0").values(story_id=story))
-    rank.rank_run(store, settings, run_id, EMBEDDER)
+    rank_run(store, settings, run_id, EMBEDDER)
     out = build_ideas(store, settings, run_id, TemplateGenerator(), now=now)
     assert {ids[0], ids[3]} <= {o["topic_id"] for o in out}
     urls = [s["url"] for o in out for i in o["ideas"] for s in i["sources"]]

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from tests.test_ideas_templates import ALL, context, sources
-from trendwatch.config import IdeasSettings
+from trendwatch.config.schema import IdeasSettings
 from trendwatch.ideas.base import ANGLES, SourceRef
 from trendwatch.ideas.limits import validate
 from trendwatch.ideas.llm import LLMGenerator

@@ -5,9 +5,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from trendwatch.config import Company, Product
+from trendwatch.config.schema import Company, Product
 from trendwatch.ideas.base import (
-    ANGLES, IdeaContext, SourceRef, angles_for, best_before, has_placeholder, platforms_for,
+    ANGLES,
+    IdeaContext,
+    SourceRef,
+    angles_for,
+    best_before,
+    has_placeholder,
+    platforms_for,
     suggested_hashtags,
 )
 from trendwatch.ideas.limits import validate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trendwatch.ingest import prepare_rows
+from trendwatch.collect.ingest import prepare_rows
 from trendwatch.models import RawItem
 
 

@@ -1,4 +1,11 @@
-from trendwatch.label import Label, TopicDocs, dominant_hashtag, label_topics, stable_label, stop_words
+from trendwatch.analysis.label import (
+    Label,
+    TopicDocs,
+    dominant_hashtag,
+    label_topics,
+    stable_label,
+    stop_words,
+)
 
 
 def docs():
@@ -72,7 +79,7 @@ def test_label_stays_while_topic_is_recognisably_the_same():
 
 
 def test_topic_hashtags_need_more_than_one_account():
-    from trendwatch.label import TopicDocs, shared_hashtags
+    from trendwatch.analysis.label import TopicDocs, shared_hashtags
 
     doc = TopicDocs(key=1, texts=["a", "b", "c"], langs=["en"] * 3,
                     hashtags=[["leftist", "ebike"], ["ebike"], ["ebike", "leftist"]],

@@ -17,7 +17,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import select
 
-from trendwatch.collectors import REGISTRY
+from trendwatch.collect.collectors import REGISTRY
 from trendwatch.store import open_store
 from trendwatch.store.schema import items, sources, trend_points
 

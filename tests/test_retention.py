@@ -8,9 +8,15 @@ import numpy as np
 from sqlalchemy import func, select
 
 from tests.seeding import seed
-from trendwatch.retention import purge
+from trendwatch.store.retention import purge
 from trendwatch.store.schema import (
-    assignments, embeddings, items, opportunities, stories, topic_snapshots, topics,
+    assignments,
+    embeddings,
+    items,
+    opportunities,
+    stories,
+    topic_snapshots,
+    topics,
 )
 
 

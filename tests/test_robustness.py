@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect import collect_sources
+from trendwatch.collect.run import collect_sources
 from trendwatch.store.schema import items
 
 from .conftest import make_settings

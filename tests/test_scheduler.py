@@ -11,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from tests.conftest import make_settings
 from trendwatch.errors import AnalysisError
-from trendwatch.scheduler import Service, Steps, build_triggers, first_run_time
+from trendwatch.service.scheduler import Service, Steps, build_triggers, first_run_time
 from trendwatch.store import jobs as job_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -180,7 +180,7 @@ async def test_collect_without_network_names_each_error_and_points_to_the_demo(s
     import logging
     import socket
 
-    from trendwatch.scheduler import default_steps
+    from trendwatch.service.scheduler import default_steps
 
     with socket.socket() as sock:          # a port nobody listens on: "no network"
         sock.bind(("127.0.0.1", 0))

@@ -1,7 +1,7 @@
 import random
 from datetime import datetime, timedelta, timezone
 
-from trendwatch.score import Event, ScoreParams, evidence, score_topics
+from trendwatch.analysis.score import Event, ScoreParams, evidence, score_topics
 
 NOW = datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
 

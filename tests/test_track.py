@@ -1,7 +1,7 @@
 import numpy as np
 
-from trendwatch.cluster import normalize
-from trendwatch.track import NewCluster, PriorTopic, join_nearest, track
+from trendwatch.analysis.cluster import normalize
+from trendwatch.analysis.track import NewCluster, PriorTopic, join_nearest, track
 
 
 def unit(seed, dim=32):

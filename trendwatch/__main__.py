@@ -1,3 +1,3 @@
-from .cli import main
+from trendwatch.cli import main
 
 main()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
+
+import numpy as np
 
 
 @dataclass
@@ -54,3 +56,30 @@ class CollectResult:
     not_modified: bool = False
     status: int | None = None
     retry_after: float | None = None      # seconds: a platform's rate limit asks us to wait
+
+
+@dataclass(frozen=True)
+class TopicFacts:
+    """What ranking needs to know about one topic in one run."""
+
+    topic_id: int
+    label: str
+    keywords: Sequence[str] = ()
+    hashtags: Sequence[str] = ()
+    centroid: np.ndarray | None = None
+    status: str = "watch"
+    signal: str | None = None
+    emergence: float = 0.0
+    distinct_sources: int = 0
+    sources_24h: int = 0
+    size: int = 0
+    titles: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One feedback row: a verdict on a topic (its centroid lets look-alikes inherit it)."""
+
+    topic_id: int
+    verdict: str
+    centroid: np.ndarray | None = None

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, export, safe, ui
+from dashboard import data, export, ui
+from trendwatch.present import escape as safe
 from dashboard.counting import check_draft
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from dashboard import data, safe, ui
-from trendwatch.config_check import check_text
+from dashboard import data, ui
+from trendwatch.present import escape as safe
+from trendwatch.config.check import check_text
 from trendwatch.errors import ConfigError
 
 

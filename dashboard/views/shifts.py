@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, compare, data, safe, ui
+from dashboard import charts, compare, data, ui
+from trendwatch.present import escape as safe
 
 PERIOD_LABELS = {"week": "This week vs last week", "month": "This month vs last month"}
 TABS = (("appeared", "Appeared"), ("grew", "Grew"), ("faded", "Faded"),

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, safe, ui
+from dashboard import charts, data, ui
+from trendwatch.present import escape as safe
 
 
 def health_status(row: pd.Series) -> str:

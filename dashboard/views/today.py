@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, safe, ui
+from dashboard import charts, data, ui
+from trendwatch.present import escape as safe
 
 GUIDE = """
 **Welcome to trendwatch.** Nothing has been analysed yet{what}. Four steps to your first morning view:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, safe, ui
-from dashboard.palette import STATUSES
+from dashboard import charts, data, ui
+from trendwatch.present import escape as safe
+from trendwatch.present.palette import STATUSES
 
 SORTS = {"Emergence": "emergence", "Growth 24 h": "growth_24h", "Growth 7 d": "growth_7d",
          "Distinct sources": "distinct_sources", "Size": "size", "Last seen": "last_seen_at",

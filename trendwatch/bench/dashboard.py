@@ -30,7 +30,15 @@ def seed(url: str, n_items: int, n_topics: int, now: datetime, seed_value: int =
     """Write the synthetic store; returns the counts written."""
     from trendwatch.store import open_store
     from trendwatch.store.schema import (
-        assignments, ideas, items, opportunities, runs, sources, stories, topic_snapshots, topics,
+        assignments,
+        ideas,
+        items,
+        opportunities,
+        runs,
+        sources,
+        stories,
+        topic_snapshots,
+        topics,
     )
 
     rng = random.Random(seed_value)

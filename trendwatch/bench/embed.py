@@ -4,7 +4,7 @@
 
 1. A fresh SQLite store gets ``--items`` synthetic items (the scale benchmark's texts:
    demo-story headlines with two sentences each, chatter, ~200 outlets over 7 days).
-2. **Full run**: ``trendwatch.analyze.analyze`` with the configured model (int8 ONNX
+2. **Full run**: ``trendwatch.analysis.run.analyze`` with the configured model (int8 ONNX
    by default). Its ``embed`` timing covers embedding *and* storing every vector.
 3. **Baseline, same run, same texts**: bare ``SentenceTransformer.encode`` (default
    batch size, normalised), what a user would write instead. Stage ratio = bare
@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from .scale import CONFIG, SKIP_EXIT, seed_store, synthetic_rows
+from trendwatch.bench.scale import CONFIG, SKIP_EXIT, seed_store, synthetic_rows
 
 DEFAULT_REPORT = Path("data/bench/embed.json")
 TARGETS = {"stage_ratio": 0.9, "incremental_fraction": 0.1}
@@ -38,8 +38,8 @@ TARGETS = {"stage_ratio": 0.9, "incremental_fraction": 0.1}
 
 def _add_items(url: str, n_old: int, n_new: int, now: datetime, later: datetime) -> None:
     """``n_new`` items after ``now`` (ids continue after the seeded ones)."""
-    from ..store import open_store
-    from ..store.schema import items, stories
+    from trendwatch.store import open_store
+    from trendwatch.store.schema import items, stories
 
     _, rows = synthetic_rows(n_old + n_new, now, seed=2)
     rows = rows[n_old:]
@@ -56,9 +56,9 @@ def _add_items(url: str, n_old: int, n_new: int, now: datetime, later: datetime)
 
 
 def _texts(url: str, now: datetime, window: timedelta) -> list[str]:
-    from ..analysis_store import load_window
-    from ..analyze import item_text
-    from ..store import open_store
+    from trendwatch.store.runs import load_window
+    from trendwatch.analysis.run import item_text
+    from trendwatch.store import open_store
 
     store = open_store(url)
     try:
@@ -71,10 +71,11 @@ def run(n_items: int = 10_000, new_fraction: float = 0.01,
         report_path: str | Path | None = None) -> dict[str, Any]:
     from sentence_transformers import SentenceTransformer
 
-    from ..analyze import analyze
-    from ..config import parse_settings
-    from ..embed import configure_threads, make_embedder, resolve_model_path
-    from ..store import open_store
+    from trendwatch.analysis.run import analyze
+    from trendwatch.config.load import parse_settings
+    from trendwatch.analysis.embed.base import configure_threads, resolve_model_path
+    from trendwatch.analysis.embed.sentence import make_embedder
+    from trendwatch.store import open_store
 
     settings = parse_settings(CONFIG, source_name="bench-embed.toml")
     now = datetime.now(timezone.utc).replace(microsecond=0)

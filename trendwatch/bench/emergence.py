@@ -24,14 +24,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..analyze import analyze, item_text
-from ..config import parse_settings
-from ..embed import vector_to_bytes
-from ..ingest import ItemWriter, prepare_rows
-from ..models import RawItem
-from ..store import open_store
-from ..store.schema import assignments, embeddings, items, sources, topic_snapshots
-from . import datasets as ds
+from trendwatch.analysis.run import analyze, item_text
+from trendwatch.config.load import parse_settings
+from trendwatch.store.vectors import vector_to_bytes
+from trendwatch.collect.ingest import ItemWriter, prepare_rows
+from trendwatch.models import RawItem
+from trendwatch.store import open_store
+from trendwatch.store.schema import assignments, embeddings, items, sources, topic_snapshots
+from trendwatch.bench import datasets as ds
 
 STEP = timedelta(hours=6)
 BEFORE, AFTER = timedelta(hours=12), timedelta(hours=48)

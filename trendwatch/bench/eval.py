@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import datasets as ds
-from .emergence import replay
+from trendwatch.bench import datasets as ds
+from trendwatch.bench.emergence import replay
 
 TARGETS = {"news_nmi": 0.90, "crisis_nmi": 0.65, "crisis_noise": 0.20, "embed_ratio": 1.5,
            "median_delay_h": 6.0, "recall_24h": 0.90, "false_alarms_per_day": 1.0}
@@ -49,7 +49,8 @@ def cluster_metrics(labels_true, labels, seconds: float) -> dict:
 def embedding_speed(texts: list[str], cache_dir: Path) -> tuple[dict, object]:
     from sentence_transformers import SentenceTransformer
 
-    from ..embed import configure_threads, make_embedder, resolve_model_path
+    from trendwatch.analysis.embed.base import configure_threads, resolve_model_path
+    from trendwatch.analysis.embed.sentence import make_embedder
 
     configure_threads()
     ours = make_embedder("all-MiniLM-L6-v2", cache_dir=cache_dir, backend="auto")
@@ -76,7 +77,7 @@ def embedding_speed(texts: list[str], cache_dir: Path) -> tuple[dict, object]:
 
 
 def clustering(name: str, X: np.ndarray, y: np.ndarray) -> dict:
-    from ..cluster import BertopicDefault, FastUmapHdbscan
+    from trendwatch.analysis.cluster import BertopicDefault, FastUmapHdbscan
 
     ours, baseline = FastUmapHdbscan(), BertopicDefault()
     t = time.perf_counter()
@@ -93,7 +94,7 @@ def clustering(name: str, X: np.ndarray, y: np.ndarray) -> dict:
 
 def warm_up_numba() -> None:
     """Compile UMAP's numba kernels before anything is timed (both pipelines use them)."""
-    from ..cluster import BertopicDefault, FastUmapHdbscan
+    from trendwatch.analysis.cluster import BertopicDefault, FastUmapHdbscan
 
     X = np.random.default_rng(0).normal(size=(400, 32)).astype(np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True)

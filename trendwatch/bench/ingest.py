@@ -51,7 +51,7 @@ def baseline(files: list[Path]) -> dict[str, Any]:
 
 
 def _settings(base_url: str, files: list[Path]):
-    from ..config import parse_settings
+    from trendwatch.config.load import parse_settings
 
     # all feeds sit on one loopback host here; real feeds are on ~200 hosts, so the
     # per-host limit is raised to the global concurrency default to model that
@@ -61,7 +61,7 @@ def _settings(base_url: str, files: list[Path]):
 
 
 def _collect_run(store, settings) -> dict[str, Any]:
-    from ..collect import collect_sources
+    from trendwatch.collect.run import collect_sources
 
     now = datetime.now(timezone.utc)
     started = time.perf_counter()
@@ -86,9 +86,9 @@ def _collect_run(store, settings) -> dict[str, Any]:
 def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None = None,
         with_baseline: bool = True) -> dict[str, Any]:
     """Run the benchmark; write the JSON report (default data/bench/ingest.json) and return it."""
-    from ..store import open_store
-    from ..store.schema import items, stories
-    from .feedserver import serve_folder
+    from trendwatch.store import open_store
+    from trendwatch.store.schema import items, stories
+    from trendwatch.bench.feedserver import serve_folder
 
     folder = Path(feeds_dir or os.environ.get("TRENDWATCH_BENCH_FEEDS") or DEFAULT_FEEDS)
     if not folder.is_dir():

@@ -2,7 +2,7 @@
 
 Each size gets a fresh SQLite store seeded with synthetic items (texts built from the
 demo stories' templates, so there are real topics to find, spread over the 7-day
-window across ~200 outlets and accounts), then ``trendwatch.analyze.analyze`` runs
+window across ~200 outlets and accounts), then ``trendwatch.analysis.run.analyze`` runs
 in a child process of its own, so its peak RSS is the analysis' and nothing else's.
 The growth column divides each size's time by the smallest size's, per item: 1.0 is
 linear growth. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
@@ -50,8 +50,8 @@ window = "7d"
 
 def synthetic_rows(n: int, now: datetime, seed: int = 1) -> tuple[list[dict], list[dict]]:
     """``n`` item rows and their source rows; topics = a demo story × a city × a brand."""
-    from ..demo.stories import CHATTER, SLOTS, STORIES
-    from ..demo.dataset import _fill
+    from trendwatch.demo.stories import CHATTER, SLOTS, STORIES
+    from trendwatch.demo.dataset import _fill
 
     rng = random.Random(seed)
     sources = [{"id": i + 1, "name": f"source-{i}", "kind": "rss" if i < 120 else "mastodon",
@@ -88,8 +88,8 @@ def synthetic_rows(n: int, now: datetime, seed: int = 1) -> tuple[list[dict], li
 
 def seed_store(url: str, n: int, now: datetime) -> float:
     """A fresh, migrated store holding ``n`` synthetic items. Returns the seconds it took."""
-    from ..store import open_store
-    from ..store.schema import items, sources, stories
+    from trendwatch.store import open_store
+    from trendwatch.store.schema import items, sources, stories
 
     started = time.perf_counter()
     store = open_store(url)
@@ -108,10 +108,10 @@ def seed_store(url: str, n: int, now: datetime) -> float:
 
 def measure(url: str, now: datetime, embedder_name: str) -> dict[str, Any]:
     """In a child process: one analysis run, its time and the process' peak RSS."""
-    from ..analyze import analyze
-    from ..config import parse_settings
-    from ..embed import HashingEmbedder
-    from ..store import open_store
+    from trendwatch.analysis.run import analyze
+    from trendwatch.config.load import parse_settings
+    from trendwatch.analysis.embed.base import HashingEmbedder
+    from trendwatch.store import open_store
 
     settings = parse_settings(CONFIG, source_name="bench-scale.toml")
     embedder = HashingEmbedder(dim=384) if embedder_name == "hashing" else None
@@ -182,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        import trendwatch.analyze  # noqa: F401
+        import trendwatch.analysis.run  # noqa: F401
     except ImportError:
-        print("skipped: trendwatch.analyze is not installed yet (the analysis stage)")
+        print("skipped: trendwatch.analysis.run is not installed yet (the analysis stage)")
         return SKIP_EXIT
     if args.measure:
         print(json.dumps(measure(args.measure, datetime.fromisoformat(args.now), args.embedder)))

@@ -18,12 +18,19 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment
 from sqlalchemy import desc, select
 
-from ..config import Settings
-from ..store import Store
-from ..store.schema import deliveries, opportunities, runs
-from .content import Link, last_briefing, latest_run, muted_topics, snapshots, topic_links
-from .delivery import DeliveryResult, Message, deliver, slug
-from .render import growth, safe_url, slack_escape, slack_link
+from trendwatch.config.schema import Settings
+from trendwatch.store import Store
+from trendwatch.store.schema import deliveries, opportunities, runs
+from trendwatch.briefing.content import (
+    Link,
+    last_briefing,
+    latest_run,
+    muted_topics,
+    snapshots,
+    topic_links,
+)
+from trendwatch.briefing.delivery import DeliveryResult, Message, deliver, slug
+from trendwatch.briefing.render import growth, safe_url, slack_escape, slack_link
 
 log = logging.getLogger("trendwatch.alerts")
 

@@ -15,11 +15,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import desc, func, select
 
-from ..config import Settings
-from ..store import Store
-from ..store.schema import (
-    assignments, deliveries, feedback, ideas, items, opportunities, runs, sources,
-    topic_snapshots, topics,
+from trendwatch.config.schema import Settings
+from trendwatch.store import Store
+from trendwatch.store.schema import (
+    assignments,
+    deliveries,
+    feedback,
+    ideas,
+    items,
+    opportunities,
+    runs,
+    sources,
+    topic_snapshots,
+    topics,
 )
 
 # outlets of these platforms are publishers; elsewhere an "outlet" is a person's account

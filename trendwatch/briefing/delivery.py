@@ -29,12 +29,12 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from ..config import EmailDelivery, Settings, SlackDelivery, WebhookDelivery
-from ..errors import DeliveryError, PermanentDeliveryError
-from ..store import Store
-from ..store.schema import deliveries
-from .content import Briefing
-from .render import render, slack_blocks, subject, to_json_text
+from trendwatch.config.schema import EmailDelivery, Settings, SlackDelivery, WebhookDelivery
+from trendwatch.errors import DeliveryError, PermanentDeliveryError
+from trendwatch.store import Store
+from trendwatch.store.schema import deliveries
+from trendwatch.briefing.content import Briefing
+from trendwatch.briefing.render import render, slack_blocks, subject, to_json_text
 
 log = logging.getLogger("trendwatch.delivery")
 

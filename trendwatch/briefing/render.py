@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .content import Briefing
+from trendwatch.briefing.content import Briefing
 
 STATUS_COLORS = {"emerging": "#c2410c", "watch": "#1d4ed8", "established": "#15803d",
                  "fading": "#6b7280"}

@@ -7,9 +7,9 @@ import sys
 import click
 from rich.markup import escape
 
-from .. import __version__
-from ..errors import TrendwatchError
-from .common import err_console
+from trendwatch import __version__
+from trendwatch.errors import TrendwatchError
+from trendwatch.cli.common import err_console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,10 +32,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import collection  # noqa: F401  (commands register themselves on `cli`)
-    from . import briefing, service  # noqa: F401
-    from . import fit  # noqa: F401
-    from . import analysis  # noqa: F401
+    from trendwatch.cli import collection  # noqa: F401  (commands register themselves on `cli`)
+    from trendwatch.cli import briefing, service  # noqa: F401
+    from trendwatch.cli import fit  # noqa: F401
+    from trendwatch.cli import analysis  # noqa: F401
 
 
 _register()

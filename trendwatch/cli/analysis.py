@@ -8,11 +8,18 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .. import analysis_store as db
-from ..analyze import analyze
-from ..errors import ConfigError
-from . import cli
-from .common import common_options, console, err_console, format_option, print_json, print_table
+from trendwatch.store import runs as db
+from trendwatch.analysis.run import analyze
+from trendwatch.errors import ConfigError
+from trendwatch.cli import cli
+from trendwatch.cli.common import (
+    common_options,
+    console,
+    err_console,
+    format_option,
+    print_json,
+    print_table,
+)
 
 STATUS_STYLE = {"emerging": "bold green", "watch": "yellow", "established": "cyan",
                 "fading": "dim"}
@@ -182,9 +189,9 @@ def backtest_cmd(env, start: str, end: str, step: str, fmt: str, output: str | N
     import json
     from pathlib import Path
 
-    from ..backtest import backtest
-    from ..durations import parse_duration
-    from .common import to_jsonable
+    from trendwatch.analysis.backtest import backtest
+    from trendwatch.config.durations import parse_duration
+    from trendwatch.cli.common import to_jsonable
 
     settings = env.settings()
     store = env.store(settings)
@@ -195,7 +202,7 @@ def backtest_cmd(env, start: str, end: str, step: str, fmt: str, output: str | N
     t0, t1 = parse_time(start, "--from"), parse_time(end, "--to")
     with Progress(TextColumn("[bold]replay"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
-        from ..backtest import steps_between
+        from trendwatch.analysis.backtest import steps_between
 
         task = bar.add_task("replay", total=len(steps_between(t0, t1, step_size)))
         result = backtest(store, settings, t0, t1, step_size,

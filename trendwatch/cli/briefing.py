@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from ..errors import ConfigError
-from . import cli
-from .common import common_options, console, err_console
+from trendwatch.errors import ConfigError
+from trendwatch.cli import cli
+from trendwatch.cli.common import common_options, console, err_console
 
 
 def _as_of(value: str | None) -> datetime:
@@ -37,7 +37,7 @@ def _as_of(value: str | None) -> datetime:
 def brief(env, fmt: str, out: Path | None, profile: str | None, deliver: bool,
           as_of: str | None) -> int:
     """The morning briefing: top opportunities, what changed, fading topics, source health."""
-    from ..briefing import build_briefing, deliver_briefing, render
+    from trendwatch.briefing import build_briefing, deliver_briefing, render
 
     settings = env.settings()
     store = env.store(settings)

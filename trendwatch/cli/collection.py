@@ -11,16 +11,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 from sqlalchemy import func, select
 
-from ..collect import SourceOutcome, collect_sources
-from ..config import resolve_paths
-from ..config_check import summary_lines
-from ..durations import parse_duration
-from ..errors import ConfigError
-from ..privacy import privacy_key
-from ..store import sources as source_rows
-from ..store.schema import items, sources
-from . import cli
-from .common import ago, common_options, console, format_option, print_json, print_table
+from trendwatch.collect.run import SourceOutcome, collect_sources
+from trendwatch.config.env import resolve_paths
+from trendwatch.config.check import summary_lines
+from trendwatch.config.durations import parse_duration
+from trendwatch.errors import ConfigError
+from trendwatch.collect.privacy import privacy_key
+from trendwatch.store import sources as source_rows
+from trendwatch.store.schema import items, sources
+from trendwatch.cli import cli
+from trendwatch.cli.common import (
+    ago,
+    common_options,
+    console,
+    format_option,
+    print_json,
+    print_table,
+)
 
 STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "disabled": "magenta",
                 "never": "yellow", "warning": "yellow"}

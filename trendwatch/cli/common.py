@@ -14,9 +14,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..durations import ago  # noqa: F401  (re-exported for the CLI modules)
-from ..config import CONFIG_ENV, DATABASE_ENV, Settings, load_settings, resolve_paths
-from ..store import Store, open_store
+from trendwatch.present.formats import ago  # noqa: F401  (re-exported for the CLI modules)
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, resolve_paths
+from trendwatch.config.schema import Settings
+from trendwatch.config.load import load_settings
+from trendwatch.store import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)

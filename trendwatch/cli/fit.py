@@ -7,13 +7,22 @@ from datetime import datetime, timezone
 import click
 from rich.text import Text
 
-from ..config import PLATFORMS, Settings
-from ..embed import Embedder, make_embedder
-from ..errors import StoreError
-from ..rank import VERDICTS, rank_run
-from ..store import fit as fit_rows
-from . import cli
-from .common import common_options, console, err_console, format_option, print_json, print_table
+from trendwatch.config.schema import PLATFORMS, Settings
+from trendwatch.analysis.embed.base import Embedder
+from trendwatch.analysis.embed.sentence import make_embedder
+from trendwatch.errors import StoreError
+from trendwatch.rank.relevance import VERDICTS
+from trendwatch.rank.run import rank_run
+from trendwatch.store import opportunities as fit_rows
+from trendwatch.cli import cli
+from trendwatch.cli.common import (
+    common_options,
+    console,
+    err_console,
+    format_option,
+    print_json,
+    print_table,
+)
 
 profile_option = click.option("--profile", "profile", metavar="NAME",
                               help="company profile to work for (default: [company])")
@@ -24,7 +33,7 @@ run_option = click.option("--run", "run_id", type=int, metavar="ID",
 def embedder_for(store, settings: Settings, model_id: str | None) -> Embedder:
     """The embedder that made the run's centroids (ranking must compare like with like),
     with the int8 ONNX model cached next to this store's data."""
-    from ..privacy import key_file_for
+    from trendwatch.store.db import key_file_for
 
     name = model_id or settings.analysis.model
     return make_embedder(name, cache_dir=key_file_for(str(store.engine.url)).parent / "models",
@@ -129,8 +138,8 @@ def feedback(env, topic_id: int, verdict: str, idea_id: int | None, note: str | 
 def ideas(env, profile: str | None, run_id: int | None, product: str | None, platform: str | None,
           generator: str | None, refresh: bool, fmt: str) -> None:
     """Post ideas for the top opportunities: angles, hooks, drafts per platform, sources."""
-    from ..ideas import make_generator
-    from ..ideas.briefing import build_ideas
+    from trendwatch.ideas import make_generator
+    from trendwatch.ideas.briefing import build_ideas
 
     settings = env.settings()
     prof = settings.profile(profile)

@@ -15,15 +15,23 @@ import click
 from rich.text import Text
 from sqlalchemy import select
 
-from ..config import CONFIG_ENV, DATABASE_ENV, resolve_paths
-from ..durations import parse_duration
-from ..errors import ConfigError
-from ..logs import setup_logging
-from ..privacy import privacy_key
-from ..store import jobs as job_rows
-from ..store.schema import deliveries, runs
-from . import cli
-from .common import ago, common_options, console, err_console, format_option, print_json, print_table
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, resolve_paths
+from trendwatch.config.durations import parse_duration
+from trendwatch.errors import ConfigError
+from trendwatch.service.logs import setup_logging
+from trendwatch.collect.privacy import privacy_key
+from trendwatch.store import jobs as job_rows
+from trendwatch.store.schema import deliveries, runs
+from trendwatch.cli import cli
+from trendwatch.cli.common import (
+    ago,
+    common_options,
+    console,
+    err_console,
+    format_option,
+    print_json,
+    print_table,
+)
 
 JOB_STYLE = {"ok": "green", "failed": "red", "running": "cyan", "stopped": "yellow"}
 DASHBOARD_APP = Path("dashboard") / "app.py"
@@ -37,7 +45,7 @@ def _duration_option(value: str, flag: str) -> timedelta:
 
 
 def _service(env, tick: str, log_level: str):
-    from ..scheduler import Service
+    from trendwatch.service.scheduler import Service
 
     settings = env.settings()
     store = env.store(settings)
@@ -147,7 +155,7 @@ def status(env, fmt: str) -> None:
     settings = env.settings()
     store = env.store(settings)
     now = datetime.now(timezone.utc)
-    from ..scheduler import JOBS
+    from trendwatch.service.scheduler import JOBS
 
     empty = {"last_started_at": None, "last_finished_at": None, "last_status": None,
              "last_error": None, "next_run_at": None}
@@ -204,7 +212,7 @@ def status(env, fmt: str) -> None:
 @format_option
 def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
     """Delete raw items older than the retention (topics and aggregates stay)."""
-    from ..retention import purge as purge_items
+    from trendwatch.store.retention import purge as purge_items
 
     settings = env.settings()
     store = env.store(settings)

@@ -7,6 +7,6 @@ Hacker News/X JSON, Google Trends RSS) and ``server`` serves those on 127.0.0.1 
 the real collectors, analysis, ideas, briefing and dashboard run against it.
 """
 
-from .dataset import Dataset, build_dataset
+from trendwatch.demo.dataset import Dataset, build_dataset
 
 __all__ = ["Dataset", "build_dataset"]

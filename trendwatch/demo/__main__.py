@@ -2,6 +2,6 @@
 
 import sys
 
-from .run import run
+from trendwatch.demo.run import run
 
 sys.exit(run())

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .dataset import Dataset, Post
+from trendwatch.demo.dataset import Dataset, Post
 
 SITE: web.AppKey["DemoSite"] = web.AppKey("demo_site")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .server import DEFAULT_PORT
+from trendwatch.demo.server import DEFAULT_PORT
 
 DEMO_BASE = f"http://127.0.0.1:{DEFAULT_PORT}"
 

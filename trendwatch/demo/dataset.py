@@ -13,8 +13,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .people import OUTLETS, Account, Outlet, make_accounts
-from .stories import CHATTER, CHATTER_TAGS, OTHER_SEARCHES, SLOTS, STORIES, Lang, Topic
+from trendwatch.demo.people import OUTLETS, Account, Outlet, make_accounts
+from trendwatch.demo.stories import (
+    CHATTER,
+    CHATTER_TAGS,
+    OTHER_SEARCHES,
+    SLOTS,
+    STORIES,
+    Lang,
+    Topic,
+)
 
 DEFAULT_SEED = 20260
 HALF_DAY = 12 * 3600

@@ -16,11 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
-from . import render_api as api
-from . import render_feeds as feeds
-from .dataset import Post
-from .query import parse_query
-from .common import base_of, conditional, int_param, json_error, json_response, site
+from trendwatch.demo import render_api as api
+from trendwatch.demo import render_feeds as feeds
+from trendwatch.demo.dataset import Post
+from trendwatch.demo.query import parse_query
+from trendwatch.demo.common import base_of, conditional, int_param, json_error, json_response, site
 
 DAY = 86400.0
 

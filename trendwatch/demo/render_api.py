@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .dataset import WEEK, Article, Dataset, Post
-from .render_feeds import article_url, iso, reddit_id
+from trendwatch.demo.dataset import WEEK, Article, Dataset, Post
+from trendwatch.demo.render_feeds import article_url, iso, reddit_id
 
 # a fixed origin for ids (2023-11-14T22:13:20Z); only the order of ids matters to clients
 ID_EPOCH_MS = 1_700_000_000_000

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
-from .dataset import Article, Dataset, Search
-from .people import Outlet
+from trendwatch.demo.dataset import Article, Dataset, Search
+from trendwatch.demo.people import Outlet
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

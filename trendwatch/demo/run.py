@@ -22,8 +22,8 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
-from .config import demo_config
-from .server import DEFAULT_PORT
+from trendwatch.demo.config import demo_config
+from trendwatch.demo.server import DEFAULT_PORT
 
 DEMO_DIR = Path("data/demo")
 DEMO_DB = "sqlite:///data/demo/trendwatch.db"

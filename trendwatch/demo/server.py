@@ -17,11 +17,19 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
-from . import render_api as api
-from . import render_feeds as feeds
-from .common import SITE, DemoSite, base_of, conditional, int_param, json_response, site
-from .dataset import DEFAULT_SEED, Dataset, build_dataset
-from .query import parse_query
+from trendwatch.demo import render_api as api
+from trendwatch.demo import render_feeds as feeds
+from trendwatch.demo.common import (
+    SITE,
+    DemoSite,
+    base_of,
+    conditional,
+    int_param,
+    json_response,
+    site,
+)
+from trendwatch.demo.dataset import DEFAULT_SEED, Dataset, build_dataset
+from trendwatch.demo.query import parse_query
 
 DEFAULT_PORT = 8765
 
@@ -144,7 +152,7 @@ def _duration_seconds(value: str) -> float:
 def build_app(dataset: Dataset | None = None, end: datetime | None = None,
               token_ttl: float = 7200.0) -> web.Application:
     """The aiohttp application serving ``dataset`` (the default demo week) ending at ``end``."""
-    from . import platforms
+    from trendwatch.demo import platforms
 
     app = web.Application()
     app[SITE] = DemoSite(dataset or build_dataset(DEFAULT_SEED),

@@ -9,17 +9,17 @@
 
 from __future__ import annotations
 
-from ..config import Settings
-from ..errors import ConfigError
-from .base import ANGLES, IdeaContext, IdeaGenerator, PostIdea, SourceRef
-from .templates import TemplateGenerator
+from trendwatch.config.schema import Settings
+from trendwatch.errors import ConfigError
+from trendwatch.ideas.base import ANGLES, IdeaContext, IdeaGenerator, PostIdea, SourceRef
+from trendwatch.ideas.templates import TemplateGenerator
 
 
 def make_generator(settings: Settings, name: str | None = None) -> IdeaGenerator:
     """The generator [ideas] asks for (``name`` overrides it: "template" or "llm")."""
     choice = name or settings.ideas.generator
     if choice == "llm":
-        from .llm import LLMGenerator
+        from trendwatch.ideas.llm import LLMGenerator
 
         if not (settings.ideas.base_url and settings.ideas.model):
             raise ConfigError("the llm generator needs [ideas] base_url and model "

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..config import Company, Product
-from .limits import Fitted
+from trendwatch.config.schema import Company, Product
+from trendwatch.ideas.limits import Fitted
 
 ANGLES = (
     "news-jacking", "educational explainer", "opinion/hot take", "data point",

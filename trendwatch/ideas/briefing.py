@@ -11,10 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ..config import Settings
-from ..store import fit as fit_rows
-from .base import IdeaContext, IdeaGenerator, PostIdea, SourceRef, angles_for, platforms_for
-from .limits import spec
+from trendwatch.config.schema import Settings
+from trendwatch.store import opportunities as fit_rows
+from trendwatch.ideas.base import (
+    IdeaContext,
+    IdeaGenerator,
+    PostIdea,
+    SourceRef,
+    angles_for,
+    platforms_for,
+)
+from trendwatch.ideas.limits import spec
 
 
 def slots(items: Sequence[SourceRef], count: int, per_slot: int) -> list[list[SourceRef]]:
@@ -29,7 +36,7 @@ def slots(items: Sequence[SourceRef], count: int, per_slot: int) -> list[list[So
 def on_topic_first(refs: list[SourceRef], terms: Sequence[str]) -> list[SourceRef]:
     """Items whose headline names the product's terms or the topic's keyphrases lead;
     otherwise newest first (a cluster's odd member should not be the one quoted)."""
-    from ..rank import Haystack
+    from trendwatch.rank.relevance import Haystack
 
     def hits(ref: SourceRef) -> int:
         haystack = Haystack([ref.title])

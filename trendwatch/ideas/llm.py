@@ -24,10 +24,18 @@ import aiohttp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from ..config import IdeasSettings, secret
-from ..errors import GenerationError, GenerationTimeout
-from .base import ANGLES, IdeaContext, IdeaGenerator, PostIdea, best_before, has_placeholder
-from .limits import SPECS, fit
+from trendwatch.config.schema import IdeasSettings
+from trendwatch.config.env import secret
+from trendwatch.errors import GenerationError, GenerationTimeout
+from trendwatch.ideas.base import (
+    ANGLES,
+    IdeaContext,
+    IdeaGenerator,
+    PostIdea,
+    best_before,
+    has_placeholder,
+)
+from trendwatch.ideas.limits import SPECS, fit
 
 log = logging.getLogger(__name__)
 MAX_ITEM_TEXT = 400

@@ -13,8 +13,15 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from .base import IdeaContext, PostIdea, SourceRef, best_before, has_placeholder, tone_words
-from .limits import Fitted, fit, spec
+from trendwatch.ideas.base import (
+    IdeaContext,
+    PostIdea,
+    SourceRef,
+    best_before,
+    has_placeholder,
+    tone_words,
+)
+from trendwatch.ideas.limits import Fitted, fit, spec
 
 EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot take": "🔥",
          "data point": "📊", "customer question": "🙋", "behind-the-scenes": "🎬",

@@ -1,5 +1,5 @@
 """The store: SQLite file by default, PostgreSQL by URL. See store.db for the engine."""
 
-from .db import Store, open_store
+from trendwatch.store.db import Store, open_store
 
 __all__ = ["Store", "open_store"]

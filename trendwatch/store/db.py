@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from ..errors import StoreError
+from trendwatch.errors import StoreError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class Store:
@@ -143,3 +143,11 @@ def _dialect_insert(conn: Connection, table: Table):
     else:  # pragma: no cover - create_store_engine refuses other dialects
         raise StoreError(f"unsupported dialect {conn.dialect.name}")
     return insert(table)
+
+
+def key_file_for(database_url: str) -> Path:
+    """Where a file that belongs with this store lives: next to a SQLite file, else ./data."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / "privacy.key"
+    return Path("data") / "privacy.key"

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .db import Store, upsert
-from .schema import jobs
+from trendwatch.store.db import Store, upsert
+from trendwatch.store.schema import jobs
 
 SERVICE = "service"
 REFRESH = "refresh"

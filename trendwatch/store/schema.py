@@ -1,4 +1,4 @@
-"""Table definitions (SQLAlchemy Core). Migrations in trendwatch/migrations create them.
+"""Table definitions (SQLAlchemy Core). Migrations in trendwatch/store/migrations create them.
 
 Times are stored as naive UTC and come back as aware UTC (UTCDateTime), so the
 same code runs on SQLite and PostgreSQL.

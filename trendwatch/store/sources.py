@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..models import SourceState, TrendPoint
-from .db import Store, upsert
-from .schema import items, sources, trend_points
+from trendwatch.models import SourceState, TrendPoint
+from trendwatch.store.db import Store, upsert
+from trendwatch.store.schema import items, sources, trend_points
 
 
 def sync_sources(store: Store, configured: Iterable[Any], now: datetime) -> dict[str, int]:
@@ -20,7 +20,7 @@ def sync_sources(store: Store, configured: Iterable[Any], now: datetime) -> dict
     reset (a 301 learnt for the old URL must not override a new config), and is
     re-enabled if it had been disabled by a 410.
     """
-    from ..collectors import build_collector
+    from trendwatch.collect.collectors import build_collector
 
     ids: dict[str, int] = {}
     with store.begin() as conn:

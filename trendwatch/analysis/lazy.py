@@ -1,0 +1,18 @@
+"""Heavy optional imports, loaded on first use with an actionable error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from trendwatch.errors import AnalysisError
+
+
+def umap_module():
+    # numba caches compiled UMAP kernels; the default location may be read-only
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path("data") / ".numba-cache"))
+    try:
+        import umap
+    except ImportError as exc:
+        raise AnalysisError("umap-learn is not installed: pip install umap-learn") from exc
+    return umap

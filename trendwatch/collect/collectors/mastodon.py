@@ -1,0 +1,273 @@
+"""`mastodon`: trending tags/links/statuses and followed hashtag timelines of instances.
+
+Wire facts this follows (Mastodon REST API v1):
+- `GET /api/v1/trends/tags` → tags with a daily `history` whose numbers are *strings*
+  (`{"day": "1785542400", "uses": "12", "accounts": "9"}`); stored as trend points.
+- `GET /api/v1/trends/statuses`, `/trends/links` → statuses and preview cards.
+- `GET /api/v1/timelines/tag/{tag}?limit=40&min_id=…` → newest first; the `Link`
+  header's `rel="prev"` asks for newer posts, `rel="next"` for older ones.
+- `GET /api/v1/tags/{tag}` → the followed tag's own history.
+- 401/403 means the instance closed that timeline to anonymous readers (or refused
+  the token); `X-RateLimit-Remaining`/`X-RateLimit-Reset` say how much is left.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+from pydantic import Field, field_validator
+
+from trendwatch.errors import AuthRequired, HTTPStatusError
+from trendwatch.collect.http import FetchResult
+from trendwatch.models import RawItem, TrendPoint
+from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, html_to_text
+from trendwatch.collect.collectors.base import (
+    BaseCollector,
+    CollectContext,
+    CollectResult,
+    SourceState,
+)
+from trendwatch.collect.collectors.rss import _http_url
+from trendwatch.collect.collectors.social import (
+    Parts,
+    PlatformOptions,
+    as_int,
+    engagement,
+    get,
+    secret,
+    to_list,
+    utc_time,
+)
+
+PAGE_LIMIT = 40          # the API's maximum for timelines
+RATE_RESERVE = 2         # stop while a few requests are left for the instance's other users
+
+
+# --- pure parsers ---------------------------------------------------------------------------
+
+
+def parse_statuses(data: Any) -> list[RawItem]:
+    """A list of Mastodon statuses (timeline, trends/statuses) → items. Non-public ones are dropped."""
+    if not isinstance(data, list):
+        return []
+    return [item for item in (parse_status(s) for s in data) if item is not None]
+
+
+def parse_status(status: Any) -> RawItem | None:
+    if not isinstance(status, dict):
+        return None
+    if isinstance(status.get("reblog"), dict):  # a boost: the boosted post is the content
+        status = status["reblog"]
+    if status.get("visibility") not in (None, "public", "unlisted"):
+        return None
+    content = html_to_text(status.get("content"))
+    warning = (status.get("spoiler_text") or "").strip()
+    text = f"{warning}\n\n{content}" if warning and content else (content or warning)
+    card_title = get(status, "card", "title")
+    if card_title and card_title not in text:
+        text = f"{text}\n\n{card_title}".strip()
+    tags = [t.get("name") for t in status.get("tags") or [] if isinstance(t, dict) and t.get("name")]
+    return RawItem(
+        title="",
+        text=text,
+        url=status.get("url") or status.get("uri"),
+        # `uri` is the post's federated identity: the same post seen through two instances
+        # has two local ids but one uri, so it is stored once
+        external_id=status.get("uri") or status.get("id"),
+        published_at=utc_time(status.get("created_at")),
+        author=account_handle(status.get("account")),
+        hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in tags] + extract_hashtags(text))),
+        lang=status.get("language"),
+        engagement=engagement(likes=status.get("favourites_count"),
+                              reposts=status.get("reblogs_count"),
+                              replies=status.get("replies_count"),
+                              quotes=status.get("quotes_count")),
+    )
+
+
+def account_handle(account: Any) -> str | None:
+    """`user@instance` for every account (local accounts come as a bare `user`)."""
+    acct = get(account, "acct")
+    if not acct:
+        return None
+    if "@" in acct:
+        return acct
+    host = urlsplit(get(account, "url") or "").hostname
+    return f"{acct}@{host}" if host else acct
+
+
+def parse_links(data: Any) -> list[RawItem]:
+    """trends/links (preview cards) → article items; the outlet is the card's provider."""
+    if not isinstance(data, list):
+        return []
+    out = []
+    for card in data:
+        if not isinstance(card, dict) or not card.get("url"):
+            continue
+        out.append(RawItem(
+            title=html_to_text(card.get("title")),
+            text=html_to_text(card.get("description")),
+            url=card["url"],
+            published_at=utc_time(card.get("published_at")),
+            outlet=card.get("provider_name") or urlsplit(card["url"]).hostname,
+            lang=card.get("language"),
+        ))
+    return out
+
+
+def parse_tag_history(data: Any, *, trending: bool) -> list[TrendPoint]:
+    """Tags (a list from trends/tags, or one tag from /tags/{name}) → daily uses/accounts points."""
+    tags = data if isinstance(data, list) else [data]
+    points = []
+    for rank, tag in enumerate(tags, start=1):
+        name = get(tag, "name")
+        if not name:
+            continue
+        for day in get(tag, "history") or []:
+            at = utc_time(get(day, "day"))
+            if at is None:
+                continue
+            extra = {"rank": rank} if trending else {}
+            for metric in ("uses", "accounts"):
+                value = as_int(get(day, metric))
+                if value is not None:
+                    points.append(TrendPoint(term=name, metric=metric, at=at, value=value,
+                                             extra={"trending": trending, **extra}))
+    return points
+
+
+def newest_id(ids: list[str]) -> str | None:
+    """Mastodon ids are decimal strings that sort numerically (snowflake-like)."""
+    numeric = [i for i in ids if isinstance(i, str) and i.isdigit()]
+    return max(numeric, key=lambda i: (len(i), i)) if numeric else None
+
+
+# --- collector ------------------------------------------------------------------------------
+
+
+class MastodonOptions(PlatformOptions):
+    instance: list[str] = Field(min_length=1)
+    trends: bool = True
+    token_env: str | None = None
+    every: timedelta = timedelta(minutes=15)
+
+    @field_validator("instance", mode="before")
+    @classmethod
+    def _instances(cls, value: Any) -> list[str]:
+        return [_http_url(v).rstrip("/") for v in to_list(value)]
+
+    @field_validator("query")
+    @classmethod
+    def _no_query(cls, value: list[str]) -> list[str]:
+        if value:
+            raise ValueError("Mastodon has no public full-text search; follow `hashtags` instead")
+        return value
+
+    def default_name(self) -> str:
+        hosts = ",".join(urlsplit(i).hostname or i for i in self.instance)
+        return f"mastodon:{hosts}"
+
+
+class MastodonCollector(BaseCollector):
+    kind: ClassVar[str] = "mastodon"
+    platform: ClassVar[str] = "mastodon"
+    Options = MastodonOptions
+
+    def target(self) -> str:
+        return self.options.instance[0]
+
+    async def collect(self, ctx: CollectContext, state: SourceState) -> CollectResult:
+        o = self.options
+        token = secret(o, "token_env", "Mastodon access token")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        cursor = {"min_id": dict(state.cursor.get("min_id", {}))}
+        parts = Parts()
+        for instance in o.instance:
+            api = _Api(ctx, instance, headers, parts)
+            host = urlsplit(instance).hostname or instance
+            if o.trends:
+                await parts.run(f"{host} trending tags", api.trending_tags)
+                await parts.run(f"{host} trending statuses", api.trending_statuses)
+                await parts.run(f"{host} trending links", api.trending_links)
+            for tag in o.hashtags:
+                key = f"{instance}#{tag.casefold()}"
+                await parts.run(f"{host} #{tag}", lambda tag=tag, key=key: api.tag_timeline(
+                    tag, cursor["min_id"], key, o.max_pages))
+            parts.stopped = None  # a rate limit stops the rest of this instance, not the others
+        parts.raise_if_all_failed()
+        return CollectResult(items=parts.items, trend_points=parts.points,
+                             state=SourceState(url=state.url, cursor=cursor),
+                             warnings=parts.warnings, bytes_received=parts.bytes_received,
+                             status=200, retry_after=parts.retry_after)
+
+
+class _Api:
+    """Requests to one instance, with its rate-limit budget and auth errors translated."""
+
+    def __init__(self, ctx: CollectContext, instance: str, headers: dict[str, str], parts: Parts):
+        self.ctx, self.instance, self.headers, self.parts = ctx, instance, headers, parts
+
+    async def get(self, url: str, params: dict[str, Any] | None = None) -> FetchResult:
+        try:
+            result = await self.ctx.http.fetch(url, params=params, headers=self.headers,
+                                               accept="application/json")
+        except HTTPStatusError as exc:
+            if exc.status in (401, 403):
+                what = "refused the access token" if self.headers else \
+                    "does not show this to anonymous readers (closed timelines)"
+                raise AuthRequired(f"HTTP {exc.status}: {self.instance} {what}; this part is "
+                                   "unavailable (set `token_env` to an access token of an account "
+                                   "there to read it)") from exc
+            raise
+        self.parts.bytes_received += len(result.body)
+        self._respect_rate_limit(result)
+        return result
+
+    def _respect_rate_limit(self, result: FetchResult) -> None:
+        remaining = as_int(result.headers.get("X-RateLimit-Remaining"))
+        if remaining is None or remaining > RATE_RESERVE:
+            return
+        reset = utc_time(result.headers.get("X-RateLimit-Reset"))
+        wait = max((reset - self.ctx.now).total_seconds(), 0.0) if reset else 300.0
+        self.parts.stop(f"{self.instance} rate limit nearly used up ({remaining} left, resets "
+                        f"{reset.isoformat() if reset else 'soon'})", retry_after=wait)
+
+    async def trending_tags(self) -> None:
+        result = await self.get(f"{self.instance}/api/v1/trends/tags", {"limit": 20})
+        self.parts.points += parse_tag_history(result.json(), trending=True)
+
+    async def trending_statuses(self) -> None:
+        result = await self.get(f"{self.instance}/api/v1/trends/statuses", {"limit": 40})
+        self.parts.items += parse_statuses(result.json())
+
+    async def trending_links(self) -> None:
+        result = await self.get(f"{self.instance}/api/v1/trends/links", {"limit": 20})
+        self.parts.items += parse_links(result.json())
+
+    async def tag_timeline(self, tag: str, min_ids: dict[str, str], key: str, max_pages: int) -> None:
+        """Newest posts first run; afterwards only posts newer than the stored `min_id`."""
+        history = await self.get(f"{self.instance}/api/v1/tags/{quote(tag, safe='')}")
+        self.parts.points += parse_tag_history(history.json(), trending=False)
+        since = min_ids.get(key)
+        url: str | None = f"{self.instance}/api/v1/timelines/tag/{quote(tag, safe='')}"
+        params: dict[str, Any] | None = {"limit": PAGE_LIMIT, **({"min_id": since} if since else {})}
+        seen: list[str] = [since] if since else []
+        for _ in range(max_pages):
+            if url is None or self.parts.stopped:
+                break
+            result = await self.get(url, params)
+            page = result.json()
+            if not isinstance(page, list) or not page:
+                break
+            self.parts.items += parse_statuses(page)
+            seen += [s.get("id") for s in page if isinstance(s, dict)]
+            # polling forward walks `prev` (newer); the first run walks `next` (older)
+            url = result.links.get("prev" if since else "next")
+            params = None  # the Link URL carries its own query
+            if len(page) < PAGE_LIMIT:
+                break
+        newest = newest_id([i for i in seen if i])
+        if newest:
+            min_ids[key] = newest

@@ -1,0 +1,196 @@
+"""`x`: recent search for hashtags/keywords on X (API v2). Off by default; costs money.
+
+Wire facts this follows: `GET /2/tweets/search/recent?query=…&max_results=10..100
+&since_id=…&tweet.fields=created_at,lang,public_metrics,entities,author_id,note_tweet
+&expansions=author_id&user.fields=username` with a Bearer token →
+`{"data": [...], "includes": {"users": [...]}, "meta": {"result_count", "newest_id",
+"next_token"}}` (no `data` when nothing matched). 429 carries `x-rate-limit-reset` (epoch).
+
+X bills every post read, so `monthly_read_cap` is required: reads are counted per UTC
+calendar month in the source's cursor (in the store) and the source stops at the cap
+with BudgetExceeded until the next month; a request never asks for more than is left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from pydantic import Field, model_validator
+
+from trendwatch.errors import AuthRequired, BudgetExceeded, CollectError, HTTPStatusError
+from trendwatch.models import RawItem
+from trendwatch.collect.collectors.base import (
+    BaseCollector,
+    CollectContext,
+    CollectResult,
+    SourceState,
+)
+from trendwatch.collect.collectors.social import (
+    PlatformOptions,
+    as_int,
+    base_url_validator,
+    engagement,
+    get,
+    secret,
+    utc_time,
+)
+
+MIN_RESULTS, MAX_RESULTS = 10, 100   # the API's bounds for max_results
+TWEET_FIELDS = "created_at,lang,public_metrics,entities,author_id,note_tweet"
+
+
+def parse_search(data: Any) -> list[RawItem]:
+    """Recent-search output → items. Links use /i/web/status/{id}, which carries no handle."""
+    posts = get(data, "data")
+    if not isinstance(posts, list):
+        return []
+    users = {u.get("id"): u.get("username") for u in get(data, "includes", "users") or []
+             if isinstance(u, dict)}
+    items = []
+    for post in posts:
+        if not isinstance(post, dict) or not post.get("id"):
+            continue
+        text = get(post, "note_tweet", "text") or post.get("text") or ""
+        metrics = post.get("public_metrics") or {}
+        lang = post.get("lang")
+        items.append(RawItem(
+            title="",
+            text=text,
+            url=f"https://x.com/i/web/status/{post['id']}",
+            external_id=str(post["id"]),
+            published_at=utc_time(post.get("created_at")),
+            author=users.get(post.get("author_id")) or post.get("author_id"),
+            hashtags=[h["tag"] for h in get(post, "entities", "hashtags") or []
+                      if isinstance(h, dict) and h.get("tag")],
+            lang=None if lang in (None, "und", "zxx", "qme", "qht") else lang,
+            engagement=engagement(likes=get(metrics, "like_count"), reposts=get(metrics, "retweet_count"),
+                                  replies=get(metrics, "reply_count"), quotes=get(metrics, "quote_count")),
+        ))
+    return items
+
+
+def month_key(now: datetime) -> str:
+    return now.astimezone(timezone.utc).strftime("%Y-%m")
+
+
+def seconds_to_next_month(now: datetime) -> float:
+    now = now.astimezone(timezone.utc)
+    start = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=timezone.utc)
+    return (start - now).total_seconds()
+
+
+class XOptions(PlatformOptions):
+    enabled: bool = False                      # paid API: only on when switched on explicitly
+    base_url: str = "https://api.x.com"
+    token_env: str = Field(min_length=1)       # env var with the app's Bearer token
+    monthly_read_cap: int = Field(gt=0)        # posts read per UTC month; required, no default
+    include_reposts: bool = False
+    language: str | None = None
+
+    _url = base_url_validator("base_url")
+
+    @model_validator(mode="after")
+    def _query(self) -> "XOptions":
+        if not self.hashtags and not self.query:
+            raise ValueError("set `hashtags` and/or `query` to search for")
+        if len(self.search_query()) > 512:
+            raise ValueError("the combined X query is longer than 512 characters; split the source")
+        return self
+
+    def search_query(self) -> str:
+        terms = ["#" + t for t in self.hashtags] + [f'"{q}"' if " " in q else q for q in self.query]
+        query = "(" + " OR ".join(terms) + ")" if len(terms) > 1 else terms[0]
+        if not self.include_reposts:
+            query += " -is:retweet"
+        if self.language:
+            query += f" lang:{self.language}"
+        return query
+
+    def default_name(self) -> str:
+        return "x:" + ",".join(["#" + t for t in self.hashtags] + self.query)
+
+
+class XCollector(BaseCollector):
+    kind: ClassVar[str] = "x"
+    platform: ClassVar[str] = "x"
+    Options = XOptions
+
+    def target(self) -> str:
+        return f"{self.options.base_url}/2/tweets/search/recent"
+
+    async def collect(self, ctx: CollectContext, state: SourceState) -> CollectResult:
+        o = self.options
+        token = secret(o, "token_env", "X bearer token")
+        if not token:  # pragma: no cover - token_env is required by the options model
+            raise AuthRequired("X needs a bearer token: set token_env")
+        month = month_key(ctx.now)
+        budget = dict(state.cursor.get("budget") or {})
+        used = int(budget.get("reads", 0)) if budget.get("month") == month else 0
+        cursor = {"since_id": state.cursor.get("since_id"), "budget": {"month": month, "reads": used}}
+        if o.monthly_read_cap - used < MIN_RESULTS:
+            raise BudgetExceeded(
+                f"X monthly read cap reached: {used} of {o.monthly_read_cap} posts read in {month}; "
+                f"reading again next month (raise monthly_read_cap to read more)",
+                retry_after=seconds_to_next_month(ctx.now))
+
+        items: list[RawItem] = []
+        warnings: list[str] = []
+        received, retry_after = 0, None
+        params: dict[str, Any] = {"query": o.search_query(), "tweet.fields": TWEET_FIELDS,
+                                  "expansions": "author_id", "user.fields": "username"}
+        if cursor["since_id"]:
+            params["since_id"] = cursor["since_id"]
+        newest = cursor["since_id"]
+        for page in range(o.max_pages):
+            left = o.monthly_read_cap - cursor["budget"]["reads"]
+            if left < MIN_RESULTS:
+                warnings.append(f"monthly read cap of {o.monthly_read_cap} reached; stopped")
+                break
+            try:
+                result = await ctx.http.fetch(
+                    self.target(), params={**params, "max_results": min(MAX_RESULTS, left)},
+                    headers={"Authorization": f"Bearer {token}"}, accept="application/json",
+                    ok_statuses=frozenset({401, 403, 429}))
+                error = _status_error(result, ctx.now)
+                if error is not None:
+                    raise error
+            except CollectError as exc:
+                if not page:
+                    raise
+                # keep what was read (and paid for): the reads must be counted in the cursor
+                warnings.append(str(exc))
+                retry_after = getattr(exc, "retry_after", None)
+                break
+            received += len(result.body)
+            data = result.json()
+            found = parse_search(data)
+            items += found
+            cursor["budget"]["reads"] += as_int(get(data, "meta", "result_count")) or len(found)
+            if page == 0 and get(data, "meta", "newest_id"):
+                newest = get(data, "meta", "newest_id")
+            token_next = get(data, "meta", "next_token")
+            if not token_next:
+                break
+            params["pagination_token"] = token_next
+        cursor["since_id"] = newest
+        return CollectResult(items=items, state=SourceState(url=state.url, cursor=cursor),
+                             warnings=warnings, bytes_received=received, status=200,
+                             retry_after=retry_after)
+
+
+def _status_error(result, now: datetime) -> CollectError | None:
+    if result.status in (401, 403):
+        detail = ""
+        try:
+            detail = str(get(result.json(), "detail") or get(result.json(), "title") or "")
+        except CollectError:
+            pass
+        return AuthRequired(f"HTTP {result.status}: X refused the bearer token or this endpoint "
+                            f"for the app's access level{': ' + detail if detail else ''}")
+    if result.status == 429:
+        reset = utc_time(result.headers.get("x-rate-limit-reset"))
+        wait = max((reset - now).total_seconds(), 0.0) if reset else 900.0
+        return HTTPStatusError(f"HTTP 429 from X: rate limit; retry after {wait:g}s",
+                               status=429, retry_after=wait)
+    return None

@@ -1,0 +1,165 @@
+"""From RawItems to stored rows: ids, canonical URLs, language, hashtags, stories.
+
+``prepare_rows`` is pure and CPU-bound (runs in the parse pool); ``ItemWriter``
+owns the store writes and the story index, one transaction per source result so
+a crash never loses what was committed and a rerun never duplicates an item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from trendwatch.collect.dedup import (
+    STORY_WINDOW,
+    StoryIndex,
+    canonical_url,
+    item_id,
+    minhash_signature,
+)
+from trendwatch.models import RawItem
+from trendwatch.store import Store
+from trendwatch.store.db import insert_ignore
+from trendwatch.store.schema import items, stories
+from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
+
+FUTURE_TOLERANCE = timedelta(hours=1)
+# platforms whose items come from a publisher (the feed/channel is the outlet), unlike posts
+PUBLISHER_PLATFORMS = frozenset({"news", "youtube"})
+
+
+def pseudonymizer(key: bytes | None) -> Callable[[str, str], str] | None:
+    """Keyed hash of (platform, handle): stable per installation, not reversible without the key."""
+    if not key:
+        return None
+
+    def pseudonym(platform: str, handle: str) -> str:
+        digest = hmac.new(key, f"{platform}:{handle.casefold()}".encode(), hashlib.sha256)
+        return "anon:" + digest.hexdigest()[:16]
+
+    return pseudonym
+
+
+def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
+                 fetched_at: datetime, privacy_key: bytes | None = None) -> list[dict[str, Any]]:
+    """Normalise raw items into `items` rows (without source_id/story_id). Pure."""
+    pseudonym = pseudonymizer(privacy_key)
+    rows: dict[str, dict[str, Any]] = {}
+    for raw in raw_items:
+        title = (raw.title or "").strip()
+        text = (raw.text or "").strip()
+        if not title and not text:
+            continue
+        published = raw.published_at or fetched_at
+        if published > fetched_at + FUTURE_TOLERANCE:  # clocks and feeds lie
+            published = fetched_at
+        canonical = canonical_url(raw.url)
+        row_id = item_id(platform, source_name, canonical=canonical, external_id=raw.external_id,
+                         title=title, published=raw.published_at)
+        tags = [normalize_hashtag(t) for t in raw.hashtags if t] or extract_hashtags(f"{title} {text}")
+        author = raw.author
+        if author and pseudonym is not None:
+            author = pseudonym(platform, author)
+        # a post's source is its account: emergence counts distinct outlets/accounts, so one
+        # person posting ten times is one source (pseudonymised like the author column)
+        outlet = raw.outlet or (author if platform not in PUBLISHER_PLATFORMS else None)
+        rows[row_id] = {
+            "id": row_id,
+            "platform": platform,
+            "external_id": raw.external_id,
+            "outlet": outlet or source_name,
+            "author": author,
+            "url": raw.url,
+            "canonical_url": canonical,
+            "title": title,
+            "text": text,
+            "lang": (raw.lang or "").split("-")[0].lower()[:12] or detect_language(f"{title}. {text}"),
+            "published_at": published,
+            "fetched_at": fetched_at,
+            "hashtags": list(dict.fromkeys(tags)),
+            "engagement": dict(raw.engagement),
+            "minhash": minhash_signature(title, text),
+        }
+    return list(rows.values())
+
+
+class ItemWriter:
+    """Writes prepared rows, groups them into stories. Thread-safe; one instance per run."""
+
+    def __init__(self, store: Store, now: datetime):
+        self.store = store
+        self._lock = threading.Lock()
+        self._index = StoryIndex()
+        self._resolved: dict[int, int] = {}  # placeholder story id → stored id
+        self._load_recent(now)
+
+    def _load_recent(self, now: datetime) -> None:
+        since = now - STORY_WINDOW * 2
+        query = (select(items.c.id, items.c.story_id, items.c.published_at, items.c.title,
+                        items.c.minhash, items.c.outlet)
+                 .where(items.c.published_at >= since, items.c.story_id.is_not(None)))
+        with self.store.connect() as conn:
+            for row in conn.execute(query):
+                self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
+                                row.outlet)
+
+    def write(self, source_id: int, rows: Sequence[dict[str, Any]],
+              on_commit: Callable[[Connection, int], None] | None = None) -> int:
+        """Insert new rows (existing ids are skipped) in one transaction. Returns how many were new.
+
+        ``on_commit(conn, new)`` runs inside the same transaction (the source's fetch state),
+        so items and the state that says they were fetched commit together.
+        """
+        with self._lock, self.store.begin() as conn:
+            new = self._write(conn, source_id, rows) if rows else 0
+            if on_commit is not None:
+                on_commit(conn, new)
+            return new
+
+    def _write(self, conn: Connection, source_id: int, rows: Sequence[dict[str, Any]]) -> int:
+        ids = [r["id"] for r in rows]
+        existing = set()
+        for start in range(0, len(ids), 500):
+            existing.update(conn.execute(
+                select(items.c.id).where(items.c.id.in_(ids[start:start + 500]))).scalars())
+        new_rows = [dict(r, source_id=source_id) for r in rows if r["id"] not in existing]
+        # new stories get placeholder ids (negative) while grouping, then one bulk insert
+        new_stories: dict[int, dict[str, Any]] = {}
+        touched: dict[int, datetime] = {}
+        for row in sorted(new_rows, key=lambda r: r["published_at"]):
+            story_id = self._index.find(row["published_at"], row["title"], row["minhash"],
+                                        row["outlet"])
+            story_id = self._resolved.get(story_id, story_id) if story_id is not None else None
+            if story_id is None:
+                story_id = -(len(self._resolved) + len(new_stories) + 1)
+                new_stories[story_id] = {"title": row["title"][:500],
+                                         "first_seen_at": row["published_at"],
+                                         "last_seen_at": row["published_at"]}
+            elif story_id < 0:
+                new_stories[story_id]["last_seen_at"] = row["published_at"]
+            else:
+                touched[story_id] = max(touched.get(story_id, row["published_at"]), row["published_at"])
+            row["story_id"] = story_id
+            # indexed at once: one feed (Google News) can carry several outlets' copies
+            self._index.add(row["id"], story_id, row["published_at"], row["title"],
+                            row["minhash"], row["outlet"])
+        if new_stories:
+            placeholders = list(new_stories)
+            result = conn.execute(
+                stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
+                [new_stories[p] for p in placeholders])
+            self._resolved.update(zip(placeholders, result.scalars().all()))
+            for row in new_rows:
+                row["story_id"] = self._resolved.get(row["story_id"], row["story_id"])
+        if touched:
+            conn.execute(
+                stories.update().where(stories.c.id == bindparam("sid"))
+                .where(stories.c.last_seen_at < bindparam("seen")).values(last_seen_at=bindparam("seen")),
+                [{"sid": sid, "seen": seen} for sid, seen in touched.items()])
+        return insert_ignore(conn, items, new_rows, index_elements=["id"])

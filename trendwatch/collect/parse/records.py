@@ -1,0 +1,277 @@
+"""Pure parsing of exported records (JSON Lines, JSON arrays, CSV) into RawItems.
+
+Exports from other social tools name their columns differently, so every field
+goes through a mapping (our field → their column; a dotted name reaches into
+nested JSON such as ``user.screen_name``). A bad record never stops the file: it
+becomes a warning naming file and line, and the rest is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from trendwatch.errors import ParseError
+from trendwatch.collect.parse.feeds import parse_date, parse_feed
+from trendwatch.models import RawItem
+from trendwatch.collect.parse.text import html_to_text
+
+FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang")
+DEFAULT_FIELDS = {name: name for name in FIELDS}
+MAX_LISTED_PROBLEMS = 10
+_TAG_SPLIT = re.compile(r"[\s,;]+")
+
+
+class BadRecord(ValueError):
+    """One record cannot be imported; the message says why (without the location)."""
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Text of an export: UTF-8 (with or without BOM), else the most likely charset."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    # on a tie, the Windows/Excel default wins: short western exports fit several code pages
+    for match in matches:
+        if (best is not None and match.encoding == "cp1252" and match.chaos <= best.chaos
+                and match.coherence >= best.coherence):
+            best = match
+    if best is None:
+        return data.decode("utf-8", errors="replace"), "not UTF-8 and no other encoding fits; " \
+            "undecodable bytes replaced"
+    return str(best), f"not UTF-8; read as {best.encoding}"
+
+
+def _lookup(record: Mapping[str, Any], key: str) -> Any:
+    if key in record:
+        return record[key]
+    value: Any = record
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise BadRecord(f"expected text, got {type(value).__name__}")
+    return str(value).strip()
+
+
+def parse_published(value: Any) -> datetime | None:
+    """ISO 8601 (also RFC 822, or epoch seconds/milliseconds) → aware UTC. BadRecord if unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadRecord(f"published {value!r} is not a date")
+    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}(\.\d+)?", value.strip())):
+        seconds = float(value)
+        if seconds > 1e11:  # milliseconds, as many exports write them
+            seconds /= 1000
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = parse_date(text) if re.search(r"\d{4}", text) else None
+        if parsed is None:
+            raise BadRecord(f"published {text[:40]!r} is not an ISO 8601 date") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_hashtags(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        parts = [str(v) for v in value if v is not None]
+    elif isinstance(value, str):
+        parts = _TAG_SPLIT.split(value)
+    else:
+        raise BadRecord(f"hashtags must be a list or a string, got {type(value).__name__}")
+    return [p.strip().lstrip("#＃") for p in parts if p.strip().lstrip("#＃")]
+
+
+def record_to_item(record: Mapping[str, Any], fields: Mapping[str, str]) -> RawItem:
+    """One mapped record → RawItem. Raises BadRecord naming the problem."""
+    f = {**DEFAULT_FIELDS, **fields}
+    title = html_to_text(_text(_lookup(record, f["title"])))
+    text = html_to_text(_text(_lookup(record, f["text"])))
+    if not title and not text:
+        raise BadRecord(f"no title or text (looked for {f['title']!r} and {f['text']!r})")
+    url = _text(_lookup(record, f["url"])) or None
+    external_id = _text(_lookup(record, f["id"])) or None
+    return RawItem(
+        title=title or text[:120],
+        text=text if text != title else "",
+        url=url,
+        external_id=external_id or url,
+        published_at=parse_published(_lookup(record, f["published"])),
+        author=_text(_lookup(record, f["author"])) or None,
+        outlet=_text(_lookup(record, f["source"])) or None,
+        hashtags=parse_hashtags(_lookup(record, f["hashtags"])),
+        lang=_text(_lookup(record, f["lang"])) or None,
+    )
+
+
+class _Problems:
+    def __init__(self, name: str):
+        self.name = name
+        self.listed: list[str] = []
+        self.count = 0
+
+    def add(self, line: int, message: str) -> None:
+        self.count += 1
+        if len(self.listed) < MAX_LISTED_PROBLEMS:
+            self.listed.append(f"{self.name}:{line}: {message}")
+
+    def warnings(self) -> list[str]:
+        more = self.count - len(self.listed)
+        return self.listed + ([f"{self.name}: … and {more} more bad records"] if more > 0 else [])
+
+
+def _collect(records: Iterator[tuple[int, Any]], fields: Mapping[str, str],
+             problems: _Problems) -> list[RawItem]:
+    items = []
+    for line, record in records:
+        if not isinstance(record, Mapping):
+            problems.add(line, f"expected an object, got {type(record).__name__}")
+            continue
+        try:
+            items.append(record_to_item(record, fields))
+        except BadRecord as exc:
+            problems.add(line, str(exc))
+    return items
+
+
+def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+    problems = _Problems(name)
+
+    def records() -> Iterator[tuple[int, Any]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as exc:
+                problems.add(number, f"not valid JSON ({exc.__class__.__name__}: {exc})")
+
+    items = _collect(records(), fields, problems)
+    return items, problems.warnings()
+
+
+def parse_json_records(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+    """A JSON array of records, or an object holding one (e.g. {"items": [...]})."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ParseError(f"{name}: not valid JSON ({exc})") from exc
+    if isinstance(data, Mapping):
+        data = next((v for v in data.values() if isinstance(v, list)), None)
+    if not isinstance(data, list):
+        raise ParseError(f"{name}: expected a JSON array of records")
+    problems = _Problems(f"{name}: record")
+    items = _collect(((i, r) for i, r in enumerate(data, start=1)), fields, problems)
+    return items, problems.warnings()
+
+
+def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+    # the delimiter is whichever candidate the header line uses most (csv.Sniffer guesses
+    # quoting from the data rows too and gets doubled quotes wrong)
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=header.count) if header else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = reader.fieldnames or []
+    f = {**DEFAULT_FIELDS, **fields}
+    if f["title"] not in columns and f["text"] not in columns:
+        raise ParseError(
+            f"{name}: no {f['title']!r} or {f['text']!r} column (columns: {', '.join(columns) or 'none'});"
+            " map yours with the source's `fields` table, e.g. fields = {{ title = \"Headline\" }}"
+        )
+    problems = _Problems(name)
+
+    def records() -> Iterator[tuple[int, Any]]:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                problems.add(reader.line_num, f"bad CSV ({exc})")
+                continue
+            # values for missing trailing columns are None; extra ones sit under the None key
+            yield reader.line_num, {k: v for k, v in row.items() if k is not None}
+
+    items = _collect(records(), fields, problems)
+    return items, problems.warnings()
+
+
+def sniff_format(data: bytes, suffix: str) -> str | None:
+    """rss | jsonl | json | csv from the file suffix, else from the first bytes; None = unknown."""
+    suffix = suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".xml", ".rss", ".atom", ".rdf"):
+        return "rss"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    if head.startswith(b"<"):
+        return "rss"
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        if b"jsonfeed.org" in head:
+            return "rss"
+        if suffix == ".json":
+            return "json"
+        first_line = head.split(b"\n", 1)[0].strip()
+        return "jsonl" if first_line.endswith(b"}") else "json"
+    if suffix == ".json":
+        return "json"
+    return None
+
+
+def parse_records_file(data: bytes, fmt: str, fields: Mapping[str, str],
+                       name: str) -> tuple[list[RawItem], list[str]]:
+    """Parse one imported file's bytes. ``fmt`` is auto|rss|jsonl|json|csv. Pure.
+
+    Raises ParseError (naming the file) when nothing can be read from it at all.
+    """
+    if fmt == "auto":
+        suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+        detected = sniff_format(data, suffix)
+        if detected is None:
+            raise ParseError(f"{name}: cannot tell the format; set format = \"rss\", \"jsonl\" or \"csv\"")
+        fmt = detected
+    if fmt == "rss":
+        try:
+            parsed = parse_feed(data)
+        except ParseError as exc:
+            raise ParseError(f"{name}: {exc}") from exc
+        return parsed.items, [f"{name}: {w}" for w in parsed.warnings]
+    text, note = decode_text(data)
+    notes = [f"{name}: {note}"] if note else []
+    if fmt == "jsonl":
+        items, warnings = parse_jsonl(text, fields, name)
+    elif fmt == "json":
+        items, warnings = parse_json_records(text, fields, name)
+    elif fmt == "csv":
+        items, warnings = parse_csv(text, fields, name)
+    else:
+        raise ValueError(f"unknown import format {fmt!r}")
+    return items, notes + warnings

@@ -1,0 +1,203 @@
+"""The collection stage: run every due source concurrently, store what they found.
+
+One shared HTTP session; parsing and row preparation in a process pool (feed
+parsing is CPU-bound); one writer. A failing source is recorded on its row with a
+backoff and never stops the others; anything that is not a CollectError is a bug
+and propagates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import functools
+import multiprocessing
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from trendwatch.collect.collectors import build_collector
+from trendwatch.collect.collectors.base import CollectContext
+from trendwatch.config.schema import Settings, SourceOptions
+from trendwatch.errors import CollectError, SourceGone
+from trendwatch.collect.http import HttpClient
+from trendwatch.collect.ingest import ItemWriter, prepare_rows
+from trendwatch.store import Store
+from trendwatch.store import sources as source_rows
+
+POOL_MIN_SOURCES = 8
+
+
+@dataclass
+class SourceOutcome:
+    name: str
+    kind: str
+    status: str                # ok | not_modified | error | disabled
+    new_items: int = 0
+    found_items: int = 0
+    bytes_received: int = 0
+    seconds: float = 0.0
+    message: str | None = None
+
+
+def next_check_at(now: datetime, every: timedelta, *, error_count: int = 0,
+                  retry_after: float | None = None, max_backoff: timedelta = timedelta(hours=24),
+                  rng: random.Random | None = None) -> datetime:
+    """When to poll again: `every` when healthy; exponential backoff with ±20 % jitter after
+    failures (capped at `max_backoff`); never sooner than the server's Retry-After."""
+    delay = every
+    if error_count > 0:
+        factor = 2 ** min(error_count - 1, 16)
+        delay = min(every * factor, max(max_backoff, every))
+        delay = delay * (rng or random).uniform(0.8, 1.2)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return now + delay
+
+
+def select_sources(settings: Settings, names: Sequence[str] | None) -> list[SourceOptions]:
+    if names:
+        return [settings.source(name) for name in names]
+    return [s for s in settings.sources if s.enabled]
+
+
+async def collect_sources(
+    store: Store,
+    settings: Settings,
+    *,
+    names: Sequence[str] | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
+    privacy_key: bytes | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[SourceOutcome], None] | None = None,
+) -> list[SourceOutcome]:
+    """Collect from the configured sources (or just ``names``).
+
+    ``due_only`` polls only sources whose ``next_check_at`` has passed (the service);
+    otherwise healthy sources are polled now and failing ones wait out their backoff
+    unless named explicitly.
+    """
+    now = now or datetime.now(timezone.utc)
+    chosen = select_sources(settings, names)
+    ids = source_rows.sync_sources(store, settings.sources, now)
+    due = source_rows.due_source_names(store, now, [s.name for s in chosen])
+    if not due_only and not names:
+        health = {h["name"]: h for h in source_rows.source_health(store, now, [s.name for s in chosen])}
+        due |= {n for n, h in health.items() if not h["disabled"] and not h["error_count"]}
+    if names:
+        due = {s.name for s in chosen}
+    chosen = [s for s in chosen if s.name in due]
+    if on_start:
+        on_start(len(chosen))
+    if not chosen:
+        return []
+
+    writer = await asyncio.to_thread(ItemWriter, store, now)
+    pool = _parse_pool() if len(chosen) >= POOL_MIN_SOURCES else None
+    loop = asyncio.get_running_loop()
+
+    async def run_cpu(fn: Callable[..., Any], *args: Any) -> Any:
+        return await loop.run_in_executor(pool, functools.partial(fn, *args))
+
+    async with HttpClient(settings.http) as http:
+        ctx = CollectContext(http=http, now=now, run_cpu=run_cpu if pool else None)
+
+        async def one(options: SourceOptions) -> SourceOutcome:
+            outcome = await _collect_one(store, settings, writer, ctx, options,
+                                         ids[options.name], privacy_key)
+            if on_done:
+                on_done(outcome)
+            return outcome
+
+        tasks = [asyncio.create_task(one(s)) for s in chosen]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            # a bug (or Ctrl-C) in one source: stop the others before the session
+            # closes under them, so none records a bogus failure; commits stay
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _parse_pool() -> ProcessPoolExecutor:
+    """One pool per process, reused by every collection run (the service runs many)."""
+    global _POOL
+    if _POOL is None:
+        # forkserver: the event loop already runs threads, and forking a threaded process is
+        # unsafe; the server preloads the parsers so each worker starts warm
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["trendwatch.collect.parse_pool"])
+        _POOL = ProcessPoolExecutor(max_workers=max(os.cpu_count() or 1, 1), mp_context=context)
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
+
+
+def _load_state(store: Store, source_id: int):
+    with store.connect() as conn:
+        return source_rows.get_state_and_errors(conn, source_id)
+
+
+async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx: CollectContext,
+                       options: SourceOptions, source_id: int,
+                       privacy_key: bytes | None) -> SourceOutcome:
+    collector = build_collector(options)
+    started = time.perf_counter()
+    now = ctx.now
+    state, error_count = await asyncio.to_thread(_load_state, store, source_id)
+    try:
+        result = await collector.collect(ctx, state)
+        rows = await ctx.cpu(
+            functools.partial(prepare_rows, platform=collector.platform, source_name=options.name,
+                              fetched_at=now, privacy_key=privacy_key),
+            result.items,
+        )
+
+        def record(conn, new: int) -> None:
+            if result.trend_points:
+                source_rows.write_trend_points(conn, source_id, collector.platform,
+                                               result.trend_points)
+            source_rows.record_success(
+                conn, source_id, state=result.state, now=now, status=result.status,
+                new_items=new, bytes_received=result.bytes_received,
+                warning="; ".join(result.warnings) or None,
+                next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
+            )
+
+        # items and the fetch state that produced them commit in one transaction
+        new = await asyncio.to_thread(writer.write, source_id, rows, record)
+    except CollectError as exc:
+        status = getattr(exc, "status", None)
+        retry_after = getattr(exc, "retry_after", None)
+        disable = isinstance(exc, SourceGone)
+        error = str(exc)
+
+        def record_failure() -> None:
+            with store.begin() as conn:
+                source_rows.record_failure(
+                    conn, source_id, now=now, error=error, status=status, disable=disable,
+                    next_check_at=next_check_at(now, options.every, error_count=error_count + 1,
+                                                retry_after=retry_after,
+                                                max_backoff=settings.http.max_backoff),
+                )
+
+        await asyncio.to_thread(record_failure)
+        return SourceOutcome(options.name, options.kind, "disabled" if disable else "error",
+                             seconds=time.perf_counter() - started, message=error)
+
+    warning = "; ".join(result.warnings) or None
+    return SourceOutcome(
+        options.name, options.kind, "not_modified" if result.not_modified else "ok",
+        new_items=new, found_items=len(rows), bytes_received=result.bytes_received,
+        seconds=time.perf_counter() - started, message=warning,
+    )

@@ -1,0 +1,42 @@
+"""The only reader of the environment: config and database locations, secrets named in feeds.toml."""
+
+from __future__ import annotations
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trendwatch.config.schema import Settings
+
+
+DEFAULT_CONFIG_PATH = "feeds.toml"
+
+
+DEFAULT_DATABASE_URL = "sqlite:///data/trendwatch.db"
+
+
+CONFIG_ENV = "TRENDWATCH_CONFIG"
+
+
+DATABASE_ENV = "TRENDWATCH_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config: Path
+    database_url: str
+
+
+def resolve_paths(config: str | None, db: str | None, settings: Settings | None = None) -> Paths:
+    """Flag > environment > [storage] url > default, for both the config file and the database."""
+    config_path = Path(config or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    url = db or os.environ.get(DATABASE_ENV)
+    if not url and settings is not None and settings.storage.url:
+        url = settings.storage.url
+    return Paths(config=config_path, database_url=url or DEFAULT_DATABASE_URL)
+
+
+def secret(env_var: str | None) -> str | None:
+    """Read a secret by the environment variable name the config gives."""
+    return os.environ.get(env_var) if env_var else None

@@ -1,0 +1,483 @@
+"""feeds.toml: the only reader of TOML and the environment.
+
+A mistake in the file becomes one ConfigError whose message names the file,
+the table/key, the line (when it can be located) and what was expected.
+Secrets never live in the file: options ending in ``_env`` name environment
+variables, read at the moment they are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel, ConfigDict, Field, field_validator, model_validator,
+)
+
+from trendwatch.config.durations import parse_duration, parse_size
+from trendwatch.errors import ConfigError
+
+
+PLATFORMS = (
+    "x", "bluesky", "mastodon", "threads", "linkedin", "instagram",
+    "tiktok", "facebook", "snapchat", "youtube", "reddit",
+)
+
+
+class Section(BaseModel):
+    """Base of every table in feeds.toml: unknown keys are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(value)
+
+
+def _platform_list(value: list[str]) -> list[str]:
+    unknown = [p for p in value if p.lower() not in PLATFORMS]
+    if unknown:
+        raise ValueError(f"unknown platform(s) {unknown}; expected some of {list(PLATFORMS)}")
+    return [p.lower() for p in value]
+
+
+class Product(Section):
+    name: str = Field(min_length=1)
+    description: str = ""
+    keywords: list[str] = []
+    hashtags: list[str] = []
+    audience: str = ""
+    url: str | None = None
+    platforms: list[str] = []      # empty: chosen from the company's platforms by audience
+
+    _platforms = field_validator("platforms")(classmethod(lambda cls, v: _platform_list(v)))
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return _hashtag_list(value)
+
+
+def _hashtag_list(value: list[str]) -> list[str]:
+    out = []
+    for tag in value:
+        tag = tag.strip().lstrip("#")
+        if not re.fullmatch(r"\w+", tag):
+            raise ValueError(f"{tag!r} is not a hashtag (letters, digits and _ only)")
+        out.append(tag)
+    return out
+
+
+class Company(Section):
+    name: str = Field(min_length=1)
+    description: str = ""
+    audiences: list[str] = []
+    tone: str = "friendly, expert"
+    platforms: list[str] = ["linkedin", "x", "instagram", "bluesky", "mastodon"]
+    avoid: list[str] = []
+    hashtags: list[str] = []
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_platforms(cls, value: list[str]) -> list[str]:
+        return _platform_list(value)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        return _hashtag_list(value)
+
+
+class Profile(Section):
+    """One company with its products. An agency keeps several side by side."""
+
+    name: str = Field(min_length=1)
+    company: Company
+    products: list[Product] = []
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, value: list[Product]) -> list[Product]:
+        _check_unique_products(value)
+        return value
+
+    def product(self, name: str) -> Product:
+        for product in self.products:
+            if product.name.casefold() == name.casefold():
+                return product
+        known = ", ".join(p.name for p in self.products) or "none"
+        raise ConfigError(f"profile {self.name!r} has no product named {name!r} (known: {known})")
+
+
+def _check_unique_products(products: list[Product]) -> None:
+    names = [p.name.casefold() for p in products]
+    duplicates = sorted({p.name for p in products if names.count(p.name.casefold()) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate product name(s) {duplicates}; names must be unique")
+
+
+class RankSettings(Section):
+    """How topics are matched to products (see rank.py for what each number does)."""
+
+    similarity_floor: float = Field(default=0.30, ge=-1, lt=1)   # cosine that counts as 0 relevance
+    similarity_ceiling: float = Field(default=0.60, gt=-1, le=1)  # cosine that counts as full
+    keyword_weight: float = Field(default=0.35, ge=0, le=1)       # share of keyword/hashtag evidence
+    emergence_scale: float = Field(default=2.0, gt=0)             # emergence giving 0.5 after squashing
+    min_relevance: float = Field(default=0.3, ge=0, le=1)         # below: not an opportunity
+    avoid_similarity: float = Field(default=0.5, gt=0, le=1)      # topic ≈ avoid term by meaning
+    top: int = Field(default=20, ge=1, le=500)                    # opportunities kept per product
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RankSettings":
+        if self.similarity_ceiling <= self.similarity_floor:
+            raise ValueError("similarity_ceiling must be above similarity_floor")
+        return self
+
+
+class IdeasSettings(Section):
+    """[ideas]: which generator writes drafts, and the OpenAI-compatible endpoint for `llm`."""
+
+    generator: str = "template"          # template | llm
+    base_url: str | None = None          # e.g. http://localhost:11434/v1 (Ollama)
+    model: str | None = None
+    api_key_env: str | None = None       # name of the env variable holding the key
+    timeout: timedelta = timedelta(seconds=60)
+    retries: int = Field(default=2, ge=0, le=10)
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    json_mode: str = "json_object"       # json_object | none (endpoints without response_format)
+    top: int = Field(default=5, ge=1, le=50)           # opportunities that get ideas
+    angles: int = Field(default=4, ge=1, le=8)         # angles per opportunity
+    sources: int = Field(default=3, ge=1, le=10)       # source links per idea
+    mastodon_limit: int = Field(default=500, ge=100, le=100_000)  # your instance's limit
+
+    _durations = field_validator("timeout", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    @field_validator("generator")
+    @classmethod
+    def _generator(cls, value: str) -> str:
+        if value not in ("template", "llm"):
+            raise ValueError(f"{value!r} is not a generator; expected 'template' or 'llm'")
+        return value
+
+    @field_validator("json_mode")
+    @classmethod
+    def _json_mode(cls, value: str) -> str:
+        if value not in ("json_object", "none"):
+            raise ValueError(f"{value!r}: expected 'json_object' or 'none'")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value and not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL like http://localhost:11434/v1")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> "IdeasSettings":
+        if self.generator == "llm" and not (self.base_url and self.model):
+            raise ValueError("generator = 'llm' needs base_url and model")
+        return self
+
+
+class HttpSettings(Section):
+    timeout: timedelta = timedelta(seconds=30)
+    connect_timeout: timedelta = timedelta(seconds=10)
+    per_host: int = Field(default=2, ge=1, le=32)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    max_body: int = 20 * 1000 * 1000
+    user_agent: str = (
+        "trendwatch/0.1 (+https://github.com/trendwatch/trendwatch; industry trend monitor)"
+    )
+    max_backoff: timedelta = timedelta(hours=24)
+
+    _durations = field_validator("timeout", "connect_timeout", "max_backoff", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @field_validator("max_body", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> int:
+        return parse_size(value)
+
+
+class AnalysisSettings(Section):
+    window: timedelta = timedelta(days=7)
+    model: str = "all-MiniLM-L6-v2"
+    every: timedelta = timedelta(hours=1)
+    backend: str = Field(default="auto", pattern="^(auto|onnx|torch)$")  # embedding runtime
+    recluster_every: timedelta = timedelta(hours=6)  # between full re-clusterings items join topics
+    bin: timedelta = timedelta(hours=6)              # emergence time bin
+    recent: timedelta = timedelta(hours=24)          # the period emergence is judged on
+    min_sources: int = Field(default=3, ge=1)        # gate: distinct sources to emerge
+    max_source_share: float = Field(default=0.6, gt=0, le=1)  # gate: no source above this share
+    extra: dict[str, Any] = {}                       # cluster_* keys: see trendwatch/cluster.py
+
+    _durations = field_validator("window", "every", "recluster_every", "bin", "recent",
+                                 mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+
+class BriefingSettings(Section):
+    at: str = "07:00"
+    timezone: str = "UTC"
+    deliver: list[str] = ["file"]
+    folder: str = "data/briefings"
+    top: int = Field(default=8, ge=1, le=50)
+
+    _targets = field_validator("deliver")(classmethod(lambda cls, v: _check_targets(v)))
+
+    @field_validator("at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f'{value!r} is not a time of day like "07:00"')
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
+        return value
+
+
+DELIVERY_TARGETS = ("file", "email", "slack", "webhook")
+
+
+class FileDelivery(Section):
+    """Dated briefing files in ``[briefing] folder``."""
+
+    formats: list[Literal["html", "md", "json"]] = ["html", "md"]
+
+
+class EmailDelivery(Section):
+    """SMTP with STARTTLS; the login comes from the environment variables named here."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    sender: str = Field(min_length=3)
+    to: list[str] = Field(min_length=1)
+    username_env: str | None = "TRENDWATCH_SMTP_USER"
+    password_env: str | None = "TRENDWATCH_SMTP_PASSWORD"
+    cafile: str | None = None          # extra CA bundle, e.g. for an internal relay
+    subject: str = "{company}: trends for {date}"
+
+    @field_validator("sender", "to")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        for address in [value] if isinstance(value, str) else value:
+            if "@" not in address:
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
+
+
+class SlackDelivery(Section):
+    """A Slack incoming webhook; its URL is a secret, so it comes from the environment."""
+
+    webhook_env: str = "TRENDWATCH_SLACK_WEBHOOK"
+
+
+class WebhookDelivery(Section):
+    """A generic JSON webhook (POST). ``token_env`` adds ``Authorization: Bearer …``."""
+
+    url: str | None = None
+    url_env: str | None = None
+    token_env: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _has_url(self) -> "WebhookDelivery":
+        if not (self.url or self.url_env):
+            raise ValueError("give `url` or `url_env` (the environment variable holding the URL)")
+        return self
+
+
+class DeliverySettings(Section):
+    file: FileDelivery = FileDelivery()
+    email: EmailDelivery | None = None
+    slack: SlackDelivery | None = None
+    webhook: WebhookDelivery | None = None
+    attempts: int = Field(default=4, ge=1, le=20)      # tries per target before it counts as failed
+    retry_wait: timedelta = timedelta(seconds=2)      # first back-off, doubled each try (max 5 min)
+    timeout: timedelta = timedelta(seconds=30)
+
+    _durations = field_validator("retry_wait", "timeout", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    def missing(self, targets: list[str]) -> list[str]:
+        """Targets named somewhere that have no [delivery.<target>] table."""
+        return [t for t in targets if t != "file" and getattr(self, t, None) is None]
+
+
+def _check_targets(value: list[str]) -> list[str]:
+    unknown = [t for t in value if t not in DELIVERY_TARGETS]
+    if unknown:
+        raise ValueError(f"unknown delivery target(s) {unknown}; expected some of "
+                         f"{list(DELIVERY_TARGETS)}")
+    return value
+
+
+class AlertSettings(Section):
+    """Short alerts when a high-priority topic turns emerging between briefings."""
+
+    to: list[str] = []                     # delivery targets; empty = alerts off
+    min_priority: float = Field(default=0.5, ge=0, le=1)
+    max_per_day: int = Field(default=5, ge=1, le=100)
+
+    _targets = field_validator("to")(classmethod(lambda cls, v: _check_targets(v)))
+
+
+class PrivacySettings(Section):
+    pseudonymize_authors: bool = True
+    retention: timedelta = timedelta(days=30)
+    key_env: str = "TRENDWATCH_PRIVACY_KEY"
+
+    _durations = field_validator("retention", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+
+class StorageSettings(Section):
+    url: str | None = None
+
+
+class SourceOptions(Section):
+    """Keys every source accepts. Each collector kind extends this with its own options."""
+
+    kind: str
+    name: str = ""
+    every: timedelta = timedelta(minutes=30)
+    enabled: bool = True
+    tags: list[str] = []
+
+    _durations = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+    def default_name(self) -> str:
+        return self.kind
+
+    def env(self, key_field: str) -> str | None:
+        """Read the secret named by option ``key_field`` (e.g. ``token_env``) from the environment."""
+        var = getattr(self, key_field, None)
+        return os.environ.get(var) if var else None
+
+
+class Settings(Section):
+    """The whole validated feeds.toml."""
+
+    company: Company | None = None
+    products: list[Product] = []
+    profiles: list[Profile] = []
+    sources: list[Any] = []
+    http: HttpSettings = HttpSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
+    delivery: DeliverySettings = DeliverySettings()  # before briefing/alerts: they check against it
+    briefing: BriefingSettings = BriefingSettings()
+    alerts: AlertSettings = AlertSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    storage: StorageSettings = StorageSettings()
+    rank: RankSettings = RankSettings()
+    ideas: IdeasSettings = IdeasSettings()
+
+    @field_validator("briefing", "alerts")
+    @classmethod
+    def _targets_configured(cls, value: Any, info: Any) -> Any:
+        delivery = info.data.get("delivery")
+        targets = value.deliver if info.field_name == "briefing" else value.to
+        key = "deliver" if info.field_name == "briefing" else "to"
+        missing = delivery.missing(targets) if delivery is not None else []
+        if missing:
+            raise ValueError(f"{key} names {missing} but there is no "
+                             f"{', '.join(f'[delivery.{m}]' for m in missing)} table")
+        return value
+
+    def profile(self, name: str | None = None) -> Profile:
+        """The company profile to work for: the named one, or the top-level [company]."""
+        if name:
+            for profile in self.all_profiles():
+                if profile.name.lower() == name.lower():
+                    return profile
+            known = ", ".join(p.name for p in self.all_profiles()) or "none"
+            raise ConfigError(f"no profile named {name!r} (known profiles: {known})")
+        profiles = self.all_profiles()
+        if not profiles:
+            raise ConfigError("feeds.toml has no [company] table: add one with at least `name`")
+        return profiles[0]
+
+    @model_validator(mode="after")
+    def _unique_profiles(self) -> "Settings":
+        names = [p.name.casefold() for p in self.all_profiles()]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate profile name(s) {duplicates} ([company] counts as a "
+                             "profile named after the company); names must be unique")
+        return self
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, value: list[Product]) -> list[Product]:
+        _check_unique_products(value)
+        return value
+
+    def all_profiles(self) -> list[Profile]:
+        found = []
+        if self.company is not None:
+            found.append(Profile(name=self.company.name, company=self.company, products=self.products))
+        found.extend(self.profiles)
+        return found
+
+    def source(self, name: str) -> SourceOptions:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no source named {name!r} in the config (known: {known})")
+
+
+
+
+
+
+# ---------------------------------------------------------------------------
+# loading and error reporting
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+

@@ -1,0 +1,323 @@
+"""The always-on service: APScheduler 3 (AsyncIOScheduler) ticking the pipeline steps.
+
+The only module that imports APScheduler. Jobs:
+
+    collect   every ``tick`` (1 min): polls the sources whose own ``every`` has passed
+              (their state is in the store); skipped while another step runs
+    analyze   every ``[analysis] every``; then alerts on topics that turned emerging
+    briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
+    purge     daily at 03:30 in the same zone: ``[privacy] retention``
+    poll      every few seconds: the dashboard's "refresh now" (collect + analyze), heartbeat
+
+Steps never overlap (one lock, ``max_instances=1``, coalescing). A run missed while
+the service was down runs once at start (``first_run_time``), never N times. SIGINT /
+SIGTERM let the running step finish, then the service exits; a second signal exits at
+once (every step writes in transactions, so the store keeps the last complete result).
+Job state (last start/finish/status/error, next run) is kept in the ``jobs`` table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from trendwatch.service import pipeline
+from trendwatch.config.schema import Settings
+from trendwatch.errors import DeliveryError, StoreError, TrendwatchError
+from trendwatch.store import Store
+from trendwatch.store import jobs as job_rows
+
+log = logging.getLogger("trendwatch.scheduler")
+
+JOBS = ("collect", "analyze", "briefing", "purge")
+PURGE_AT = (3, 30)
+HEARTBEAT = timedelta(seconds=30)
+FIRST_ANALYSIS_DELAY = timedelta(seconds=5)
+
+Step = Callable[[datetime], Awaitable[str | None]]   # a key=value summary; None = nothing to do
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def build_triggers(settings: Settings, tick: timedelta) -> dict[str, BaseTrigger]:
+    zone = ZoneInfo(settings.briefing.timezone)
+    hour, minute = (int(part) for part in settings.briefing.at.split(":"))
+    return {
+        "collect": IntervalTrigger(seconds=tick.total_seconds(), timezone=timezone.utc),
+        "analyze": IntervalTrigger(seconds=settings.analysis.every.total_seconds(),
+                                   timezone=timezone.utc),
+        "briefing": CronTrigger(hour=hour, minute=minute, timezone=zone),
+        "purge": CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=zone),
+    }
+
+
+def first_run_time(trigger: BaseTrigger, last_started: datetime | None, now: datetime, *,
+                   run_if_never: datetime | None) -> datetime | None:
+    """When a job should first run after a (re)start; ``None`` leaves it to the trigger.
+
+    Interval jobs continue their cadence from the last start. A clock-time job whose
+    fire time passed while the service was down runs once, now — however many fire
+    times were missed.
+    """
+    if last_started is None:
+        return run_if_never
+    if isinstance(trigger, IntervalTrigger):
+        return max(now, last_started + trigger.interval)
+    missed = trigger.get_next_fire_time(None, last_started + timedelta(seconds=1))
+    return now if missed is not None and missed <= now else None
+
+
+@dataclass
+class Steps:
+    collect: Step
+    analyze: Step
+    briefing: Step
+    purge: Step
+    refresh: Step
+
+    def __getitem__(self, name: str) -> Step:
+        return getattr(self, name)
+
+
+def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -> Steps:
+    """The real pipeline, each step returning a short ``key=value`` summary."""
+
+    async def collect(now: datetime, due_only: bool = True) -> str | None:
+        outcomes = await pipeline.run_collect(store, settings, now, due_only=due_only,
+                                              privacy_key=privacy_key)
+        if not outcomes and due_only:
+            return None
+        failed = [o.name for o in outcomes if o.status in ("error", "disabled")]
+        for o in outcomes:
+            if o.status == "error":
+                log.warning("source failed source=%s kind=%s error=%s", json.dumps(o.name), o.kind,
+                            json.dumps(o.message or ""))
+        if outcomes and len(failed) == len(outcomes):
+            # a first start without network looks like this: say what to do about it
+            log.warning("no source could be fetched. No network here? `make demo` runs everything on "
+                        "a bundled sample week, offline. Per-source errors: `trendwatch sources` or "
+                        "the dashboard's Sources page")
+        return (f"sources={len(outcomes)} new={sum(o.new_items for o in outcomes)} "
+                f"failed={len(failed)}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
+
+    async def analyze(now: datetime) -> str:
+        result = await asyncio.to_thread(pipeline.run_analysis, store, settings, now)
+        alerts = await pipeline.run_alerts(store, settings, now)
+        sent = sum(r.status == "sent" for r in alerts)
+        return f"run={_run_id(result)} alerts_sent={sent} alerts_failed={len(alerts) - sent}"
+
+    async def briefing(now: datetime) -> str:
+        results = await pipeline.run_briefing(store, settings, now)
+        failed = [f"{r.target}: {r.error}" for r in results if r.status != "sent"]
+        if failed:
+            raise DeliveryError("briefing not delivered to " + "; ".join(failed))
+        return "delivered=" + ",".join(sorted({r.target for r in results}))
+
+    async def purge(now: datetime) -> str:
+        report = await asyncio.to_thread(pipeline.run_purge, store, settings, now)
+        return (f"items={report.items} embeddings={report.embeddings} "
+                f"assignments={report.assignments} stories={report.stories}")
+
+    async def refresh(now: datetime) -> str:
+        collected = await collect(now, due_only=False)
+        return f"{collected} {await analyze(now)}"
+
+    return Steps(collect, analyze, briefing, purge, refresh)
+
+
+def _run_id(result: Any) -> Any:
+    for attr in ("run_id", "id"):
+        if hasattr(result, attr):
+            return getattr(result, attr)
+    return result if isinstance(result, int) else "?"
+
+
+class Service:
+    """Runs the jobs until SIGINT/SIGTERM (or ``request_stop``)."""
+
+    def __init__(self, store: Store, settings: Settings, *, steps: Steps | None = None,
+                 clock: Callable[[], datetime] = utcnow, tick: timedelta = timedelta(minutes=1),
+                 poll: timedelta = timedelta(seconds=5), privacy_key: bytes | None = None,
+                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True):
+        self.store = store
+        self.settings = settings
+        self.steps = steps or default_steps(store, settings, privacy_key)
+        self.clock = clock
+        self.tick = tick
+        self.poll = poll
+        self.hard_exit = hard_exit
+        self.first_analysis_delay = first_analysis_delay
+        self.scheduler: AsyncIOScheduler | None = None
+        self._lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._active: set[asyncio.Task] = set()
+        self._last_heartbeat: datetime | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        handled = []
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.request_stop, sig.name)
+                handled.append(sig)
+            except (NotImplementedError, RuntimeError):  # not the main thread / platform
+                pass
+        try:
+            await self._serve(loop)
+        finally:
+            for sig in handled:
+                loop.remove_signal_handler(sig)
+
+    async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = self.clock()
+        started = now
+        await self._state(self._mark_interrupted, now)
+        await self._state(job_rows.heartbeat, self.store, now, started=now)
+        self.scheduler = AsyncIOScheduler(
+            timezone=timezone.utc, event_loop=loop,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        known = {row["name"]: row for row in job_rows.list_jobs(self.store)}
+        # a fresh install collects at once and analyses what it collected right after
+        never = {"collect": now, "analyze": now + self.first_analysis_delay}
+        for name, trigger in build_triggers(self.settings, self.tick).items():
+            first = first_run_time(trigger, (known.get(name) or {}).get("last_started_at"), now,
+                                   run_if_never=never.get(name))
+            extra = {"next_run_time": first} if first is not None else {}
+            self.scheduler.add_job(self._job, trigger, args=[name], id=name, name=name, **extra)
+        self.scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll.total_seconds()),
+                               id="poll", name="poll", next_run_time=now)
+        self.scheduler.start()
+        for name in JOBS:
+            await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
+        log.info("service started pid=%d jobs=%s briefing_at=%s timezone=%s db=%s", os.getpid(),
+                 ",".join(JOBS), self.settings.briefing.at, self.settings.briefing.timezone,
+                 self.store.url)
+        await self._stop.wait()
+        log.info("stopping: waiting for the running step to finish")
+        # pause, not shutdown: APScheduler's shutdown cancels running coroutine jobs
+        self.scheduler.pause()
+        await asyncio.gather(*self._active, return_exceptions=True)
+        self.scheduler.shutdown(wait=False)
+        await self._state(job_rows.heartbeat, self.store, self.clock(), stopped=True)
+        log.info("service stopped uptime=%ds", (self.clock() - started).total_seconds())
+
+    def request_stop(self, reason: str = "request") -> None:
+        if self._stop.is_set():
+            log.warning("second %s: exiting now; an interrupted step leaves the previous results",
+                        reason)
+            if self.hard_exit:
+                logging.shutdown()
+                os._exit(130)
+            for task in self._active:
+                task.cancel()
+            return
+        log.info("%s received: finishing the current step, then exiting (again to force)", reason)
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    async def _job(self, name: str) -> None:
+        if self._stop.is_set():
+            return
+        if name == "collect" and self._lock.locked():
+            return  # the next tick comes in a minute; no queue of waiting ticks
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            async with self._lock:
+                if self._stop.is_set():
+                    return
+                await self._execute(name, self.steps[name])
+        finally:
+            self._active.discard(task)
+
+    async def _execute(self, name: str, step: Step) -> None:
+        now = self.clock()
+        await self._state(job_rows.job_started, self.store, name, now)
+        began = time.perf_counter()
+        error: str | None = None
+        summary: str | None = ""
+        try:
+            summary = await step(now)
+        except TrendwatchError as exc:
+            error = str(exc)
+            log.error("job failed job=%s seconds=%.1f error=%s", name, time.perf_counter() - began,
+                      json.dumps(error, ensure_ascii=False))
+        except asyncio.CancelledError:
+            await self._state(job_rows.job_finished, self.store, name, self.clock(),
+                              "interrupted by shutdown")
+            raise
+        except Exception as exc:  # a bug: keep serving, but loudly and on record
+            error = f"internal error: {exc!r}"
+            log.exception("job crashed job=%s", name)
+        else:
+            level = logging.INFO if summary is not None else logging.DEBUG
+            log.log(level, "job finished job=%s seconds=%.1f %s", name, time.perf_counter() - began,
+                    summary if summary is not None else "idle=true")
+        await self._state(job_rows.job_finished, self.store, name, self.clock(), error)
+        if name in JOBS:
+            await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
+
+    async def _poll(self) -> None:
+        now = self.clock()
+        if self._last_heartbeat is None or now - self._last_heartbeat >= HEARTBEAT:
+            self._last_heartbeat = now
+            await self._state(job_rows.heartbeat, self.store, now)
+        if self._stop.is_set():
+            return
+        requested = await self._state(job_rows.take_refresh_request, self.store, now)
+        if requested is None:
+            return
+        log.info("refresh requested at=%s", requested.isoformat())
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            async with self._lock:
+                if not self._stop.is_set():
+                    await self._execute(job_rows.REFRESH, self.steps.refresh)
+        finally:
+            self._active.discard(task)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _next_run(self, name: str) -> datetime | None:
+        job = self.scheduler.get_job(name) if self.scheduler else None
+        return job.next_run_time if job is not None else None
+
+    def _mark_interrupted(self, now: datetime) -> None:
+        for row in job_rows.list_jobs(self.store):
+            if row["name"] != job_rows.SERVICE and row["last_status"] == "running":
+                job_rows.job_finished(self.store, row["name"], now,
+                                      "interrupted: the service stopped during this run")
+
+    async def _state(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Job-state writes run off the event loop (SQLite may wait for a long writer)."""
+        try:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        except StoreError as exc:
+            log.error("cannot record job state error=%s", json.dumps(str(exc)))
+            return None
