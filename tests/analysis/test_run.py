@@ -1,0 +1,183 @@
+import json
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from trendwatch.store import runs as analysis_store
+from trendwatch.analysis.run import analyze
+from trendwatch.analysis.embed.base import HashingEmbedder
+from trendwatch.store.schema import assignments, embeddings, runs, topic_snapshots, topics
+
+from tests.conftest import make_settings
+from tests.synthetic import add_items, burst, steady
+
+STEADY = ["solar", "football", "coffee", "election"]
+
+
+def seed_world(store, now, *, burst_outlets=15):
+    specs = []
+    for i, topic in enumerate(STEADY):
+        specs += steady(topic, now - timedelta(days=7), now, per_day=12, outlets=8, seed=i)
+    specs += burst("chips", now - timedelta(hours=20), now, count=40,
+                   outlets=[f"o{k}" for k in range(burst_outlets)], seed=9)
+    specs += burst("vaccine", now - timedelta(hours=20), now, count=40, outlets=["spammer"], seed=10)
+    return add_items(store, specs)
+
+
+def by_label(store, run_id):
+    return {r["label"]: r for r in analysis_store.topic_rows(store, run_id)}
+
+
+def test_end_to_end_emergence_and_gates(store, now):
+    seed_world(store, now)
+    summary = analyze(store, make_settings(), now, HashingEmbedder())
+    assert summary.mode == "full" and summary.topics == 6 and summary.embedded == summary.items
+    rows = by_label(store, summary.run_id)
+    emerging = [r for r in rows.values() if r["status"] == "emerging"]
+    assert len(emerging) == 1 and set(emerging[0]["keywords"]) & {"chip", "semiconductor", "wafer"}
+    assert emerging[0]["distinct_sources"] == 15
+    spam = [r for r in rows.values() if set(r["keywords"]) & {"vaccine", "booster", "dose"}][0]
+    assert spam["status"] != "emerging" and spam["distinct_sources"] == 1
+    steady_rows = [r for r in rows.values() if r["status"] == "established"]
+    assert len(steady_rows) == 4
+    for r in rows.values():
+        assert r["score_parts"]["surprise"] >= 0 and r["platforms"] == {"news": r["size"]}
+
+
+def test_rerun_at_same_as_of_is_idempotent(store, now):
+    seed_world(store, now)
+    settings, embedder = make_settings(), HashingEmbedder()
+    first = analyze(store, settings, now, embedder)
+    again = analyze(store, settings, now, embedder)
+    assert again.run_id == first.run_id and again.mode == "reused"
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(runs)).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(topics)).scalar_one() == first.topics
+
+
+def test_topic_ids_stable_across_runs_and_new_items_join(store, now):
+    seed_world(store, now)
+    settings, embedder = make_settings(), HashingEmbedder()
+    first = analyze(store, settings, now, embedder)
+    before = {r["topic_id"]: set(r["keywords"][:3]) for r in analysis_store.topic_rows(store, first.run_id)}
+    later = now + timedelta(hours=2)
+    new_ids = add_items(store, steady("coffee", now, later, per_day=48, outlets=8, seed=42, prefix="n"))
+    second = analyze(store, settings, later, embedder)
+    assert second.mode == "incremental" and second.new_topics == 0
+    joined = analysis_store.load_assignments(store, second.run_id)
+    coffee_topic = [t for t, kw in before.items() if kw & {"coffee", "espresso", "barista", "roast",
+                                                           "bean", "brew", "arabica", "cafe"}][0]
+    assert sum(joined.get(i) == coffee_topic for i in new_ids) >= len(new_ids) * 0.8
+    third = analyze(store, settings, later + timedelta(hours=7), embedder)  # full re-clustering
+    assert third.mode == "full"
+    after = {r["topic_id"] for r in analysis_store.topic_rows(store, third.run_id)}
+    assert after == set(before)
+
+
+def test_crash_mid_run_keeps_previous_results(store, now, monkeypatch):
+    seed_world(store, now)
+    settings, embedder = make_settings(), HashingEmbedder()
+    good = analyze(store, settings, now, embedder)
+    def snapshot_count():
+        with store.connect() as conn:
+            return conn.execute(select(func.count()).select_from(topic_snapshots)).scalar_one()
+
+    n_snapshots = snapshot_count()
+    def boom(*args, **kwargs):  # fails after topics were updated inside the run's transaction
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(analysis_store.topic_snapshots, "insert", boom)
+    add_items(store, burst("coffee", now, now + timedelta(hours=8), count=30,
+                           outlets=[f"c{k}" for k in range(12)], seed=5))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        analyze(store, settings, now + timedelta(hours=8), embedder, full=True)
+    monkeypatch.undo()
+    latest = analysis_store.latest_run(store)
+    assert latest["id"] == good.run_id
+    assert snapshot_count() == n_snapshots
+    with store.connect() as conn:
+        failed = conn.execute(select(runs).where(runs.c.status == "failed")).one()
+        assert "disk on fire" in failed.error
+        assert conn.execute(select(func.count()).select_from(assignments)
+                            .where(assignments.c.run_id == failed.id)).scalar_one() == 0
+        assert all(r.last_run_id == good.run_id for r in conn.execute(select(topics)))
+
+
+def test_switching_model_reembeds_and_says_so(store, now):
+    seed_world(store, now)
+    settings = make_settings()
+    analyze(store, settings, now, HashingEmbedder(256))
+    notes = []
+    summary = analyze(store, settings, now, HashingEmbedder(128), log=notes.append)
+    assert summary.embedded == summary.items
+    assert any("model changed to hashing-128" in n and "re-embedding" in n for n in notes)
+    with store.connect() as conn:
+        models = dict(conn.execute(select(embeddings.c.model_id, func.count())
+                                   .group_by(embeddings.c.model_id)).all())
+    assert models == {"hashing-256": summary.items, "hashing-128": summary.items}
+
+
+def test_empty_window(store, now):
+    summary = analyze(store, make_settings(), now, HashingEmbedder())
+    assert summary.items == 0 and summary.topics == 0
+
+
+def test_cli_topics_and_topic(store, now, tmp_path, monkeypatch):
+    seed_world(store, now)
+    config = tmp_path / "feeds.toml"
+    config.write_text('[company]\nname = "Acme"\n[analysis]\nmodel = "hashing-256"\n')
+    db_url = str(store.engine.url)
+    from trendwatch.cli import cli
+
+    runner = CliRunner()
+    base = ["--config", str(config), "--db", db_url]
+    result = runner.invoke(cli, ["analyze", *base, "--as-of", now.isoformat(), "--quiet"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["topics", *base, "--all", "--format", "json"])
+    listed = json.loads(result.output)
+    assert len(listed) == 6
+    top = listed[0]
+    assert top["status"] == "emerging"
+    for key in ("id", "label", "keywords", "emergence", "score_parts", "size", "distinct_sources",
+                "first_seen", "last_seen", "platforms", "signal", "growth_24h"):
+        assert key in top
+    result = runner.invoke(cli, ["topic", *base, str(top["id"]), "--format", "json"])
+    detail = json.loads(result.output)
+    assert len(detail["items"]) == top["size"] and detail["history"][0]["status"] == "emerging"
+    assert all(i["id"] and i["external_id"] for i in detail["items"])
+    assert runner.invoke(cli, ["topics", *base]).exit_code == 0
+    assert runner.invoke(cli, ["topic", *base, "99999"]).exit_code != 0
+
+
+def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
+    from trendwatch.analysis.backtest import backtest
+
+    seed_world(store, now)
+    result = backtest(store, make_settings(), now - timedelta(hours=24), now, timedelta(hours=12),
+                      embedder=HashingEmbedder(), scratch=tmp_path / "bt")
+    assert len(result.steps) == 3
+    assert analysis_store.latest_run(store) is None  # the live store is untouched
+    flagged = [t for t in result.topics if t["first_emerging"]]
+    assert flagged and all(set(t["keywords"]) & {"chip", "semiconductor", "wafer", "foundry", "fab",
+                                                  "lithography", "node", "nanometer", "export", "supply"}
+                           for t in flagged)
+    assert all(len(t["history"]) >= 1 for t in result.topics)
+    assert "first_emerging" in result.as_csv().splitlines()[0]
+
+
+def test_service_entry_point_analyses_ranks_and_writes_ideas(store, now):
+    from trendwatch.analysis.run import run_analysis
+    from trendwatch.store.schema import ideas, opportunities
+
+    seed_world(store, now)
+    settings = make_settings('[analysis]\nmodel = "hashing-256"\n[[products]]\nname = "Fab tools"\n'
+                             'description = "semiconductor chip wafer lithography"\n')
+    summary = run_analysis(store, settings, now)
+    assert summary.topics == 6
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(opportunities)
+                            .where(opportunities.c.run_id == summary.run_id)).scalar_one() > 0
+        stored = conn.execute(select(ideas).where(ideas.c.run_id == summary.run_id)).all()
+    assert stored and all(row.drafts and row.generator == "template" for row in stored)

@@ -1,0 +1,151 @@
+"""The dashboard in a real browser: Debian's chromium, driven headless by Playwright.
+
+Starts `streamlit run dashboard/app.py` on a free 127.0.0.1 port against the seeded
+store, opens every view, clicks a feedback button and saves screenshots under
+data/screenshots/. Skips (with the reason) only when chromium is not installed;
+`.ci/run` installs it with apt-get before `make test`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.seed import seeded_files
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
+from trendwatch.store import open_store
+from trendwatch.store.schema import feedback
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "data" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {proc.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {base} within {timeout} s")
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("chromium is not installed (apt-get install -y chromium chromium-driver; "
+                    ".ci/run does this before make test)")
+    return path
+
+
+@pytest.fixture
+def server(tmp_path):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    url, config, info = seeded_files(tmp_path, now)
+    port = _free_port()
+    env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
+           "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc)
+        yield base, url, info
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_dashboard_in_a_real_browser(chromium, server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, url, info = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.goto(base, wait_until="domcontentloaded")
+
+            # Today: a topic card with its label, badge, numbers and the Arabic card right-to-left
+            expect(page.get_by_text("E-bike battery swap stations").first).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("Why it matters").first).to_be_visible()
+            expect(page.get_by_text("carried by 4 outlets").first).to_be_visible()
+            arabic = page.locator('div[dir="rtl"]', has_text="الدراجات الكهربائية في دبي").first
+            expect(arabic).to_be_visible()
+            assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+            page.screenshot(path=str(SHOTS / "today.png"), full_page=True)
+
+            # a feedback button writes a row
+            page.get_by_role("button", name="Useful").first.click()
+            expect(page.get_by_text("Thanks, marked useful.")).to_be_visible(timeout=20_000)
+            _wait_for_feedback(url, info.topics["swap"], "useful")
+
+            # the topic page: hostile feed text shows as text, never as markup
+            page.get_by_role("button", name="Open topic").first.click()
+            expect(page.get_by_text("Outlets that carried the same story")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text('<img src=x onerror="alert(1)">', exact=False).first).to_be_visible()
+            assert page.locator('img[src="x"], img[src*="evil.example"], script:has-text("alert(2)")').count() == 0
+            assert page.locator('a[href^="javascript:"]').count() == 0
+            page.screenshot(path=str(SHOTS / "topic.png"), full_page=True)
+
+            for view, marker in (("Ideas", "What would you do?"), ("Shifts", "Appeared"),
+                                 ("Sources", "Platform trend series"), ("Settings", "Edit feeds.toml")):
+                page.get_by_role("link", name=view).first.click()
+                expect(page.get_by_text(marker).first).to_be_visible(timeout=30_000)
+                page.wait_for_timeout(800)  # let charts finish drawing before the screenshot
+                page.screenshot(path=str(SHOTS / f"{view.lower()}.png"), full_page=True)
+            assert not page.get_by_text("Traceback").count()
+        finally:
+            browser.close()
+    assert {p.name for p in SHOTS.glob("*.png")} >= {"today.png", "topic.png", "ideas.png",
+                                                      "shifts.png", "sources.png", "settings.png"}
+
+
+def _wait_for_feedback(url: str, topic_id: int, verdict: str, timeout: float = 10) -> None:
+    store = open_store(url, migrate=False)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with store.connect() as conn:
+                found = conn.execute(select(feedback.c.id).where(
+                    feedback.c.topic_id == topic_id, feedback.c.verdict == verdict)).first()
+            if found:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"no {verdict} feedback row for topic {topic_id}")
+    finally:
+        store.close()
