@@ -7,17 +7,18 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.counting import check_draft
+from trendwatch.ideas.limits import check_draft
 
 CSV_COLUMNS = ["idea_id", "product", "topic", "status", "angle", "hook", "platform", "text",
                "length", "limit", "fits", "hashtags", "best_before", "sources"]
 
 
-def ideas_csv(ideas: list[dict[str, Any]]) -> str:
+def ideas_csv(ideas: list[dict[str, Any]], *, mastodon_limit: int | None = None) -> str:
+    """``mastodon_limit``: the instance's limit from the settings (else each draft's own)."""
     rows = []
     for idea in ideas:
         for draft in idea.get("drafts") or []:
-            check = check_draft(draft)
+            check = check_draft(draft, mastodon_limit=mastodon_limit)
             rows.append({
                 "idea_id": idea["id"], "product": idea["product"], "topic": idea.get("label", ""),
                 "status": idea.get("status", ""), "angle": idea["angle"], "hook": idea["hook"],
@@ -30,7 +31,8 @@ def ideas_csv(ideas: list[dict[str, Any]]) -> str:
     return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False)
 
 
-def ideas_markdown(ideas: list[dict[str, Any]], *, title: str) -> str:
+def ideas_markdown(ideas: list[dict[str, Any]], *, title: str,
+                   mastodon_limit: int | None = None) -> str:
     out = [f"# {title}", ""]
     for idea in ideas:
         out += [f"## {idea['hook']}", "",
@@ -42,7 +44,7 @@ def ideas_markdown(ideas: list[dict[str, Any]], *, title: str) -> str:
             out.append(f"- source: {source.get('title', '')} — {source.get('url', '')}")
         out.append("")
         for draft in idea.get("drafts") or []:
-            check = check_draft(draft)
+            check = check_draft(draft, mastodon_limit=mastodon_limit)
             out += [f"### {draft.get('platform', '')} ({check.summary()})", "",
                     "```text", str(draft.get("text", "")), "```", ""]
     return "\n".join(out)

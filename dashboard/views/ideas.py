@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, export, ui
+from trendwatch.ideas.limits import check_draft
 from trendwatch.present import escape as safe
-from dashboard.counting import check_draft
 
 
 def filter_ideas(frame: pd.DataFrame, *, product: str | None, angles: list[str],
@@ -64,11 +64,18 @@ def render() -> None:
         st.info("No idea matches these filters.")
         return
     records = shown.to_dict("records")
+    mastodon_limit = _mastodon_limit()
     for product, group in _by_product(records):
         st.header(safe.md(product), divider="gray")
         for idea in group:
-            _idea_card(ctx, idea)
-    _export(ctx, records)
+            _idea_card(ctx, idea, mastodon_limit)
+    _export(ctx, records, mastodon_limit)
+
+
+def _mastodon_limit() -> int | None:
+    """The instance's limit from the settings; None (each draft's own) when they cannot load."""
+    settings, _ = data.settings()
+    return settings.ideas.mastodon_limit if settings else None
 
 
 def _by_product(records: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -78,7 +85,7 @@ def _by_product(records: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(groups.items())
 
 
-def _idea_card(ctx: ui.Context, idea: dict) -> None:
+def _idea_card(ctx: ui.Context, idea: dict, mastodon_limit: int | None) -> None:
     with st.container(border=True):
         head, pick = st.columns([5, 1])
         with head:
@@ -95,7 +102,7 @@ def _idea_card(ctx: ui.Context, idea: dict) -> None:
             tabs = st.tabs([str(d.get("platform", "?")) for d in drafts])
             for tab, draft in zip(tabs, drafts):
                 with tab:
-                    _draft(draft)
+                    _draft(draft, mastodon_limit)
         sources = idea["sources"] or []
         if sources:
             st.markdown("Sources: " + " · ".join(safe.link(s.get("title"), s.get("url"), max_len=80)
@@ -104,9 +111,9 @@ def _idea_card(ctx: ui.Context, idea: dict) -> None:
                             key=f"idea_{idea['id']}", current=idea["feedback"])
 
 
-def _draft(draft: dict) -> None:
+def _draft(draft: dict, mastodon_limit: int | None) -> None:
     text = str(draft.get("text") or "")
-    check = check_draft(draft)
+    check = check_draft(draft, mastodon_limit=mastodon_limit)
     if safe.is_rtl(text):  # st.code shows it left-to-right; show it properly first
         ui.feed_text(text)
     st.code(text, language=None, wrap_lines=True)
@@ -117,7 +124,7 @@ def _draft(draft: dict) -> None:
                    "posting]")
 
 
-def _export(ctx: ui.Context, records: list[dict]) -> None:
+def _export(ctx: ui.Context, records: list[dict], mastodon_limit: int | None) -> None:
     st.divider()
     picked = [r for r in records if st.session_state.get(f"pick_idea_{r['id']}")]
     chosen = picked or records
@@ -126,10 +133,11 @@ def _export(ctx: ui.Context, records: list[dict]) -> None:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     title = f"Post ideas for {ctx.profile or 'all profiles'} ({stamp})"
     c1, c2 = st.columns(2)
-    c1.download_button("Download Markdown", export.ideas_markdown(chosen, title=title),
+    c1.download_button("Download Markdown", export.ideas_markdown(chosen, title=title,
+                                                              mastodon_limit=mastodon_limit),
                        file_name=f"ideas-{stamp}.md", mime="text/markdown", key="export_md",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("Download CSV", export.ideas_csv(chosen), file_name=f"ideas-{stamp}.csv",
+    c2.download_button("Download CSV", export.ideas_csv(chosen, mastodon_limit=mastodon_limit), file_name=f"ideas-{stamp}.csv",
                        mime="text/csv", key="export_csv", icon=":material/download:",
                        on_click="ignore")
 

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import grapheme
-
-with warnings.catch_warnings():  # twitter-text-parser still imports pkg_resources
-    warnings.simplefilter("ignore")
-    from twitter_text import parse_tweet
 
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
@@ -37,6 +34,9 @@ def _utf16(text: str) -> int:
 
 
 def _x(text: str) -> int:
+    with warnings.catch_warnings():  # twitter-text-parser imports pkg_resources: slow, so lazily
+        warnings.simplefilter("ignore")
+        from twitter_text import parse_tweet
     return parse_tweet(text).weightedLength
 
 
@@ -100,6 +100,68 @@ def spec(platform: str, *, mastodon_limit: int = 500) -> PlatformSpec:
 
 def measure(platform: str, text: str, *, mastodon_limit: int = 500) -> int:
     return spec(platform, mastodon_limit=mastodon_limit).measure(text)
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """A stored draft measured the way its platform counts, against the platform's rules.
+
+    The same rules ``fit`` applies when drafting, so a draft the generator fitted is shown as
+    fitting, and one it could not fit is shown as too long.
+    """
+
+    platform: str
+    length: int
+    limit: int | None
+    unit: str
+    hashtags: int
+    max_hashtags: int | None
+    problem: str | None      # why it cannot be posted as is (``validate``), None when it fits
+    size: int = 0            # UTF-8 bytes
+    max_bytes: int | None = None
+
+    @property
+    def fits(self) -> bool:
+        return self.problem is None
+
+    def summary(self) -> str:
+        limit = f"/{self.limit}" if self.limit else ""
+        text = f"{self.length}{limit} {self.unit}"
+        if self.max_hashtags is not None:
+            text += f" · {self.hashtags}/{self.max_hashtags} hashtags"
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            text += f" · {self.size}/{self.max_bytes} bytes"
+        return text
+
+
+def check(platform: str, text: str, *, mastodon_limit: int = 500) -> DraftCheck:
+    """Measure ``text`` for ``platform``: length in the platform's unit, hashtags, verdict.
+
+    A platform this module does not know has no limit: its text is counted in UTF-16 code
+    units (the largest usual count) and always fits.
+    """
+    name = (platform or "").lower()
+    if name not in SPECS:
+        return DraftCheck(name, _utf16(text), None, "characters", PlatformSpec.hashtag_count(text),
+                          None, None)
+    platform_spec = spec(name, mastodon_limit=mastodon_limit)
+    return DraftCheck(name, platform_spec.measure(text), platform_spec.limit, platform_spec.unit,
+                      platform_spec.hashtag_count(text), platform_spec.max_hashtags,
+                      validate(name, text, mastodon_limit=mastodon_limit),
+                      len(text.encode("utf-8")), platform_spec.max_bytes)
+
+
+def check_draft(draft: Mapping[str, Any], *, mastodon_limit: int | None = None) -> DraftCheck:
+    """``check`` for a stored draft (``{"platform", "text", "limit"}``, see ``Fitted.as_draft``).
+
+    Mastodon's limit is the instance's: ``mastodon_limit`` (from the settings) when given, else
+    the limit the draft was fitted to.
+    """
+    platform = str(draft.get("platform") or "").lower()
+    if mastodon_limit is None:
+        stored = draft.get("limit") if platform == "mastodon" else None
+        mastodon_limit = int(stored) if stored else 500
+    return check(platform, str(draft.get("text") or ""), mastodon_limit=mastodon_limit)
 
 
 @dataclass(frozen=True)
