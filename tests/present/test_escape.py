@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,28 @@ def test_links_cannot_break_out_of_markdown():
 def test_md_keeps_bare_urls_and_handles_from_autolinking():
     out = safe.md("see www.example.com, https://example.com and me@example.com")
     assert "www\u200b\\." in out and "\\:\u200b\\/\\/" in out and "\\@\u200b" in out
+
+
+def test_slack_text_cannot_link_or_mention():
+    assert safe.slack("a <!channel> & <@U1>\n\nb") == "a &lt;!channel&gt; &amp; &lt;@U1&gt; b"
+    assert safe.slack_link("a|b <x>", "https://e.example/a b") == "<https://e.example/a%20b|a¦b &lt;x&gt;>"
+    assert safe.slack_link("t", "javascript:alert(1)") == "t"
+
+
+def test_briefing_and_dashboard_share_one_markdown_rule():
+    from trendwatch.briefing.render import md_link
+
+    title, url = "a [b] (c)", "https://example.com/a b)(c)<d>"
+    assert md_link(title, url) == safe.link(title, url)
+    assert md_link("x" * 300, url).startswith("[" + "x" * 300 + "]")   # no truncation
+
+
+def test_each_escaping_rule_is_written_once():
+    """Only present/escape.py defines escapers; briefing, alerts, delivery and cli import them."""
+    root = Path(__file__).resolve().parents[2]
+    own = re.compile(r"^def (safe_url|md|md_escape|slack_escape|slack|slack_link|link|block)\(|"
+                     r"_MD_SPECIAL|replace\(\"<\", \"&lt;\"\)", re.MULTILINE)
+    offenders = [str(p.relative_to(root)) for folder in ("trendwatch", "dashboard")
+                 for p in (root / folder).rglob("*.py")
+                 if p.name != "escape.py" and "demo" not in p.parts and own.search(p.read_text("utf-8"))]
+    assert offenders == []

@@ -30,7 +30,8 @@ from trendwatch.briefing.content import (
     topic_links,
 )
 from trendwatch.briefing.delivery import DeliveryResult, Message, deliver, slug
-from trendwatch.briefing.render import growth, safe_url, slack_escape, slack_link
+from trendwatch.briefing.render import growth
+from trendwatch.present.escape import safe_url, slack, slack_link
 
 log = logging.getLogger("trendwatch.alerts")
 
@@ -128,8 +129,8 @@ def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: 
     text = (f"Emerging: {c.label}\n\nWhy it matters for {c.product}: {c.explanation}\n"
             f"{c.distinct_sources} distinct sources · 24 h {growth(c.growth_24h)}\n"
             + (f"{c.link.title}: {href}\n" if c.link and href else ""))
-    slack_text = (f":rotating_light: *Emerging: {slack_escape(c.label)}* for "
-                  f"*{slack_escape(c.product)}*\n{slack_escape(c.explanation)}\n"
+    slack_text = (f":rotating_light: *Emerging: {slack(c.label)}* for "
+                  f"*{slack(c.product)}*\n{slack(c.explanation)}\n"
                   f"{c.distinct_sources} sources · 24 h {growth(c.growth_24h)}"
                   + (f"\n{slack_link(c.link.title, c.link.url)}" if c.link else ""))
     payload: dict[str, Any] = {
@@ -142,7 +143,7 @@ def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: 
     return Message(
         kind="alert", subject=f"Emerging: {' '.join(c.label.split())[:120]}", text=text,
         html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h)),
-        slack={"text": slack_escape(f"Emerging: {c.label}")[:3000],
+        slack={"text": slack(f"Emerging: {c.label}")[:3000],
                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:2900]}}]},
         payload=payload, stem=f"alert-{slug(profile)}-{local:%Y-%m-%dT%H%M}-{c.topic_id}",
         files={"md": text}, topic_id=c.topic_id,

@@ -1,63 +1,29 @@
 """Briefing → Markdown, self-contained HTML, JSON, Slack Block Kit.
 
 Feed text is untrusted everywhere: HTML goes through Jinja2 with autoescape on,
-Markdown and Slack mrkdwn through their own escapers below, and only http(s) URLs
-ever become links (a ``javascript:`` link in a feed stays plain text).
+Markdown and Slack mrkdwn through ``trendwatch.present.escape`` (the dashboard's rules), and
+only http(s) URLs ever become links (a ``javascript:`` link in a feed stays plain text).
+Statuses have the dashboard's colours (``trendwatch.present.palette``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trendwatch.briefing.content import Briefing
+from trendwatch.present.escape import link, md, safe_url, slack, slack_link
+from trendwatch.present.palette import status_color
 
-STATUS_COLORS = {"emerging": "#c2410c", "watch": "#1d4ed8", "established": "#15803d",
-                 "fading": "#6b7280"}
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s), with characters that could break out of a link quoted."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("http", "https"):
-        return None
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
-
-
-def md(text: Any) -> str:
-    """Markdown-escape one line of feed text (newlines collapse: no injected headings)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
 def md_link(title: str, url: str | None) -> str:
-    target = safe_url(url)
-    return f"[{md(title)}](<{target}>)" if target else md(title)
-
-
-def slack_escape(text: Any) -> str:
-    text = " ".join(str(text or "").split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def slack_link(title: str, url: str | None) -> str:
-    target = safe_url(url)
-    label = slack_escape(title).replace("|", "¦")
-    return f"<{target}|{label}>" if target else label
+    return link(title, url, max_len=None)
 
 
 def growth(value: float | None) -> str:
@@ -114,7 +80,7 @@ def _environment() -> Environment:
     )
     env.filters.update(md=md, md_link=md_link, growth=growth, spark_text=spark_text,
                        spark_points=spark_points, safe_url=safe_url)
-    env.globals.update(STATUS_COLORS=STATUS_COLORS)
+    env.globals.update(status_color=status_color)
     return env
 
 
@@ -141,7 +107,7 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                     "text": f"Trends for {briefing.company}: {briefing.local_date}"[:150]}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack(
             f"Window {local(briefing.window_start)} – {local(briefing.window_end)} "
             f"({briefing.timezone})")}]},
     ]
@@ -149,32 +115,32 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn",
                                                    "text": "Nothing stands out today."}})
     for rank, opp in enumerate(briefing.opportunities, 1):
-        lines = [f"*{rank}. {slack_escape(opp.label)}*  `{opp.status}`"
-                 + (f"  for *{slack_escape(opp.product)}*" if opp.product else ""),
-                 slack_escape(opp.explanation),
+        lines = [f"*{rank}. {slack(opp.label)}*  `{opp.status}`"
+                 + (f"  for *{slack(opp.product)}*" if opp.product else ""),
+                 slack(opp.explanation),
                  f"24 h {growth(opp.growth_24h)} · 7 d {growth(opp.growth_7d)} · "
                  f"{opp.distinct_sources} sources {spark_text(opp.sparkline)}"]
         if opp.links:
-            lines.append(" · ".join(slack_link(link.title, link.url) for link in opp.links))
+            lines.append(" · ".join(slack_link(ref.title, ref.url) for ref in opp.links))
         if opp.ideas:
             idea = opp.ideas[0]
-            lines.append(f"_Idea ({slack_escape(idea.angle)}):_ {slack_escape(idea.hook)}")
+            lines.append(f"_Idea ({slack(idea.angle)}):_ {slack(idea.hook)}")
         blocks.append({"type": "section", "text": {"type": "mrkdwn",
                                                    "text": "\n".join(lines)[:2900]}})
     extra = []
     if briefing.changes.new:
-        extra.append("*New:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.new))
+        extra.append("*New:* " + ", ".join(slack(t.label) for t in briefing.changes.new))
     if briefing.changes.rising:
-        extra.append("*Rising:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.rising))
+        extra.append("*Rising:* " + ", ".join(slack(t.label) for t in briefing.changes.rising))
     if briefing.changes.gone:
-        extra.append("*Gone:* " + ", ".join(slack_escape(t.label) for t in briefing.changes.gone))
+        extra.append("*Gone:* " + ", ".join(slack(t.label) for t in briefing.changes.gone))
     if briefing.fading:
-        extra.append("*Fading:* " + ", ".join(slack_escape(t.label) for t in briefing.fading))
+        extra.append("*Fading:* " + ", ".join(slack(t.label) for t in briefing.fading))
     if extra:
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(extra)[:2900]}})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": slack_escape("Health: " + briefing.health.line)[:2900]}]})
-    fallback = slack_escape(f"Trends for {briefing.company}, {briefing.local_date}: " + "; ".join(
+        {"type": "mrkdwn", "text": slack("Health: " + briefing.health.line)[:2900]}]})
+    fallback = slack(f"Trends for {briefing.company}, {briefing.local_date}: " + "; ".join(
         o.label for o in briefing.opportunities[:5]))
     return {"text": fallback[:3000], "blocks": blocks[:50]}

@@ -1,6 +1,15 @@
-"""Feed text is untrusted: helpers that make it safe to show in Streamlit.
+"""Feed text is untrusted: the one place that makes it safe to show, for every output.
 
-Two ways out, and nothing else may put feed text on a page:
+The dashboard (Streamlit), the briefing (Markdown, HTML, Slack) and the alerts all escape
+through this module; each rule is written once:
+
+* ``safe_url(url)``: only http(s) URLs with a host ever become links, percent-encoded so
+  they cannot break out of a Markdown link, an HTML attribute or a Slack ``<url|label>``.
+* ``md(text)`` / ``link(title, url)``: Markdown (Streamlit pages, the Markdown briefing).
+* ``slack(text)`` / ``slack_link(title, url)``: Slack mrkdwn.
+* HTML: Jinja2 autoescape for the HTML briefing; ``block`` below for the dashboard.
+
+In the dashboard, two ways out, and nothing else may put feed text on a page:
 
 * ``md(text)`` for Markdown contexts: every ASCII punctuation character is
   backslash-escaped (CommonMark allows exactly that), so ``[x](javascript:…)``,
@@ -27,7 +36,7 @@ ZWSP = "\u200b"
 
 
 def md(text: object, *, max_len: int | None = None) -> str:
-    """Escape ``text`` for st.markdown: one line, every Markdown character literal."""
+    """Escape ``text`` for Markdown: one line, every Markdown character literal."""
     value = _WS.sub(" ", str(text or "")).strip()
     if max_len is not None and len(value) > max_len:
         value = value[: max_len - 1].rstrip() + "…"
@@ -76,8 +85,22 @@ def safe_url(url: object) -> str | None:
     return quote(value, safe=":/?#@!$&'*+,;=%~-._")
 
 
-def link(title: object, url: object, *, max_len: int = 120) -> str:
+def link(title: object, url: object, *, max_len: int | None = 120) -> str:
     """A Markdown link with an escaped title; plain escaped text when the URL is unsafe."""
     target = safe_url(url)
     label = md(title or url or "link", max_len=max_len) or "link"
     return f"[{label}]({target})" if target else label
+
+
+def slack(text: object) -> str:
+    """Escape ``text`` for Slack mrkdwn: one line; ``&``, ``<`` and ``>`` as entities, so feed
+    text can neither link nor mention (``<!channel>``, ``<@U…>``)."""
+    value = _WS.sub(" ", str(text or "")).strip()
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(title: object, url: object) -> str:
+    """A Slack ``<url|label>`` link; the escaped label alone when the URL is unsafe."""
+    target = safe_url(url)
+    label = slack(title).replace("|", "¦")
+    return f"<{target}|{label}>" if target else label
