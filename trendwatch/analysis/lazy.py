@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from trendwatch.config.env import process_default
 from trendwatch.errors import AnalysisError
 
 
 def umap_module():
     # numba caches compiled UMAP kernels; the default location may be read-only
-    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path("data") / ".numba-cache"))
+    process_default("NUMBA_CACHE_DIR", str(Path("data") / ".numba-cache"))
     try:
         import umap
     except ImportError as exc:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from trendwatch.config.env import secret
 from trendwatch.config.schema import EmailDelivery, Settings, SlackDelivery, WebhookDelivery
 from trendwatch.errors import DeliveryError, PermanentDeliveryError
 from trendwatch.store import Store
@@ -133,8 +134,7 @@ class EmailTarget:
 
     def _send(self, mail: EmailMessage) -> None:
         o = self.options
-        user = os.environ.get(o.username_env) if o.username_env else None
-        password = os.environ.get(o.password_env) if o.password_env else None
+        user, password = secret(o.username_env), secret(o.password_env)
         try:
             with smtplib.SMTP(o.host, o.port, timeout=self.timeout) as smtp:
                 smtp.ehlo()
@@ -193,7 +193,7 @@ class SlackTarget(_HttpJsonTarget):
         self.options = options
 
     async def send(self, message: Message) -> dict[str, Any]:
-        url = os.environ.get(self.options.webhook_env)
+        url = secret(self.options.webhook_env)
         if not url:
             raise PermanentDeliveryError(
                 f"set {self.options.webhook_env} to the Slack incoming-webhook URL")
@@ -209,12 +209,12 @@ class WebhookTarget(_HttpJsonTarget):
 
     async def send(self, message: Message) -> dict[str, Any]:
         o = self.options
-        url = o.url or (os.environ.get(o.url_env) if o.url_env else None)
+        url = o.url or secret(o.url_env)
         if not url:
             raise PermanentDeliveryError(f"set {o.url_env} to the webhook URL")
         headers = {}
         if o.token_env:
-            token = os.environ.get(o.token_env)
+            token = secret(o.token_env)
             if not token:
                 raise PermanentDeliveryError(f"set {o.token_env} (the webhook's bearer token)")
             headers["Authorization"] = f"Bearer {token}"

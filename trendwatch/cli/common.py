@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from trendwatch.present.formats import ago  # noqa: F401  (re-exported for the CLI modules)
-from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, resolve_paths
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, process_default, resolve_paths
 from trendwatch.config.schema import Settings
 from trendwatch.config.load import load_settings
 from trendwatch.store import Store, open_store
@@ -24,7 +23,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 # a hub lookup for a model name burns ~70 s offline; the packaged model needs none
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+process_default("HF_HUB_OFFLINE", "1")
 
 
 @dataclass

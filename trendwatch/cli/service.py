@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import click
 from rich.text import Text
 from sqlalchemy import select
 
-from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, resolve_paths
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
 from trendwatch.config.durations import parse_duration
 from trendwatch.errors import ConfigError
 from trendwatch.service.logs import setup_logging
@@ -112,12 +111,12 @@ def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
                           f"or program); pick another with --port (make run PORT=…)")
         return None
     paths = resolve_paths(env.config_path, env.db_url, settings)
-    child_env = {**os.environ, CONFIG_ENV: str(paths.config.resolve()),
-                 DATABASE_ENV: paths.database_url}
+    environment = child_env(**{CONFIG_ENV: str(paths.config.resolve()),
+                               DATABASE_ENV: paths.database_url})
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # own process group: Ctrl-C reaches it through us, in order, not at the same instant
-    process = subprocess.Popen(command, env=child_env, start_new_session=True)
+    process = subprocess.Popen(command, env=environment, start_new_session=True)
     err_console.print(f"dashboard on [bold]http://localhost:{port}[/] (pid {process.pid})")
     return process
 

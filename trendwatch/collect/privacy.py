@@ -8,10 +8,10 @@ sharing PostgreSQL must set the same environment variable.
 
 from __future__ import annotations
 
-import os
 import secrets
 
 
+from trendwatch.config.env import secret
 from trendwatch.config.schema import Settings
 from trendwatch.store.db import key_file_for
 
@@ -22,7 +22,7 @@ def privacy_key(settings: Settings, database_url: str) -> bytes | None:
     """The pseudonymisation key, or None when privacy mode is off."""
     if not settings.privacy.pseudonymize_authors:
         return None
-    from_env = os.environ.get(settings.privacy.key_env)
+    from_env = secret(settings.privacy.key_env)
     if from_env:
         return from_env.encode()
     path = key_file_for(database_url)

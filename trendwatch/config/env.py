@@ -1,4 +1,9 @@
-"""The only reader of the environment: config and database locations, secrets named in feeds.toml."""
+"""The only reader of the environment: config and database locations, secrets named in feeds.toml.
+
+Everything else in the package asks here: ``secret`` for a secret named in feeds.toml,
+``process_default`` for process setup (library caches, offline mode) and ``child_env`` for the
+environment of a child process. ``tests/config/test_env_reads.py`` keeps it that way.
+"""
 
 from __future__ import annotations
 import os
@@ -40,3 +45,13 @@ def resolve_paths(config: str | None, db: str | None, settings: Settings | None 
 def secret(env_var: str | None) -> str | None:
     """Read a secret by the environment variable name the config gives."""
     return os.environ.get(env_var) if env_var else None
+
+
+def process_default(name: str, value: str) -> None:
+    """Process setup: set ``name`` for this process and its children unless it is set already."""
+    os.environ.setdefault(name, value)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: this one's, with ``extra`` on top."""
+    return {**os.environ, **extra}

@@ -8,7 +8,6 @@ variables, read at the moment they are needed.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from pydantic import (
 )
 
 from trendwatch.config.durations import parse_duration, parse_size
+from trendwatch.config.env import secret
 from trendwatch.errors import ConfigError
 
 
@@ -382,8 +382,7 @@ class SourceOptions(Section):
 
     def env(self, key_field: str) -> str | None:
         """Read the secret named by option ``key_field`` (e.g. ``token_env``) from the environment."""
-        var = getattr(self, key_field, None)
-        return os.environ.get(var) if var else None
+        return secret(getattr(self, key_field, None))
 
 
 class Settings(Section):
