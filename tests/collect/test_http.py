@@ -242,3 +242,37 @@ async def test_410_disables_the_source_and_sources_shows_it(server, store, now, 
     rows = {r["name"]: r for r in json.loads(result.output)}
     assert rows["gone"]["status"] == "disabled" and rows["gone"]["last_status"] == 410
     assert rows["ok"]["status"] == "ok"
+
+
+async def test_post_json_returns_every_status_with_its_whole_body(aiohttp_server):
+    seen = []
+
+    async def echo(request):
+        seen.append((dict(request.headers), await request.json()))
+        code = int(request.query.get("code", "200"))
+        response = web.StreamResponse(status=code, headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        for part in (b'{"ok": ', b'"' + b"y" * 100_000 + b'"', b"}"):
+            await response.write(part)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/hook", echo)
+    server = await aiohttp_server(app)
+    settings = HttpSettings(user_agent="tw-test")
+    async with HttpClient(settings, timeout=timedelta(seconds=3)) as client:
+        ok = await client.post_json(str(server.make_url("/hook")), {"a": 1},
+                                    headers={"Authorization": "Bearer t"})
+        gone = await client.post_json(str(server.make_url("/hook?code=410")), b'{"raw": true}')
+        busy = await client.post_json(str(server.make_url("/hook?code=503")), {"b": 2})
+    assert ok.status == 200 and json.loads(ok.body)["ok"] == "y" * 100_000
+    assert (gone.status, busy.status) == (410, 503) and len(busy.body) == len(ok.body)
+    headers, body = seen[0]
+    assert body == {"a": 1} and headers["Content-Type"] == "application/json"
+    assert headers["Authorization"] == "Bearer t" and headers["User-Agent"] == "tw-test"
+    assert seen[1][1] == {"raw": True}                       # bytes are sent as they are
+    assert client.settings.timeout == timedelta(seconds=3)   # the caller's total timeout
+    async with HttpClient(settings, max_body=1000) as client:
+        with pytest.raises(BodyTooLarge):
+            await client.post_json(str(server.make_url("/hook")), {})

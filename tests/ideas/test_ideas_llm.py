@@ -167,3 +167,63 @@ async def test_unknown_angles_and_placeholders_are_rejected(aiohttp_server):
     gen = generator(str(server.make_url("/v1")), retries=0)
     ideas = await gen.generate(ctx(platforms=ALL[:2]))
     assert ideas and ideas[0].generator == "template" and "no usable idea" in gen.last_error
+
+
+async def test_a_reply_sent_in_many_chunks_is_read_whole(aiohttp_server):
+    """A big reply arrives in pieces; the whole body is read (not just the first buffer)."""
+    sent = {"chunks": 0}
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        user = body["messages"][1]["content"]
+        angles = json.loads(user.split("Angles, in this order: ")[1].split(".\n")[0])
+        platforms = json.loads(user.split("Platforms: ")[1].split(".\n")[0])
+        reply = good_reply(angles, platforms)
+        reply["padding"] = "x" * 300_000            # ignored by the schema, makes it big
+        raw = json.dumps(completion(json.dumps(reply))).encode()
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)             # chunked: no Content-Length
+        for start in range(0, len(raw), 7_000):
+            await response.write(raw[start:start + 7_000])
+            sent["chunks"] += 1
+            await asyncio.sleep(0.001)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", handle)
+    server = await aiohttp_server(app)
+    gen = generator(str(server.make_url("/v1")), retries=0)
+    ideas = await gen.generate(ctx())
+    assert sent["chunks"] > 40
+    assert gen.last_error is None, gen.last_error
+    assert ideas and all(i.generator == "llm:test-model" for i in ideas)
+
+
+async def test_a_reply_over_one_megabyte_is_refused_and_retried(aiohttp_server):
+    calls = {"n": 0}
+
+    async def handle(request: web.Request) -> web.Response:
+        calls["n"] += 1
+        return web.json_response(completion("x" * 1_100_000))
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", handle)
+    server = await aiohttp_server(app)
+    gen = generator(str(server.make_url("/v1")), retries=1)
+    ideas = await gen.generate(ctx())
+    assert calls["n"] == 2 and "larger than 1 MB" in gen.last_error
+    assert ideas and ideas[0].generator == "template"       # the fallback wrote them
+
+
+def test_llm_and_delivery_use_the_one_http_client():
+    """Only collect/http.py opens aiohttp sessions; the LLM and the webhooks go through it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "trendwatch"
+    opening = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                     if "ClientSession(" in p.read_text(encoding="utf-8"))
+    assert opening == ["collect/http.py"]
+    for module in ("ideas/llm.py", "briefing/delivery.py"):
+        source = (root / module).read_text(encoding="utf-8")
+        assert "HttpClient(" in source and "import aiohttp" not in source, module

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from trendwatch.collect.http import HttpClient
 from trendwatch.config.env import secret
-from trendwatch.config.schema import EmailDelivery, Settings, SlackDelivery, WebhookDelivery
-from trendwatch.errors import DeliveryError, PermanentDeliveryError
+from trendwatch.config.schema import (EmailDelivery, HttpSettings, Settings, SlackDelivery,
+                                      WebhookDelivery)
+from trendwatch.errors import DeliveryError, FetchError, FetchTimeout, PermanentDeliveryError
 from trendwatch.store import Store
 from trendwatch.store.schema import deliveries
 from trendwatch.briefing.content import Briefing
@@ -162,34 +163,35 @@ class EmailTarget:
 class _HttpJsonTarget:
     name = "webhook"
 
-    def __init__(self, timeout: timedelta, user_agent: str):
-        self.timeout = aiohttp.ClientTimeout(total=timeout.total_seconds())
-        self.user_agent = user_agent
+    def __init__(self, timeout: timedelta, http: HttpSettings):
+        self.timeout = timeout     # [delivery] timeout, total
+        self.http = http           # [http]: user agent, connect timeout, body cap
 
     async def _post(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
-        headers = {"User-Agent": self.user_agent, "Content-Type": "application/json", **headers}
         shown = re.sub(r"(https?://[^/]+).*", r"\1/…", url)  # webhook paths are secrets
         try:
-            async with aiohttp.ClientSession(timeout=self.timeout) as session:
-                async with session.post(url, data=to_json_text(body, indent=None).encode(),
-                                        headers=headers) as response:
-                    text = (await response.text(errors="replace"))[:200]
-                    if response.status == 429 or response.status >= 500:
-                        raise DeliveryError(f"{shown} answered {response.status}: {text}")
-                    if response.status >= 400:
-                        raise PermanentDeliveryError(f"{shown} answered {response.status}: {text}")
-                    return response.status
-        except asyncio.TimeoutError as exc:
-            raise DeliveryError(f"{shown} did not answer within {self.timeout.total}s") from exc
-        except aiohttp.ClientError as exc:
-            raise DeliveryError(f"cannot reach {shown}: {exc}") from exc
+            async with HttpClient(self.http, timeout=self.timeout) as client:
+                response = await client.post_json(url, to_json_text(body, indent=None).encode(),
+                                                  headers=headers)
+        except FetchTimeout as exc:
+            raise DeliveryError(
+                f"{shown} did not answer within {self.timeout.total_seconds()}s") from exc
+        except FetchError as exc:
+            reason = str(exc.__cause__ or exc).replace(url, shown)
+            raise DeliveryError(f"cannot reach {shown}: {reason}") from exc
+        text = response.body.decode("utf-8", "replace")[:200]
+        if response.status == 429 or response.status >= 500:
+            raise DeliveryError(f"{shown} answered {response.status}: {text}")
+        if response.status >= 400:
+            raise PermanentDeliveryError(f"{shown} answered {response.status}: {text}")
+        return response.status
 
 
 class SlackTarget(_HttpJsonTarget):
     name = "slack"
 
-    def __init__(self, options: SlackDelivery, timeout: timedelta, user_agent: str):
-        super().__init__(timeout, user_agent)
+    def __init__(self, options: SlackDelivery, timeout: timedelta, http: HttpSettings):
+        super().__init__(timeout, http)
         self.options = options
 
     async def send(self, message: Message) -> dict[str, Any]:
@@ -203,8 +205,8 @@ class SlackTarget(_HttpJsonTarget):
 class WebhookTarget(_HttpJsonTarget):
     name = "webhook"
 
-    def __init__(self, options: WebhookDelivery, timeout: timedelta, user_agent: str):
-        super().__init__(timeout, user_agent)
+    def __init__(self, options: WebhookDelivery, timeout: timedelta, http: HttpSettings):
+        super().__init__(timeout, http)
         self.options = options
 
     async def send(self, message: Message) -> dict[str, Any]:
@@ -223,15 +225,15 @@ class WebhookTarget(_HttpJsonTarget):
 
 def build_target(name: str, settings: Settings) -> Target:
     d = settings.delivery
-    timeout, agent = d.timeout, settings.http.user_agent
+    timeout, http = d.timeout, settings.http
     if name == "file":
         return FileTarget(settings.briefing.folder, list(d.file.formats))
     if name == "email" and d.email is not None:
         return EmailTarget(d.email, timeout)
     if name == "slack" and d.slack is not None:
-        return SlackTarget(d.slack, timeout, agent)
+        return SlackTarget(d.slack, timeout, http)
     if name == "webhook" and d.webhook is not None:
-        return WebhookTarget(d.webhook, timeout, agent)
+        return WebhookTarget(d.webhook, timeout, http)
     raise PermanentDeliveryError(f"delivery target {name!r} has no [delivery.{name}] table")
 
 

@@ -1,7 +1,10 @@
-"""The one shared HTTP client: explicit timeouts, per-host limits, size cap, conditional GET.
+"""The one HTTP client: explicit timeouts, per-host limits, size cap, conditional GET.
 
-Every collector fetches through ``HttpClient.fetch``; it returns status, headers and
-bytes and never parses. Failures come out as CollectError subclasses (errors.py).
+Every collector fetches through ``HttpClient.fetch``; the LLM generator (ideas/llm.py) and
+the webhook/Slack delivery (briefing/delivery.py) post JSON through ``HttpClient.post_json``.
+It returns status, headers and the whole body (read to the end, never more than the size
+cap) and never parses. Failures come out as CollectError subclasses (errors.py); retry
+policies stay with the callers.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import asyncio
 import email.utils
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 import aiohttp
@@ -27,6 +30,7 @@ from trendwatch.errors import (
 )
 
 PERMANENT_REDIRECTS = {301, 308}
+EVERY_STATUS = frozenset(range(100, 600))
 
 
 @dataclass
@@ -68,10 +72,22 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 class HttpClient:
-    """One aiohttp session for a whole collection run. Use as an async context manager."""
+    """One aiohttp session for a whole collection run (or one LLM call, one delivery).
+    Use as an async context manager.
 
-    def __init__(self, settings: HttpSettings | None = None):
-        self.settings = settings or HttpSettings()
+    ``timeout`` and ``max_body`` override the [http] values for callers with their own
+    (``[ideas] timeout``, ``[delivery] timeout``, the LLM reply cap).
+    """
+
+    def __init__(self, settings: HttpSettings | None = None, *, timeout: timedelta | None = None,
+                 max_body: int | None = None):
+        settings = settings or HttpSettings()
+        update: dict[str, Any] = {}
+        if timeout is not None:
+            update["timeout"] = timeout
+        if max_body is not None:
+            update["max_body"] = max_body
+        self.settings = settings.model_copy(update=update) if update else settings
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> "HttpClient":
@@ -135,6 +151,17 @@ class HttpClient:
         except aiohttp.ClientError as exc:
             raise FetchError(f"cannot fetch {url}: {exc.__class__.__name__}: {exc}") from exc
 
+    async def post_json(self, url: str, payload: Any, *,
+                        headers: Mapping[str, str] | None = None) -> FetchResult:
+        """POST ``payload`` as JSON (``bytes`` are sent as they are: already-encoded JSON).
+
+        Every HTTP status is returned, with its whole body, for the caller to judge; only
+        transport failures raise (FetchTimeout, FetchError, BodyTooLarge)."""
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        return await self.fetch(url, method="POST", data=body, headers=sent,
+                                ok_statuses=EVERY_STATUS)
+
     async def _read(self, url: str, response: aiohttp.ClientResponse, sent: dict[str, str],
                     ok_statuses: frozenset[int]) -> FetchResult:
         status = response.status
@@ -142,7 +169,7 @@ class HttpClient:
         permanent = None
         if response.history and all(r.status in PERMANENT_REDIRECTS for r in response.history):
             permanent = final_url
-        if status == 410:
+        if status == 410 and status not in ok_statuses:
             raise SourceGone(f"{url} answered 410 Gone: source disabled", status=410)
         if status >= 400 and status not in ok_statuses:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))

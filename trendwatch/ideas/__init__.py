@@ -25,7 +25,7 @@ def make_generator(settings: Settings, name: str | None = None) -> IdeaGenerator
             raise ConfigError("the llm generator needs [ideas] base_url and model "
                               "(e.g. base_url = \"http://localhost:11434/v1\", model = \"llama3.1\")")
 
-        return LLMGenerator(settings.ideas, fallback=TemplateGenerator())
+        return LLMGenerator(settings.ideas, fallback=TemplateGenerator(), http=settings.http)
     return TemplateGenerator()
 
 

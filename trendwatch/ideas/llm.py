@@ -14,19 +14,18 @@ validated JSON shape can come out of here.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 from typing import Any
 
-import aiohttp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from trendwatch.config.schema import IdeasSettings
+from trendwatch.collect.http import HttpClient
+from trendwatch.config.schema import HttpSettings, IdeasSettings
 from trendwatch.config.env import secret
-from trendwatch.errors import GenerationError, GenerationTimeout
+from trendwatch.errors import BodyTooLarge, FetchError, FetchTimeout, GenerationError, GenerationTimeout
 from trendwatch.ideas.base import (
     ANGLES,
     IdeaContext,
@@ -77,10 +76,11 @@ class LLMGenerator:
     """OpenAI-compatible chat generator with validation, retries, timeout and template fallback."""
 
     def __init__(self, settings: IdeasSettings, fallback: IdeaGenerator | None = None,
-                 *, backoff: float = 0.5):
+                 *, backoff: float = 0.5, http: HttpSettings | None = None):
         if not settings.base_url or not settings.model:
             raise GenerationError("the llm generator needs [ideas] base_url and model")
         self.settings = settings
+        self.http = http or HttpSettings()     # user agent and connect timeout; [ideas] timeout
         self.fallback = fallback
         self.backoff = backoff
         self.name = f"llm:{settings.model}"
@@ -117,28 +117,28 @@ class LLMGenerator:
                                    "temperature": self.settings.temperature, "stream": False}
         if self.settings.json_mode == "json_object":
             payload["response_format"] = {"type": "json_object"}
-        headers = {"Content-Type": "application/json"}
+        headers = {}
         key = secret(self.settings.api_key_env)
         if key:
             headers["Authorization"] = f"Bearer {key}"
         url = f"{self.settings.base_url}/chat/completions"
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout.total_seconds())
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.post(url, json=payload, headers=headers) as response:
-                    raw = await response.content.read(MAX_REPLY_BYTES + 1)
-                    if response.status == 429 or response.status >= 500:
-                        raise _Retryable(f"{url} answered {response.status}")
-                    if response.status >= 400:
-                        raise GenerationError(f"{url} answered {response.status}: "
-                                              f"{raw[:200].decode('utf-8', 'replace')}")
-        except asyncio.TimeoutError as exc:
+            async with HttpClient(self.http, timeout=self.settings.timeout,
+                                  max_body=MAX_REPLY_BYTES) as client:
+                response = await client.post_json(url, payload, headers=headers)
+        except FetchTimeout as exc:
             raise GenerationTimeout(
                 f"{url} did not answer within {self.settings.timeout.total_seconds():g} s") from exc
-        except aiohttp.ClientError as exc:
-            raise GenerationError(f"cannot reach {url}: {exc}") from exc
-        if len(raw) > MAX_REPLY_BYTES:
-            raise _Retryable("the reply is larger than 1 MB")
+        except BodyTooLarge as exc:
+            raise _Retryable("the reply is larger than 1 MB") from exc
+        except FetchError as exc:
+            raise GenerationError(f"cannot reach {url}: {exc.__cause__ or exc}") from exc
+        raw = response.body
+        if response.status == 429 or response.status >= 500:
+            raise _Retryable(f"{url} answered {response.status}")
+        if response.status >= 400:
+            raise GenerationError(f"{url} answered {response.status}: "
+                                  f"{raw[:200].decode('utf-8', 'replace')}")
         try:
             return json.loads(raw)["choices"][0]["message"]["content"] or ""
         except (ValueError, KeyError, IndexError, TypeError) as exc:
