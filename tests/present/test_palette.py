@@ -57,3 +57,15 @@ def test_the_briefing_has_no_colours_of_its_own():
     import trendwatch.briefing.render as module
 
     assert not hasattr(module, "STATUS_COLORS")
+
+
+def test_the_emerging_alert_has_the_palettes_colour():
+    from trendwatch.briefing.alerts import Candidate, alert_message
+
+    candidate = Candidate(topic_id=1, label="swap", status="emerging", product="Flow", priority=1.0,
+                          explanation="why", distinct_sources=3, growth_24h=0.5,
+                          link=Link("t", "https://e.example/1", "e"))
+    html = alert_message(candidate, "Acme", 1, NOW, "UTC").html
+    assert f"background:{palette.status_color('emerging')}" in html
+    others = set(palette.STATUS_COLORS.values()) - {palette.status_color("emerging")}
+    assert not any(other in html for other in others)

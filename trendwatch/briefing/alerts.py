@@ -32,6 +32,7 @@ from trendwatch.briefing.content import (
 from trendwatch.briefing.delivery import DeliveryResult, Message, deliver, slug
 from trendwatch.briefing.render import growth
 from trendwatch.present.escape import safe_url, slack, slack_link
+from trendwatch.present.palette import status_color
 
 log = logging.getLogger("trendwatch.alerts")
 
@@ -115,7 +116,7 @@ _HTML = Environment(autoescape=True).from_string(
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
     '<body style="font:16px/1.5 -apple-system,Segoe UI,Roboto,Arial,sans-serif;max-width:600px;'
     'margin:0 auto;padding:12px">'
-    '<p><span style="background:#c2410c;color:#fff;border-radius:999px;padding:1px 9px;'
+    '<p><span style="background:{{ colour }};color:#fff;border-radius:999px;padding:1px 9px;'
     'font-size:12px;font-weight:600">EMERGING</span> <strong dir="auto">{{ c.label }}</strong></p>'
     '<p dir="auto"><strong>Why it matters for <bdi>{{ c.product }}</bdi>:</strong> {{ c.explanation }}</p>'
     '<p>{{ c.distinct_sources }} distinct sources · 24 h {{ growth }}</p>'
@@ -142,7 +143,8 @@ def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: 
     }
     return Message(
         kind="alert", subject=f"Emerging: {' '.join(c.label.split())[:120]}", text=text,
-        html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h)),
+        html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h),
+                          colour=status_color("emerging")),
         slack={"text": slack(f"Emerging: {c.label}")[:3000],
                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:2900]}}]},
         payload=payload, stem=f"alert-{slug(profile)}-{local:%Y-%m-%dT%H%M}-{c.topic_id}",
