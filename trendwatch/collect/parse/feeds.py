@@ -59,14 +59,18 @@ def parse_date(value: object) -> datetime | None:
 
     Anything unreadable, not a string, or outside 1990 … now + 2 days is None (unknown).
     """
+    return sane_time(read_date(value))
+
+
+def read_date(value: object) -> datetime | None:
+    """The datetime dateutil reads from ``value`` (any range, maybe naive), or None."""
     text = clean_str(value)
     if not text or not text.strip() or len(text) > 200:
         return None
     try:
-        parsed = dateparser.parse(text)
+        return dateparser.parse(text)
     except (ValueError, OverflowError, TypeError, ArithmeticError):
         return None
-    return sane_time(parsed)
 
 
 def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None) -> ParsedFeed:
