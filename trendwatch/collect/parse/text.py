@@ -7,6 +7,7 @@ must escape it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import threading
@@ -31,6 +32,12 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 def plain_text(value: object) -> str:
     """A plain-text field (never parsed as HTML: ``A<B`` stays ``A<B``), whitespace collapsed."""
     return _SPACES.sub(" ", as_text(value)).strip()
+
+
+def unescaped_text(value: object) -> str:
+    """Plain text that arrives entity-escaped (``&amp;``, ``&#39;``) but is not markup: only the
+    entities are decoded, so ``A<B`` and ``Nice <gorilla>`` keep every character."""
+    return plain_text(html.unescape(as_text(value)))
 
 
 def typed_text(value: object, content_type: object) -> str:
