@@ -23,7 +23,7 @@ from trendwatch.errors import AuthRequired, HTTPStatusError, ParseError
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem, TrendPoint
 from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, plain_text
-from trendwatch.collect.parse.values import as_id, clean_str
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -61,7 +61,7 @@ def parse_search(data: Any) -> tuple[list[RawItem], str | None]:
 
 def parse_post(post: Any) -> RawItem | None:
     record = get(post, "record")
-    uri = as_id(get(post, "uri"))
+    uri = as_url(get(post, "uri"))
     if not isinstance(record, dict) or not uri:
         return None
     # post text is plain text (never HTML); facets index its UTF-8 bytes
@@ -170,7 +170,7 @@ def parse_trends(data: Any, now: datetime) -> list[TrendPoint]:
         started = utc_time(get(trend, "startedAt"))
         points.append(TrendPoint(term=topic, metric="posts", at=at, value=count, extra={
             "rank": rank, "display_name": _str(get(trend, "displayName")),
-            "link": as_id(get(trend, "link")), "status": _str(get(trend, "status")),
+            "link": as_url(get(trend, "link")), "status": _str(get(trend, "status")),
             "category": _str(get(trend, "category")),
             "started_at": started.isoformat() if started else None,
         }))
@@ -189,7 +189,7 @@ def parse_trending_topics(data: Any, now: datetime) -> list[TrendPoint]:
     """getTrendingTopics (no counts) → a `rank` point per topic for the current hour."""
     at = now.replace(minute=0, second=0, microsecond=0)
     return [TrendPoint(term=plain_text(get(t, "topic")), metric="rank", at=at, value=rank,
-                       extra={"display_name": _str(get(t, "displayName")), "link": as_id(get(t, "link"))})
+                       extra={"display_name": _str(get(t, "displayName")), "link": as_url(get(t, "link"))})
             for rank, t in enumerate(_list(get(data, "topics")), start=1) if plain_text(get(t, "topic"))]
 
 

@@ -17,7 +17,7 @@ from trendwatch.config.schema import SourceOptions
 from trendwatch.config.durations import parse_duration
 from trendwatch.errors import ParseError
 from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_id, sane_time
+from trendwatch.collect.parse.values import as_url, sane_time
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -118,7 +118,7 @@ def parse_gdelt(body: bytes, query: str = "") -> tuple[list[RawItem], list[str]]
         if not isinstance(article, dict):
             skipped += 1
             continue
-        url = as_id(article.get("url"))
+        url = as_url(article.get("url"))
         # titles are plain text with HTML entities left in ("&amp;"): decode those only
         title = unescaped_text(article.get("title"))
         if not url or not title:

@@ -16,7 +16,7 @@ from pydantic import model_validator
 
 from trendwatch.models import RawItem
 from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_id
+from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -54,7 +54,7 @@ def parse_hits(data: Any) -> list[RawItem]:
         items.append(RawItem(
             title=title,
             text=text,
-            url=as_id(hit.get("url")) or discussion,
+            url=as_url(hit.get("url")) or discussion,
             external_id=object_id,
             published_at=utc_time(hit.get("created_at_i")) or utc_time(hit.get("created_at")),
             author=plain_text(hit.get("author")) or None,

@@ -23,7 +23,7 @@ from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem, TrendPoint
 from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_id, clean_str
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -75,10 +75,10 @@ def parse_status(status: Any) -> RawItem | None:
     return RawItem(
         title="",
         text=text,
-        url=as_id(status.get("url")) or as_id(status.get("uri")),
+        url=as_url(status.get("url")) or as_url(status.get("uri")),
         # `uri` is the post's federated identity: the same post seen through two instances
         # has two local ids but one uri, so it is stored once
-        external_id=as_id(status.get("uri")) or as_id(status.get("id")),
+        external_id=as_url(status.get("uri")) or as_id(status.get("id")),
         published_at=utc_time(status.get("created_at")),
         author=account_handle(status.get("account")),
         hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in names] + extract_hashtags(text))),
@@ -114,7 +114,7 @@ def parse_links(data: Any) -> list[RawItem]:
         return []
     out = []
     for card in data:
-        url = as_id(get(card, "url"))
+        url = as_url(get(card, "url"))
         if not url:
             continue
         # preview cards are plain text (OpenGraph values), sometimes with entities left in

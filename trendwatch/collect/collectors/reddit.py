@@ -29,7 +29,7 @@ from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem
 from trendwatch.collect.parse.text import unescaped_text
-from trendwatch.collect.parse.values import as_id
+from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -67,8 +67,8 @@ def parse_listing(data: Any) -> list[RawItem]:
         if get(child, "kind") != "t3" or not isinstance(post, dict) or not name:
             continue
         author = as_id(post.get("author"))
-        permalink = as_id(post.get("permalink"))
-        linked = as_id(post.get("url")) if not post.get("is_self") else None
+        permalink = as_url(post.get("permalink"))
+        linked = as_url(post.get("url")) if not post.get("is_self") else None
         # title and selftext are plain text (selftext is Markdown; its HTML twin is
         # selftext_html): entities left by legacy escaping are decoded, `<` is kept
         text = unescaped_text(post.get("selftext"))

@@ -20,7 +20,7 @@ from dateutil import parser as dateparser
 from trendwatch.models import RawItem
 from trendwatch.errors import ParseError
 from trendwatch.collect.parse.text import extract_hashtags, html_to_text, plain_text, typed_text
-from trendwatch.collect.parse.values import as_id, clean_str, epoch_to_utc, sane_time
+from trendwatch.collect.parse.values import as_id, as_url, clean_str, epoch_to_utc, sane_time
 
 # feedparser's own hard cap is fine, but we never want it to fetch: it only gets bytes
 feedparser.api.RESOLVE_RELATIVE_URIS = False
@@ -99,7 +99,7 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
                          "(is the URL a web page rather than its feed?)")
 
     feed = parsed.get("feed", {})
-    feed_link = _join(base_url, as_id(feed.get("link"))) or base_url
+    feed_link = _join(base_url, as_url(feed.get("link"))) or base_url
     feed_title = _detail_text(feed, "title") or _host(feed_link) or ""
     base = feed_link or base_url
     items = []
@@ -133,7 +133,7 @@ def _entry_to_item(entry: Mapping, base: str | None, feed_title: str) -> RawItem
         text = _detail_text(entry, "summary")
     if not title and not text:
         return None
-    link = _join(base, as_id(entry.get("link")))
+    link = _join(base, as_url(entry.get("link")))
     published = _struct_to_utc(entry.get("published_parsed") or entry.get("updated_parsed"))
     source = entry.get("source") or {}
     outlet = _detail_text(source, "title") if isinstance(source, Mapping) else ""
@@ -160,7 +160,7 @@ def parse_json_feed(body: bytes, base_url: str | None) -> ParsedFeed:
                          f"{str(exc)[:200]})") from None
     if not isinstance(data, dict) or "jsonfeed.org" not in (clean_str(data.get("version")) or ""):
         raise ParseError("not a feed: JSON without a jsonfeed.org version")
-    feed_link = as_id(data.get("home_page_url")) or base_url
+    feed_link = as_url(data.get("home_page_url")) or base_url
     # JSON Feed titles, summaries and content_text are plain text; only content_html is HTML
     feed_title = plain_text(data.get("title")) or _host(feed_link) or ""
     feed_lang = as_id(data.get("language"))
@@ -174,7 +174,7 @@ def parse_json_feed(body: bytes, base_url: str | None) -> ParsedFeed:
                 or plain_text(entry.get("summary")))
         if not title and not text:
             continue
-        link = _join(feed_link, as_id(entry.get("url")) or as_id(entry.get("external_url")))
+        link = _join(feed_link, as_url(entry.get("url")) or as_url(entry.get("external_url")))
         authors = entry.get("authors")
         if not isinstance(authors, list) or not authors:  # 1.0 had a single `author`
             authors = [entry.get("author")]

@@ -57,6 +57,14 @@ def as_id(value: Any) -> str | None:
     return text.strip() or None
 
 
+def as_url(value: Any) -> str | None:
+    """A URL (or URI) field: a non-blank string, stripped; numbers and containers are None."""
+    text = clean_str(value)
+    if text is None:
+        return None
+    return text.strip() or None
+
+
 def as_int(value: Any) -> int | None:
     """Counts arrive as ints, floats or strings ("12", "1,024"); anything else is unknown.
 
