@@ -229,3 +229,16 @@ def test_platform_plain_text_fields_keep_angle_brackets():
     items, _ = gdelt.parse_gdelt(json.dumps({"articles": [
         {"url": "https://g.example/a", "title": "Tom &amp; Jerry <3"}]}).encode())
     assert items[0].title == "Tom & Jerry <3"
+
+
+# --- found by the fuzz tests ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", [b"\x80tf-8", b"\x00tf-8"])
+def test_feed_with_a_garbled_encoding_declaration_is_a_parse_error(encoding):
+    # feedparser's charset sniffing raised UnicodeDecodeError / ValueError("embedded null character")
+    body = b'<?xml version="1.0" encoding="' + encoding + b'"?><rss version="2.0"><channel></channel></rss>'
+    with pytest.raises(ParseError):
+        parse_feed(body)
+    with pytest.raises(ParseError):
+        reddit.parse_listing_rss(body, "https://www.reddit.com/r/x/new/.rss")

@@ -78,10 +78,14 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
     # URL, while a relative link in a feed means the site (the channel <link>), as other
     # readers (miniflux, reader) resolve it. xml:base is still honoured by feedparser.
     response_headers = {k: v for k, v in headers.items() if k.lower() != "content-location"}
-    parsed = feedparser.parse(
-        body, response_headers=response_headers,
-        resolve_relative_uris=False, sanitize_html=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            body, response_headers=response_headers,
+            resolve_relative_uris=False, sanitize_html=False,
+        )
+    except Exception as exc:  # feedparser is a driver: its failures are translated here, once
+        # (e.g. a NUL or a non-UTF-8 byte in the declared encoding crashes its charset sniffing)
+        raise ParseError(f"not a usable feed: {exc.__class__.__name__}: {str(exc)[:200]}") from exc
     entries = parsed.get("entries") or []
     warnings: list[str] = []
     if parsed.get("bozo"):
