@@ -127,7 +127,8 @@ def check_items(items) -> None:
         assert isinstance(item.hashtags, list) and all(isinstance(t, str) for t in item.hashtags)
         assert all(isinstance(k, str) and isinstance(v, float) and math.isfinite(v)
                    for k, v in item.engagement.items())
-        for value in (item.title, item.text, item.url, item.author, item.outlet):
+        for value in (item.title, item.text, item.url, item.external_id, item.author, item.outlet,
+                      item.lang, *item.hashtags):
             if value:  # storable: no lone surrogates left
                 value.encode("utf-8")
 

@@ -242,3 +242,12 @@ def test_feed_with_a_garbled_encoding_declaration_is_a_parse_error(encoding):
         parse_feed(body)
     with pytest.raises(ParseError):
         reddit.parse_listing_rss(body, "https://www.reddit.com/r/x/new/.rss")
+
+
+def test_lone_surrogates_in_imported_records_are_replaced_not_stored():
+    # JSON may carry "\ud800"; SQLite/PostgreSQL cannot store it (UnicodeEncodeError at insert)
+    line = b'{"title": "t \\ud800", "hashtags": "a\\udfff b", "author": "\\ud800x", "lang": "e\\ud800n"}'
+    [item], _ = parse_records_file(line, "jsonl", {}, "x.jsonl")
+    for value in (item.title, item.author, item.lang, *item.hashtags):
+        value.encode("utf-8")
+    assert item.title == "t \ufffd" and item.hashtags == ["a\ufffd", "b"]

@@ -105,7 +105,7 @@ def parse_hashtags(value: Any) -> list[str]:
     if isinstance(value, list):
         parts = [as_text(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool)]
     elif isinstance(value, str):
-        parts = _TAG_SPLIT.split(value)
+        parts = _TAG_SPLIT.split(as_text(value))
     else:
         raise BadRecord(f"hashtags must be a list or a string, got {type(value).__name__}")
     return [p.strip().lstrip("#＃") for p in parts if p.strip().lstrip("#＃")]
