@@ -14,6 +14,7 @@ export TOKENIZERS_PARALLELISM := false
 PORT ?= 8501
 .DEFAULT_GOAL := help
 .PHONY: help install run collect test bench eval demo lint clean dashboard
+.PHONY: fuzz
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +53,9 @@ dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.
 
 eval: install ## clustering, emergence and speed figures on ../shared/eval → data/bench/eval.json
 	$(PY) -W ignore -m trendwatch.bench.eval
+
+fuzz: install ## fuzz the pure parsers with the long hypothesis budget (FUZZ_EXAMPLES=3000 per parser)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/collect/test_fuzz_parsers.py --hypothesis-show-statistics
 
 lint: install ## ruff: syntax errors, undefined names, unused imports/variables
 	$(PY) -m ruff check --select E9,F63,F7,F82,F401,F841 trendwatch dashboard tests

@@ -64,7 +64,8 @@ def test_golden(path: Path):
 def test_golden_files_cover_every_fixture():
     goldens = {p.name.removesuffix(".expected.json") for p in FEEDS.glob("*.expected.json")}
     assert goldens == {p.stem for p in CASES}
-    assert {"rss2", "atom", "rdf", "jsonfeed", "latin1", "arabic", "bozo", "empty"} <= goldens
+    assert {"rss2", "atom", "rdf", "jsonfeed", "latin1", "arabic", "bozo", "empty",
+            "plaintext", "plaintext_atom", "plaintext_jsonfeed"} <= goldens
 
 
 # The properties the goldens encode, asserted directly so a careless regeneration cannot
@@ -107,6 +108,34 @@ def test_encodings_language_and_hashtags():
     assert arabic["lang"] == "ar" and arabic["hashtags"] == ["الدراجات"]
     assert items_of("rss2")[0]["hashtags"] == ["cargobike", "lastmile"]
     assert items_of("rss2")[0]["lang"] == "en"
+
+
+def test_plain_text_fields_keep_every_character():
+    rss = items_of("plaintext")
+    assert [i["title"] for i in rss[:3]] == ["A<B", "Nice <gorilla> what's he weigh?", "Cargo bikes & trailers"]
+    assert rss[1]["text"] == "An HTML description: bold goes, the words stay."  # descriptions are HTML
+    atom = items_of("plaintext_atom")
+    assert atom[0]["title"] == "Torque <50 Nm & range >100 km"
+    assert atom[0]["text"] == "Riders asked: is <50 Nm enough for hills?"
+    assert atom[0]["author"] == "Kim <kim@atomtext.example>"
+    assert (atom[1]["title"], atom[1]["text"]) == ("Folding e-bikes sell out",
+                                                   "Stock of folding models ran out in Lyon.")
+    jf = items_of("plaintext_jsonfeed")
+    assert jf[0]["title"] == "Die Rückkehr von <i> und <b>"
+    assert jf[0]["text"] == "Ein Text über 1 < 2 und <b>, der nichts verliert."
+    assert jf[0]["author"] == "Eva <Redaktion>"
+    assert jf[1]["text"] == "Acht Lastenräder im Vergleich."  # content_html is HTML
+    assert jf[3]["text"] == "Only a summary, which is plain text: a <tag> stays."
+    assert parse_fixture(FEEDS / "plaintext.xml")["feed_title"] == "Plain <Text> Weekly"
+    assert parse_fixture(FEEDS / "plaintext_jsonfeed.json")["feed_title"] == "Rad & <Recht>"
+
+
+def test_dates_outside_the_sane_range_are_unknown():
+    # 1900 and 2199 (RSS), a JSON Feed date of 1e300 and one in year 9999: fetched_at is used
+    rss, jf = items_of("plaintext"), items_of("plaintext_jsonfeed")
+    assert [i["published_at"] for i in rss[2:]] == [FETCHED_AT.isoformat()] * 2
+    assert [i["published_at"] for i in jf[2:]] == [FETCHED_AT.isoformat()] * 2
+    assert jf[2]["title"] == "5" and jf[2]["external_id"] == "3"  # a list title is ignored, numbers coerced
 
 
 def test_bozo_feed_is_kept_with_a_warning():

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from trendwatch.present.formats import ago  # noqa: F401  (re-exported for the CLI modules)
+from trendwatch.present.terminal import printable
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, process_default, resolve_paths
 from trendwatch.config.schema import Settings
 from trendwatch.config.load import load_settings
@@ -77,11 +78,15 @@ def print_json(data: Any) -> None:
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 styles: dict[str, str] | None = None) -> None:
-    table = Table(title=title, header_style="bold", show_lines=False)
+    from rich.text import Text
+
+    table = Table(title=Text(printable(title)) if title is not None else None,
+                  header_style="bold", show_lines=False)
     for column in columns:
         table.add_column(column, style=(styles or {}).get(column), overflow="fold")
     for row in rows:
-        # feed text is data: never let rich interpret [markup] inside it
+        # feed text is data: never let rich interpret [markup] inside it, nor the
+        # terminal escape sequences inside it
         table.add_row(*[_cell(v) for v in row])
     console.print(table)
 
@@ -92,5 +97,7 @@ def _cell(value: Any):
     if value is None:
         return Text("–", style="dim")
     if isinstance(value, Text):
-        return value
-    return Text(str(value))
+        clean = printable(value.plain)
+        # styled cells are built by the CLI; only hostile text inside one loses its spans
+        return value if clean == value.plain else Text(clean, style=value.style)
+    return Text(printable(value))

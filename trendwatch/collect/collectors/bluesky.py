@@ -22,7 +22,8 @@ from pydantic import model_validator
 from trendwatch.errors import AuthRequired, HTTPStatusError, ParseError
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag
+from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, plain_text
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -60,19 +61,21 @@ def parse_search(data: Any) -> tuple[list[RawItem], str | None]:
 
 def parse_post(post: Any) -> RawItem | None:
     record = get(post, "record")
-    uri = get(post, "uri")
-    if not isinstance(record, dict) or not isinstance(uri, str):
+    uri = as_url(get(post, "uri"))
+    if not isinstance(record, dict) or not uri:
         return None
-    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    # post text is plain text (never HTML); facets index its UTF-8 bytes
+    original = clean_str(record.get("text")) or ""
     facets = record.get("facets") if isinstance(record.get("facets"), list) else []
-    text = expand_links(text, facets)
-    external_title = get(record, "embed", "external", "title")
-    if isinstance(external_title, str) and external_title and external_title not in text:
+    text = expand_links(original, facets)
+    external_title = plain_text(get(record, "embed", "external", "title"))
+    if external_title and external_title not in text:
         text = f"{text}\n\n{external_title}".strip()
-    tags = facet_tags(record.get("text") or "", facets)
-    tags += [t for t in record.get("tags") or [] if isinstance(t, str)]
-    did = get(post, "author", "did")
-    handle = get(post, "author", "handle")
+    tags = facet_tags(original, facets)
+    record_tags = record.get("tags") if isinstance(record.get("tags"), list) else []
+    tags += [t for t in (clean_str(t) for t in record_tags) if t]
+    did = as_id(get(post, "author", "did"))
+    handle = as_id(get(post, "author", "handle"))
     langs = record.get("langs")
     return RawItem(
         title="",
@@ -82,7 +85,7 @@ def parse_post(post: Any) -> RawItem | None:
         published_at=utc_time(record.get("createdAt")) or utc_time(get(post, "indexedAt")),
         author=handle if handle and handle != "handle.invalid" else did,
         hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in tags] + extract_hashtags(text))),
-        lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
+        lang=as_id(langs[0]) if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
         engagement=engagement(likes=post.get("likeCount"), reposts=post.get("repostCount"),
                               replies=post.get("replyCount"), quotes=post.get("quoteCount")),
     )
@@ -109,13 +112,13 @@ def _byte_slice(data: bytes, index: Any) -> tuple[int, int] | None:
 
 def facet_tags(text: str, facets: list[Any]) -> list[str]:
     """Tags from `#tag` facets; the feature's `tag`, else the text under its byte range."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "replace")
     tags = []
     for facet in facets:
-        for feature in get(facet, "features") or []:
+        for feature in _features(facet):
             if get(feature, "$type") != FACET_TAG:
                 continue
-            tag = get(feature, "tag")
+            tag = clean_str(get(feature, "tag"))
             if not tag:
                 span = _byte_slice(data, get(facet, "index"))
                 tag = data[span[0]:span[1]].decode("utf-8") if span else None
@@ -124,12 +127,17 @@ def facet_tags(text: str, facets: list[Any]) -> list[str]:
     return tags
 
 
+def _features(facet: Any) -> list[Any]:
+    features = get(facet, "features")
+    return features if isinstance(features, list) else []
+
+
 def expand_links(text: str, facets: list[Any]) -> str:
     """Replace link text shortened by the client ("example.com/pa...") by the facet's full URL."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "replace")
     spans = []
     for facet in facets:
-        uri = next((get(f, "uri") for f in get(facet, "features") or []
+        uri = next((clean_str(get(f, "uri")) for f in _features(facet)
                     if get(f, "$type") == FACET_LINK and isinstance(get(f, "uri"), str)), None)
         span = _byte_slice(data, get(facet, "index")) if uri else None
         if span:
@@ -141,10 +149,10 @@ def expand_links(text: str, facets: list[Any]) -> str:
     for start, end, uri in sorted(spans):
         if start < last:  # overlapping facets: keep the first
             continue
-        out += data[last:start] + uri.encode("utf-8")
+        out += data[last:start] + uri.encode("utf-8", "replace")
         last = end
     out += data[last:]
-    return out.decode("utf-8")
+    return out.decode("utf-8", "replace")
 
 
 def _bare(url: str) -> str:
@@ -155,25 +163,34 @@ def parse_trends(data: Any, now: datetime) -> list[TrendPoint]:
     """getTrends → one `posts` point per trend for the current hour (a series across runs)."""
     at = now.replace(minute=0, second=0, microsecond=0)
     points = []
-    for rank, trend in enumerate(get(data, "trends") or [], start=1):
-        topic, count = get(trend, "topic"), as_int(get(trend, "postCount"))
+    for rank, trend in enumerate(_list(get(data, "trends")), start=1):
+        topic, count = plain_text(get(trend, "topic")), as_int(get(trend, "postCount"))
         if not topic or count is None:
             continue
         started = utc_time(get(trend, "startedAt"))
         points.append(TrendPoint(term=topic, metric="posts", at=at, value=count, extra={
-            "rank": rank, "display_name": get(trend, "displayName"), "link": get(trend, "link"),
-            "status": get(trend, "status"), "category": get(trend, "category"),
+            "rank": rank, "display_name": _str(get(trend, "displayName")),
+            "link": as_url(get(trend, "link")), "status": _str(get(trend, "status")),
+            "category": _str(get(trend, "category")),
             "started_at": started.isoformat() if started else None,
         }))
     return points
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return plain_text(value) or None
+
+
 def parse_trending_topics(data: Any, now: datetime) -> list[TrendPoint]:
     """getTrendingTopics (no counts) → a `rank` point per topic for the current hour."""
     at = now.replace(minute=0, second=0, microsecond=0)
-    return [TrendPoint(term=get(t, "topic"), metric="rank", at=at, value=rank,
-                       extra={"display_name": get(t, "displayName"), "link": get(t, "link")})
-            for rank, t in enumerate(get(data, "topics") or [], start=1) if get(t, "topic")]
+    return [TrendPoint(term=plain_text(get(t, "topic")), metric="rank", at=at, value=rank,
+                       extra={"display_name": _str(get(t, "displayName")), "link": as_url(get(t, "link"))})
+            for rank, t in enumerate(_list(get(data, "topics")), start=1) if plain_text(get(t, "topic"))]
 
 
 # --- collector ------------------------------------------------------------------------------

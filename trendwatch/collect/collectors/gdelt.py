@@ -16,7 +16,8 @@ from pydantic import Field, field_validator
 from trendwatch.config.schema import SourceOptions
 from trendwatch.config.durations import parse_duration
 from trendwatch.errors import ParseError
-from trendwatch.collect.parse.text import html_to_text
+from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
+from trendwatch.collect.parse.values import as_url, sane_time
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -80,7 +81,7 @@ def parse_seendate(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return sane_time(datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc))
     except ValueError:
         return None
 
@@ -101,8 +102,9 @@ def parse_gdelt(body: bytes, query: str = "") -> tuple[list[RawItem], list[str]]
     try:
         # GDELT titles sometimes carry raw control characters: strict=False accepts them
         data = json.loads(text, strict=False)
-    except ValueError as exc:
-        raise ParseError(f"GDELT returned invalid JSON for query {query!r}: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"GDELT returned invalid JSON for query {query!r}: "
+                         f"{exc.__class__.__name__}: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ParseError(f"GDELT returned unexpected JSON for query {query!r} (not an object)")
     articles = data.get("articles")
@@ -113,15 +115,21 @@ def parse_gdelt(body: bytes, query: str = "") -> tuple[list[RawItem], list[str]]
     items: list[RawItem] = []
     skipped = 0
     for article in articles:
-        if not isinstance(article, dict) or not article.get("url") or not article.get("title"):
+        if not isinstance(article, dict):
             skipped += 1
             continue
-        domain = str(article.get("domain") or "").lower().removeprefix("www.") or None
-        language = str(article.get("language") or "").strip().lower()
+        url = as_url(article.get("url"))
+        # titles are plain text with HTML entities left in ("&amp;"): decode those only
+        title = unescaped_text(article.get("title"))
+        if not url or not title:
+            skipped += 1
+            continue
+        domain = plain_text(article.get("domain")).lower().removeprefix("www.") or None
+        language = plain_text(article.get("language")).lower()
         items.append(RawItem(
-            title=html_to_text(str(article["title"])),
-            url=str(article["url"]),
-            external_id=str(article["url"]),
+            title=title,
+            url=url,
+            external_id=url,
             published_at=parse_seendate(article.get("seendate")),
             outlet=domain,
             lang=GDELT_LANGUAGES.get(language),

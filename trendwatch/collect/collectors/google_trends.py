@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from trendwatch.config.schema import SourceOptions
 from trendwatch.errors import ParseError
 from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import html_to_text
+from trendwatch.collect.parse.text import html_to_text, plain_text
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -63,13 +63,14 @@ def parse_trending_rss(body: bytes, *, geo: str, now: datetime) -> tuple[list[Ra
     """Trending-searches RSS → (news items, traffic points for the current hour). Pure."""
     try:
         root = fromstring(body)
-    except (XMLParseError, DefusedXmlException) as exc:
-        raise ParseError(f"Google Trends RSS for geo={geo} is not usable XML: {exc}") from exc
+    except (XMLParseError, DefusedXmlException, ValueError, LookupError, RecursionError) as exc:
+        raise ParseError(f"Google Trends RSS for geo={geo} is not usable XML: "
+                         f"{exc.__class__.__name__}: {str(exc)[:200]}") from None
     hour = now.replace(minute=0, second=0, microsecond=0)
     items: list[RawItem] = []
     points: list[TrendPoint] = []
     for rank, entry in enumerate((e for e in root.iter() if _local(e.tag) == "item"), start=1):
-        term = _child_text(entry, "title")
+        term = plain_text(_child_text(entry, "title"))
         if not term:
             continue
         started = utc_time(_child_text(entry, "pubDate"))

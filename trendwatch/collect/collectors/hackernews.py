@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from pydantic import model_validator
 
 from trendwatch.models import RawItem
-from trendwatch.collect.parse.text import html_to_text
+from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
+from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -43,25 +44,28 @@ def parse_hits(data: Any) -> list[RawItem]:
         return []
     items = []
     for hit in hits:
-        if not isinstance(hit, dict) or not hit.get("objectID"):
+        object_id = as_id(get(hit, "objectID"))
+        if not object_id:
             continue
-        title = hit.get("title") or hit.get("story_title") or ""
-        text = html_to_text(hit.get("story_text") or hit.get("comment_text") or "")
-        discussion = ITEM_URL + str(hit["objectID"])
+        # titles are plain text; story_text/comment_text are HTML
+        title = unescaped_text(hit.get("title")) or unescaped_text(hit.get("story_title"))
+        text = html_to_text(hit.get("story_text")) or html_to_text(hit.get("comment_text"))
+        discussion = ITEM_URL + object_id
         items.append(RawItem(
-            title=html_to_text(title),
+            title=title,
             text=text,
-            url=hit.get("url") or discussion,
-            external_id=str(hit["objectID"]),
+            url=as_url(hit.get("url")) or discussion,
+            external_id=object_id,
             published_at=utc_time(hit.get("created_at_i")) or utc_time(hit.get("created_at")),
-            author=hit.get("author"),
+            author=plain_text(hit.get("author")) or None,
             engagement=engagement(score=hit.get("points"), replies=hit.get("num_comments")),
         ))
     return items
 
 
 def newest_epoch(data: Any) -> int | None:
-    values = [as_int(get(h, "created_at_i")) for h in get(data, "hits") or []]
+    hits = get(data, "hits")
+    values = [as_int(get(h, "created_at_i")) for h in (hits if isinstance(hits, list) else [])]
     values = [v for v in values if v is not None]
     return max(values) if values else None
 

@@ -22,7 +22,8 @@ from pydantic import Field, field_validator
 from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, html_to_text
+from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, html_to_text, plain_text, unescaped_text
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -60,26 +61,28 @@ def parse_status(status: Any) -> RawItem | None:
         return None
     if isinstance(status.get("reblog"), dict):  # a boost: the boosted post is the content
         status = status["reblog"]
-    if status.get("visibility") not in (None, "public", "unlisted"):
+    visibility = status.get("visibility")
+    if visibility is not None and visibility not in ("public", "unlisted"):
         return None
-    content = html_to_text(status.get("content"))
-    warning = (status.get("spoiler_text") or "").strip()
+    content = html_to_text(status.get("content"))  # the only HTML field of a status
+    warning = plain_text(status.get("spoiler_text"))
     text = f"{warning}\n\n{content}" if warning and content else (content or warning)
-    card_title = get(status, "card", "title")
+    card_title = unescaped_text(get(status, "card", "title"))
     if card_title and card_title not in text:
         text = f"{text}\n\n{card_title}".strip()
-    tags = [t.get("name") for t in status.get("tags") or [] if isinstance(t, dict) and t.get("name")]
+    tags = status.get("tags") if isinstance(status.get("tags"), list) else []
+    names = [name for name in (clean_str(get(t, "name")) for t in tags) if name]
     return RawItem(
         title="",
         text=text,
-        url=status.get("url") or status.get("uri"),
+        url=as_url(status.get("url")) or as_url(status.get("uri")),
         # `uri` is the post's federated identity: the same post seen through two instances
         # has two local ids but one uri, so it is stored once
-        external_id=status.get("uri") or status.get("id"),
+        external_id=as_url(status.get("uri")) or as_id(status.get("id")),
         published_at=utc_time(status.get("created_at")),
         author=account_handle(status.get("account")),
-        hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in tags] + extract_hashtags(text))),
-        lang=status.get("language"),
+        hashtags=list(dict.fromkeys([normalize_hashtag(t) for t in names] + extract_hashtags(text))),
+        lang=as_id(status.get("language")),
         engagement=engagement(likes=status.get("favourites_count"),
                               reposts=status.get("reblogs_count"),
                               replies=status.get("replies_count"),
@@ -89,13 +92,20 @@ def parse_status(status: Any) -> RawItem | None:
 
 def account_handle(account: Any) -> str | None:
     """`user@instance` for every account (local accounts come as a bare `user`)."""
-    acct = get(account, "acct")
+    acct = as_id(get(account, "acct"))
     if not acct:
         return None
     if "@" in acct:
         return acct
-    host = urlsplit(get(account, "url") or "").hostname
+    host = _hostname(get(account, "url"))
     return f"{acct}@{host}" if host else acct
+
+
+def _hostname(url: Any) -> str | None:
+    try:
+        return urlsplit(clean_str(url) or "").hostname
+    except ValueError:  # "http://[broken": not a URL
+        return None
 
 
 def parse_links(data: Any) -> list[RawItem]:
@@ -104,15 +114,17 @@ def parse_links(data: Any) -> list[RawItem]:
         return []
     out = []
     for card in data:
-        if not isinstance(card, dict) or not card.get("url"):
+        url = as_url(get(card, "url"))
+        if not url:
             continue
+        # preview cards are plain text (OpenGraph values), sometimes with entities left in
         out.append(RawItem(
-            title=html_to_text(card.get("title")),
-            text=html_to_text(card.get("description")),
-            url=card["url"],
+            title=unescaped_text(card.get("title")),
+            text=unescaped_text(card.get("description")),
+            url=url,
             published_at=utc_time(card.get("published_at")),
-            outlet=card.get("provider_name") or urlsplit(card["url"]).hostname,
-            lang=card.get("language"),
+            outlet=plain_text(card.get("provider_name")) or _hostname(url),
+            lang=as_id(card.get("language")),
         ))
     return out
 
@@ -122,10 +134,11 @@ def parse_tag_history(data: Any, *, trending: bool) -> list[TrendPoint]:
     tags = data if isinstance(data, list) else [data]
     points = []
     for rank, tag in enumerate(tags, start=1):
-        name = get(tag, "name")
-        if not name:
+        name = plain_text(get(tag, "name"))
+        history = get(tag, "history")
+        if not name or not isinstance(history, list):
             continue
-        for day in get(tag, "history") or []:
+        for day in history:
             at = utc_time(get(day, "day"))
             if at is None:
                 continue

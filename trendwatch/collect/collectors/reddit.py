@@ -28,7 +28,8 @@ from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.collect.http import FetchResult
 from trendwatch.models import RawItem
-from trendwatch.collect.parse.text import html_to_text
+from trendwatch.collect.parse.text import unescaped_text
+from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -62,19 +63,22 @@ def parse_listing(data: Any) -> list[RawItem]:
     items = []
     for child in children:
         post = get(child, "data")
-        if get(child, "kind") != "t3" or not isinstance(post, dict) or not post.get("name"):
+        name = as_id(get(post, "name"))
+        if get(child, "kind") != "t3" or not isinstance(post, dict) or not name:
             continue
-        author = post.get("author")
-        permalink = post.get("permalink")
-        linked = post.get("url") if not post.get("is_self") else None
-        text = html_to_text(post.get("selftext") or "")
+        author = as_id(post.get("author"))
+        permalink = as_url(post.get("permalink"))
+        linked = as_url(post.get("url")) if not post.get("is_self") else None
+        # title and selftext are plain text (selftext is Markdown; its HTML twin is
+        # selftext_html): entities left by legacy escaping are decoded, `<` is kept
+        text = unescaped_text(post.get("selftext"))
         if linked and linked not in text:
             text = f"{text}\n\n{linked}".strip()
         items.append(RawItem(
-            title=html_to_text(post.get("title") or ""),
+            title=unescaped_text(post.get("title")),
             text=text,
-            url=f"{WEB}{permalink}" if isinstance(permalink, str) and permalink.startswith("/") else linked,
-            external_id=post["name"],
+            url=f"{WEB}{permalink}" if permalink and permalink.startswith("/") else linked,
+            external_id=name,
             published_at=utc_time(post.get("created_utc")),
             author=author if author and author not in ("[deleted]", "[removed]") else None,
             lang=None,

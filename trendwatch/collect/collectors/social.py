@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import field_validator
@@ -19,6 +19,8 @@ from pydantic import field_validator
 from trendwatch.config.schema import SourceOptions
 from trendwatch.errors import AuthRequired, CollectError, HTTPStatusError
 from trendwatch.collect.parse.feeds import parse_date
+from trendwatch.collect.parse.values import as_int as _as_int
+from trendwatch.collect.parse.values import epoch_to_utc
 from trendwatch.models import RawItem, TrendPoint
 from trendwatch.collect.collectors.rss import _http_url
 
@@ -60,32 +62,27 @@ def base_url_validator(*names: str):
 
 
 def as_int(value: Any) -> int | None:
-    """Counts arrive as ints, floats or strings ("12"); anything else is unknown."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(float(str(value).replace(",", "").strip()))
-    except ValueError:
-        return None
+    """Counts arrive as ints, floats or strings ("12"); anything else (or absurdly large) is unknown."""
+    return _as_int(value)
 
 
 def utc_time(value: Any) -> datetime | None:
-    """ISO 8601 / RFC 822 strings and epoch seconds (int, float or digit string) → aware UTC."""
-    if value is None or value == "":
-        return None
+    """ISO 8601 / RFC 822 strings and epoch seconds (int, float or digit string) → aware UTC.
+
+    Other types, unreadable values and times outside 1990 … now + 2 days are None.
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(float(value), tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    if text.isdigit():
-        return utc_time(int(text))
+        return epoch_to_utc(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return epoch_to_utc(int(text)) if len(text) <= 12 else None
     return parse_date(text)
 
 
 def engagement(**counts: Any) -> dict[str, float]:
-    """Only the counts the platform actually reported (missing ≠ zero)."""
+    """Only the counts the platform actually reported (missing ≠ zero; nonsense ≠ a count)."""
     out = {}
     for name, value in counts.items():
         number = as_int(value)

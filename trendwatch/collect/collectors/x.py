@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from trendwatch.errors import AuthRequired, BudgetExceeded, CollectError, HTTPStatusError
 from trendwatch.models import RawItem
+from trendwatch.collect.parse.values import as_id, as_text, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -45,24 +46,29 @@ def parse_search(data: Any) -> list[RawItem]:
     posts = get(data, "data")
     if not isinstance(posts, list):
         return []
-    users = {u.get("id"): u.get("username") for u in get(data, "includes", "users") or []
-             if isinstance(u, dict)}
+    listed = get(data, "includes", "users")
+    users = {as_id(u.get("id")): as_id(u.get("username"))
+             for u in (listed if isinstance(listed, list) else []) if isinstance(u, dict)}
     items = []
     for post in posts:
-        if not isinstance(post, dict) or not post.get("id"):
+        post_id = as_id(get(post, "id"))
+        if not post_id:
             continue
-        text = get(post, "note_tweet", "text") or post.get("text") or ""
-        metrics = post.get("public_metrics") or {}
-        lang = post.get("lang")
+        # post text is plain text (the long form of a post is note_tweet.text)
+        text = as_text(get(post, "note_tweet", "text")) or as_text(post.get("text"))
+        metrics = post.get("public_metrics")
+        lang = as_id(post.get("lang"))
+        author_id = as_id(post.get("author_id"))
+        tags = get(post, "entities", "hashtags")
         items.append(RawItem(
             title="",
             text=text,
-            url=f"https://x.com/i/web/status/{post['id']}",
-            external_id=str(post["id"]),
+            url=f"https://x.com/i/web/status/{post_id}",
+            external_id=post_id,
             published_at=utc_time(post.get("created_at")),
-            author=users.get(post.get("author_id")) or post.get("author_id"),
-            hashtags=[h["tag"] for h in get(post, "entities", "hashtags") or []
-                      if isinstance(h, dict) and h.get("tag")],
+            author=users.get(author_id) or author_id,
+            hashtags=[t for t in (clean_str(get(h, "tag")) for h in (tags if isinstance(tags, list) else []))
+                      if t],
             lang=None if lang in (None, "und", "zxx", "qme", "qht") else lang,
             engagement=engagement(likes=get(metrics, "like_count"), reposts=get(metrics, "retweet_count"),
                                   replies=get(metrics, "reply_count"), quotes=get(metrics, "quote_count")),

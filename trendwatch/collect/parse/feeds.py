@@ -11,7 +11,7 @@ import calendar
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -19,7 +19,8 @@ from dateutil import parser as dateparser
 
 from trendwatch.models import RawItem
 from trendwatch.errors import ParseError
-from trendwatch.collect.parse.text import extract_hashtags, html_to_text
+from trendwatch.collect.parse.text import extract_hashtags, html_to_text, plain_text, typed_text
+from trendwatch.collect.parse.values import as_id, as_url, clean_str, epoch_to_utc, sane_time
 
 # feedparser's own hard cap is fine, but we never want it to fetch: it only gets bytes
 feedparser.api.RESOLVE_RELATIVE_URIS = False
@@ -48,24 +49,28 @@ def _struct_to_utc(value) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+        return epoch_to_utc(calendar.timegm(value))
     except (OverflowError, ValueError, TypeError):
         return None
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 / RFC 822 date into aware UTC; naive times are taken as UTC."""
-    if not value:
+def parse_date(value: object) -> datetime | None:
+    """Parse an ISO 8601 / RFC 822 date into aware UTC; naive times are taken as UTC.
+
+    Anything unreadable, not a string, or outside 1990 … now + 2 days is None (unknown).
+    """
+    return sane_time(read_date(value))
+
+
+def read_date(value: object) -> datetime | None:
+    """The datetime dateutil reads from ``value`` (any range, maybe naive), or None."""
+    text = clean_str(value)
+    if not text or not text.strip() or len(text) > 200:
         return None
     try:
-        parsed = dateparser.parse(value)
-    except (ValueError, OverflowError, TypeError):
+        return dateparser.parse(text)
+    except (ValueError, OverflowError, TypeError, ArithmeticError):
         return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None) -> ParsedFeed:
@@ -73,10 +78,14 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
     # URL, while a relative link in a feed means the site (the channel <link>), as other
     # readers (miniflux, reader) resolve it. xml:base is still honoured by feedparser.
     response_headers = {k: v for k, v in headers.items() if k.lower() != "content-location"}
-    parsed = feedparser.parse(
-        body, response_headers=response_headers,
-        resolve_relative_uris=False, sanitize_html=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            body, response_headers=response_headers,
+            resolve_relative_uris=False, sanitize_html=False,
+        )
+    except Exception as exc:  # feedparser is a driver: its failures are translated here, once
+        # (e.g. a NUL or a non-UTF-8 byte in the declared encoding crashes its charset sniffing)
+        raise ParseError(f"not a usable feed: {exc.__class__.__name__}: {str(exc)[:200]}") from exc
     entries = parsed.get("entries") or []
     warnings: list[str] = []
     if parsed.get("bozo"):
@@ -94,10 +103,8 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
                          "(is the URL a web page rather than its feed?)")
 
     feed = parsed.get("feed", {})
-    feed_link = feed.get("link") or base_url
-    if feed_link and base_url:
-        feed_link = urljoin(base_url, feed_link)
-    feed_title = html_to_text(feed.get("title")) or _host(feed_link) or ""
+    feed_link = _join(base_url, as_url(feed.get("link"))) or base_url
+    feed_title = _detail_text(feed, "title") or _host(feed_link) or ""
     base = feed_link or base_url
     items = []
     for entry in entries:
@@ -107,32 +114,44 @@ def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None
     return ParsedFeed(title=feed_title, link=feed_link, items=items, warnings=warnings)
 
 
+def _detail_text(element: Mapping, key: str) -> str:
+    """A feedparser text construct: HTML only when its ``{key}_detail`` type says so."""
+    detail = element.get(f"{key}_detail")
+    kind = detail.get("type") if isinstance(detail, Mapping) else None
+    return typed_text(element.get(key), kind)
+
+
 def _entry_to_item(entry: Mapping, base: str | None, feed_title: str) -> RawItem | None:
-    title = html_to_text(entry.get("title"))
-    content = ""
-    if entry.get("content"):
-        content = max((c.get("value") or "" for c in entry["content"]), key=len)
-    summary = entry.get("summary") or ""
-    text = html_to_text(content if len(content) > len(summary) else summary)
+    title = _detail_text(entry, "title")
+    # the longest of the entry's content blocks and its summary is the text, each read
+    # as its declared type (RSS descriptions are HTML, Atom says so per element)
+    content, content_type = "", None
+    for block in entry.get("content") or []:
+        value = clean_str(block.get("value")) if isinstance(block, Mapping) else None
+        if value and len(value) > len(content):
+            content, content_type = value, block.get("type")
+    summary = clean_str(entry.get("summary")) or ""
+    if content and len(content) >= len(summary):  # feedparser may copy content to summary
+        text = typed_text(content, content_type)
+    else:
+        text = _detail_text(entry, "summary")
     if not title and not text:
         return None
-    link = entry.get("link")
-    if link and base:
-        link = urljoin(base, link)
+    link = _join(base, as_url(entry.get("link")))
     published = _struct_to_utc(entry.get("published_parsed") or entry.get("updated_parsed"))
     source = entry.get("source") or {}
-    outlet = html_to_text(source.get("title")) if isinstance(source, Mapping) else ""
-    author = entry.get("author") or None
+    outlet = _detail_text(source, "title") if isinstance(source, Mapping) else ""
+    author = plain_text(entry.get("author")) or None
     return RawItem(
         title=title or text[:120],
         text=text if text != title else "",
         url=link,
-        external_id=entry.get("id") or entry.get("guid") or link,
+        external_id=as_id(entry.get("id")) or as_id(entry.get("guid")) or link,
         published_at=published,
-        author=html_to_text(author) if author else None,
+        author=author,
         outlet=outlet or feed_title or _host(link),
         hashtags=extract_hashtags(f"{title} {text}"),
-        lang=(entry.get("language") or None),
+        lang=as_id(entry.get("language")),
     )
 
 
@@ -140,39 +159,59 @@ def parse_json_feed(body: bytes, base_url: str | None) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(f"not a usable feed: invalid JSON ({exc})") from exc
-    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ParseError(f"not a usable feed: invalid JSON ({exc.__class__.__name__}: "
+                         f"{str(exc)[:200]})") from None
+    if not isinstance(data, dict) or "jsonfeed.org" not in (clean_str(data.get("version")) or ""):
         raise ParseError("not a feed: JSON without a jsonfeed.org version")
-    feed_link = data.get("home_page_url") or base_url
-    feed_title = html_to_text(data.get("title")) or _host(feed_link) or ""
+    feed_link = as_url(data.get("home_page_url")) or base_url
+    # JSON Feed titles, summaries and content_text are plain text; only content_html is HTML
+    feed_title = plain_text(data.get("title")) or _host(feed_link) or ""
+    feed_lang = as_id(data.get("language"))
+    entries = data.get("items")
     items = []
-    for entry in data.get("items") or []:
+    for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             continue
-        title = html_to_text(entry.get("title"))
-        text = html_to_text(entry.get("content_html") or entry.get("content_text")
-                            or entry.get("summary"))
+        title = plain_text(entry.get("title"))
+        text = (html_to_text(entry.get("content_html")) or plain_text(entry.get("content_text"))
+                or plain_text(entry.get("summary")))
         if not title and not text:
             continue
-        link = entry.get("url") or entry.get("external_url")
-        if link and feed_link:
-            link = urljoin(feed_link, link)
-        authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
-        author = next((a.get("name") for a in authors if isinstance(a, dict) and a.get("name")), None)
+        link = _join(feed_link, as_url(entry.get("url")) or as_url(entry.get("external_url")))
+        authors = entry.get("authors")
+        if not isinstance(authors, list) or not authors:  # 1.0 had a single `author`
+            authors = [entry.get("author")]
+        author = next((name for name in (plain_text(a.get("name")) for a in authors
+                                         if isinstance(a, dict)) if name), None)
+        published = (clean_str(entry.get("date_published"))
+                     or clean_str(entry.get("date_modified")))
         items.append(RawItem(
             title=title or text[:120], text=text if text != title else "", url=link,
-            external_id=str(entry.get("id") or link or ""),
-            published_at=parse_date(entry.get("date_published") or entry.get("date_modified")),
+            external_id=as_id(entry.get("id")) or link or "",
+            published_at=parse_date(published),
             author=author, outlet=feed_title,
             hashtags=extract_hashtags(f"{title} {text}"),
-            lang=entry.get("language") or data.get("language"),
+            lang=as_id(entry.get("language")) or feed_lang,
         ))
     return ParsedFeed(title=feed_title, link=feed_link, items=items)
+
+
+def _join(base: str | None, link: str | None) -> str | None:
+    """``link`` resolved against ``base``; a link that is no URL at all is kept as it is."""
+    if not link or not base:
+        return link
+    try:
+        return urljoin(base, link)
+    except ValueError:  # e.g. "http://[broken" (an invalid IPv6 host)
+        return link
 
 
 def _host(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None

@@ -13,13 +13,14 @@ import io
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from trendwatch.errors import ParseError
-from trendwatch.collect.parse.feeds import parse_date, parse_feed
+from trendwatch.collect.parse.feeds import parse_feed, read_date
 from trendwatch.models import RawItem
 from trendwatch.collect.parse.text import html_to_text
+from trendwatch.collect.parse.values import as_text, epoch_to_utc, sane_time
 
 FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang")
 DEFAULT_FIELDS = {name: name for name in FIELDS}
@@ -68,7 +69,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise BadRecord(f"expected text, got {type(value).__name__}")
-    return str(value).strip()
+    return as_text(value).strip()
 
 
 def parse_published(value: Any) -> datetime | None:
@@ -77,30 +78,34 @@ def parse_published(value: Any) -> datetime | None:
         return None
     if isinstance(value, bool):
         raise BadRecord(f"published {value!r} is not a date")
+    # a date that is readable but outside 1990 … now + 2 days is unknown (None), not an error
     if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}(\.\d+)?", value.strip())):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer too large for a float
+            return None
         if seconds > 1e11:  # milliseconds, as many exports write them
             seconds /= 1000
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    text = str(value).strip()
+        return epoch_to_utc(seconds)
+    if not isinstance(value, str):
+        raise BadRecord(f"published must be a date string or epoch seconds, got {type(value).__name__}")
+    text = as_text(value).strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        parsed = parse_date(text) if re.search(r"\d{4}", text) else None
+        parsed = read_date(text) if re.search(r"\d{4}", text) else None
         if parsed is None:
             raise BadRecord(f"published {text[:40]!r} is not an ISO 8601 date") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return sane_time(parsed)
 
 
 def parse_hashtags(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        parts = [str(v) for v in value if v is not None]
+        parts = [as_text(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool)]
     elif isinstance(value, str):
-        parts = _TAG_SPLIT.split(value)
+        parts = _TAG_SPLIT.split(as_text(value))
     else:
         raise BadRecord(f"hashtags must be a list or a string, got {type(value).__name__}")
     return [p.strip().lstrip("#＃") for p in parts if p.strip().lstrip("#＃")]
@@ -167,8 +172,8 @@ def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[R
                 continue
             try:
                 yield number, json.loads(line)
-            except ValueError as exc:
-                problems.add(number, f"not valid JSON ({exc.__class__.__name__}: {exc})")
+            except (ValueError, RecursionError) as exc:
+                problems.add(number, f"not valid JSON ({exc.__class__.__name__}: {str(exc)[:200]})")
 
     items = _collect(records(), fields, problems)
     return items, problems.warnings()
@@ -178,8 +183,8 @@ def parse_json_records(text: str, fields: Mapping[str, str], name: str) -> tuple
     """A JSON array of records, or an object holding one (e.g. {"items": [...]})."""
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise ParseError(f"{name}: not valid JSON ({exc})") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"{name}: not valid JSON ({exc.__class__.__name__}: {str(exc)[:200]})") from None
     if isinstance(data, Mapping):
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
@@ -195,7 +200,10 @@ def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[Raw
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t|", key=header.count) if header else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = reader.fieldnames or []
+    try:
+        columns = [c for c in reader.fieldnames or [] if isinstance(c, str)]
+    except csv.Error as exc:
+        raise ParseError(f"{name}: the CSV header line cannot be read ({exc})") from None
     f = {**DEFAULT_FIELDS, **fields}
     if f["title"] not in columns and f["text"] not in columns:
         raise ParseError(

@@ -7,6 +7,7 @@ must escape it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import threading
@@ -15,6 +16,8 @@ from functools import lru_cache
 import regex
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from trendwatch.collect.parse.values import as_text
+
 _SPACES = re.compile(r"\s+")
 # A hashtag starts after a non-word character, holds word characters and has at least one
 # letter (so "#1" is not a tag); \w in `regex` covers Arabic, CJK and combining marks.
@@ -22,8 +25,34 @@ _HASHTAG = regex.compile(r"(?<![\w#&/])[#＃](\w*[\p{L}\p{M}]\w*)")
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
 
 
-def html_to_text(markup: str | None) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed. Plain text passes through."""
+# the content types whose value is markup; everything else (text/plain, unknown) is text
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+
+
+def plain_text(value: object) -> str:
+    """A plain-text field (never parsed as HTML: ``A<B`` stays ``A<B``), whitespace collapsed."""
+    return _SPACES.sub(" ", as_text(value)).strip()
+
+
+def unescaped_text(value: object) -> str:
+    """Plain text that arrives entity-escaped (``&amp;``, ``&#39;``) but is not markup: only the
+    entities are decoded, so ``A<B`` and ``Nice <gorilla>`` keep every character."""
+    return plain_text(html.unescape(as_text(value)))
+
+
+def typed_text(value: object, content_type: object) -> str:
+    """A field whose wire format declares its type: markup → html_to_text, else plain_text."""
+    kind = content_type.split(";", 1)[0].strip().lower() if isinstance(content_type, str) else ""
+    return html_to_text(value) if kind in HTML_TYPES else plain_text(value)
+
+
+def html_to_text(markup: object) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed. Plain text passes through.
+
+    Only for fields that are HTML: plain-text fields go through ``plain_text``. A value
+    that is not a string (a number, a list from hostile JSON) counts as text or nothing.
+    """
+    markup = as_text(markup)
     if not markup:
         return ""
     if "<" not in markup and "&" not in markup:
