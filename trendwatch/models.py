@@ -83,3 +83,14 @@ class Mark:
     topic_id: int
     verdict: str
     centroid: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A configured source as the store mirrors it: what its collector said it is."""
+
+    name: str
+    kind: str
+    platform: str
+    params: dict[str, Any]
+    url: str | None = None
