@@ -15,7 +15,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -27,31 +26,13 @@ from trendwatch.config.schema import Settings
 from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import load_embedder
 from trendwatch.errors import AnalysisError
-from trendwatch.analysis.label import Label, TopicDocs, label_topics, stable_label
+from trendwatch.models import Label, RunSummary
+from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
 from trendwatch.store import Store
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
 
 Progress = Callable[[str, int, int | None], None]   # (stage, done, total)
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    as_of: datetime
-    mode: str                     # full | incremental | reused
-    items: int
-    embedded: int
-    clusters: int
-    topics: int
-    new_topics: int
-    statuses: dict[str, int]
-    model_id: str
-    timings: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def score_params(settings: Settings) -> ScoreParams:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from trendwatch.store.db import Store, insert_ignore
-from trendwatch.store.schema import items, stories
+from trendwatch.store.schema import embeddings, items, sources, stories
 
 CHUNK = 500
 
@@ -84,3 +84,38 @@ def count_items(store: Store) -> int:
 def count_stories(store: Store) -> int:
     with store.connect() as conn:
         return conn.execute(select(func.count()).select_from(stories)).scalar_one()
+
+
+def copy_period(source: Store, target: Store, start: datetime, end: datetime) -> int:
+    """Copy sources, stories, items published in (start, end] and their vectors
+    (into an empty store: a backtest's scratch copy). Returns how many items were copied."""
+    with source.connect() as src, target.begin() as dst:
+        source_rows = [dict(r._mapping) for r in src.execute(select(sources))]
+        if source_rows:
+            dst.execute(sources.insert(), source_rows)
+        story_rows = [dict(r._mapping) for r in src.execute(
+            select(stories).where(stories.c.last_seen_at > start, stories.c.first_seen_at <= end))]
+        if story_rows:
+            dst.execute(stories.insert(), story_rows)
+        period = (items.c.published_at > start) & (items.c.published_at <= end)
+        rows = [dict(r._mapping) for r in src.execute(select(items).where(period))]
+        story_ids = {r["story_id"] for r in rows if r["story_id"] is not None}
+        missing = sorted(story_ids - {r["id"] for r in story_rows})
+        for chunk_start in range(0, len(missing), CHUNK):
+            more = [dict(r._mapping) for r in src.execute(
+                select(stories).where(stories.c.id.in_(missing[chunk_start:chunk_start + CHUNK])))]
+            if more:
+                dst.execute(stories.insert(), more)
+        for start_at in range(0, len(rows), 1000):
+            dst.execute(items.insert(), rows[start_at:start_at + 1000])
+        vectors = src.execute(select(embeddings).join(items, items.c.id == embeddings.c.item_id)
+                              .where(period))
+        batch = []
+        for row in vectors:
+            batch.append(dict(row._mapping))
+            if len(batch) >= 2000:
+                dst.execute(embeddings.insert(), batch)
+                batch = []
+        if batch:
+            dst.execute(embeddings.insert(), batch)
+    return len(rows)
