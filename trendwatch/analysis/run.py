@@ -175,7 +175,8 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     labels_out: dict[int, Label] = {}
     for cluster in clusters:
         tid = tracked.topic_of[cluster.label]
-        labels_out[cluster.label] = stable_label(prior_labels.get(tid), new_labels[cluster.label])
+        previous_label = prior_labels.get(tid) if tid is not None else None
+        labels_out[cluster.label] = stable_label(previous_label, new_labels[cluster.label])
     timings["label"] = time.perf_counter() - clock
     report("label", len(clusters), len(clusters))
 
@@ -188,8 +189,8 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     sims: dict[str, float] = {}   # assignment probability = cosine to the cluster centroid
     row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
-        rows = [row_of[i] for i in cluster.members]
-        for i, s in zip(cluster.members, (vectors[rows] @ cluster.centroid).tolist()):
+        positions = [row_of[i] for i in cluster.members]
+        for i, s in zip(cluster.members, (vectors[positions] @ cluster.centroid).tolist()):
             sims[i] = s
     new_topics = db.write_run(store, run_id=run_id, now=now, mode=mode, clusters=clusters,
                               tracked=tracked, labels=labels_out, scores=scores, sims=sims,

@@ -51,7 +51,7 @@ def load_topic_facts(conn: Connection, run_id: int, since: datetime) -> list[Top
         .where(topic_snapshots.c.run_id == run_id)
     ).mappings().all()
     outlet = func.coalesce(items.c.outlet, cast(items.c.source_id, Text))
-    recent = dict(conn.execute(
+    recent: dict[int, int] = dict(conn.execute(
         select(assignments.c.topic_id, func.count(func.distinct(outlet)))
         .join(items, items.c.id == assignments.c.item_id)
         .where(assignments.c.run_id == run_id, items.c.published_at >= since)
@@ -168,7 +168,7 @@ def delete_unmarked_ideas(conn: Connection, run_id: int, profile: str, topic_id:
 def insert_ideas(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     ids = []
     for row in rows:
-        ids.append(conn.execute(ideas.insert().values(**row)).inserted_primary_key[0])
+        ids.append(conn.execute(ideas.insert().values(**row).returning(ideas.c.id)).scalar_one())
     return ids
 
 
@@ -186,7 +186,7 @@ def add_feedback(conn: Connection, topic_id: int, verdict: str, *, profile: str 
             conn.execute(update(ideas).where(ideas.c.id == idea_id).values(feedback=verdict))
     return conn.execute(feedback.insert().values(
         topic_id=topic_id, profile=profile, idea_id=idea_id, verdict=verdict,
-        created_at=now, note=note)).inserted_primary_key[0]
+        created_at=now, note=note).returning(feedback.c.id)).scalar_one()
 
 
 def clear_feedback(conn: Connection, topic_id: int, profile: str | None) -> int:

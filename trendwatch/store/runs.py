@@ -120,7 +120,8 @@ def start_run(store: Store, as_of: datetime, start: datetime, model_id: str,
     with store.begin() as conn:
         return conn.execute(runs.insert().values(
             started_at=datetime.now(timezone.utc), as_of=as_of, window_start=start, window_end=as_of,
-            status="running", model_id=model_id, params=params, counts={})).inserted_primary_key[0]
+            status="running", model_id=model_id, params=params, counts={},
+        ).returning(runs.c.id)).scalar_one()
 
 
 def fail_run(store: Store, run_id: int, error: str) -> None:
@@ -148,13 +149,13 @@ def load_priors(store: Store, run_id: int | None) -> list[PriorTopic]:
                 members.setdefault(row.topic_id, set()).add(row.item_id)
     out = []
     with store.connect() as conn:
-        for row in conn.execute(select(topics.c.id, topics.c.centroid, topics.c.dormant)
-                                .order_by(topics.c.id)):
-            if row.centroid is None:
+        for topic in conn.execute(select(topics.c.id, topics.c.centroid, topics.c.dormant)
+                                  .order_by(topics.c.id)):
+            if topic.centroid is None:
                 continue
-            out.append(PriorTopic(id=row.id, centroid=vector_from_bytes(row.centroid).copy(),
-                                  members=frozenset(members.get(row.id, ())),
-                                  dormant=bool(row.dormant) or row.id not in members))
+            out.append(PriorTopic(id=topic.id, centroid=vector_from_bytes(topic.centroid).copy(),
+                                  members=frozenset(members.get(topic.id, ())),
+                                  dormant=bool(topic.dormant) or topic.id not in members))
     return out
 
 
@@ -191,7 +192,8 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
             if tid is None:
                 tid = conn.execute(topics.insert().values(
                     first_seen_at=min(times), last_seen_at=max(times),
-                    anchor_centroid=vector_to_bytes(cluster.centroid), **values)).inserted_primary_key[0]
+                    anchor_centroid=vector_to_bytes(cluster.centroid), **values,
+                ).returning(topics.c.id)).scalar_one()
                 new_topics += 1
                 parent = tracked.new_splits.get(cluster.label)
                 if parent is not None:
@@ -214,7 +216,8 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
         gone = list(tracked.merged) + list(tracked.gone)
         for chunk in _chunks(gone):
             conn.execute(topics.update().where(topics.c.id.in_(chunk)).values(dormant=True))
-        snapshots, rows = [], []
+        snapshots: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
         for cluster in clusters:
             label, score, tid = labels[cluster.label], scores[cluster.label], topic_of[cluster.label]
             snapshots.append(dict(

@@ -34,7 +34,7 @@ def sync_sources(store: Store, configured: Iterable[SourceSpec], now: datetime) 
                     name=spec.name, kind=spec.kind, platform=spec.platform,
                     params=params, url=spec.url, created_at=now, next_check_at=now,
                     error_count=0, disabled=False, last_new_items=0, last_bytes=0,
-                )).inserted_primary_key[0]
+                ).returning(sources.c.id)).scalar_one()
                 continue
             ids[spec.name] = row.id
             if row.params != params or row.kind != spec.kind:
