@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from trendwatch.store.db import Store, insert_ignore
 from trendwatch.store.schema import embeddings, items, sources, stories
+from trendwatch.store.sources import write_sources
 
 CHUNK = 500
 
@@ -61,6 +62,18 @@ def insert_stories(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[
     return list(result.scalars().all())
 
 
+def write_stories(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert whole story rows that carry their ids (copies, seeded stores) in one statement."""
+    if rows:
+        conn.execute(stories.insert(), [dict(r) for r in rows])
+
+
+def write_items(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert whole item rows into a store that has none of them (copies, seeded stores)."""
+    if rows:
+        conn.execute(items.insert(), [dict(r) for r in rows])
+
+
 def extend_stories(conn: Connection, last_seen: Mapping[int, datetime]) -> None:
     """Move each story's ``last_seen_at`` forward to the given time (never backwards)."""
     if not last_seen:
@@ -74,6 +87,12 @@ def extend_stories(conn: Connection, last_seen: Mapping[int, datetime]) -> None:
 def insert_items(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert item rows in one statement, skipping ids already stored. Returns how many were new."""
     return insert_ignore(conn, items, [dict(r) for r in rows], index_elements=["id"])
+
+
+def item_texts(store: Store) -> list[dict[str, Any]]:
+    """Id, title and text of every stored item."""
+    with store.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(items.c.id, items.c.title, items.c.text))]
 
 
 def count_items(store: Store) -> int:
@@ -90,24 +109,19 @@ def copy_period(source: Store, target: Store, start: datetime, end: datetime) ->
     """Copy sources, stories, items published in (start, end] and their vectors
     (into an empty store: a backtest's scratch copy). Returns how many items were copied."""
     with source.connect() as src, target.begin() as dst:
-        source_rows = [dict(r._mapping) for r in src.execute(select(sources))]
-        if source_rows:
-            dst.execute(sources.insert(), source_rows)
+        write_sources(dst, [dict(r._mapping) for r in src.execute(select(sources))])
         story_rows = [dict(r._mapping) for r in src.execute(
             select(stories).where(stories.c.last_seen_at > start, stories.c.first_seen_at <= end))]
-        if story_rows:
-            dst.execute(stories.insert(), story_rows)
+        write_stories(dst, story_rows)
         period = (items.c.published_at > start) & (items.c.published_at <= end)
         rows = [dict(r._mapping) for r in src.execute(select(items).where(period))]
         story_ids = {r["story_id"] for r in rows if r["story_id"] is not None}
         missing = sorted(story_ids - {r["id"] for r in story_rows})
         for chunk_start in range(0, len(missing), CHUNK):
-            more = [dict(r._mapping) for r in src.execute(
-                select(stories).where(stories.c.id.in_(missing[chunk_start:chunk_start + CHUNK])))]
-            if more:
-                dst.execute(stories.insert(), more)
+            write_stories(dst, [dict(r._mapping) for r in src.execute(
+                select(stories).where(stories.c.id.in_(missing[chunk_start:chunk_start + CHUNK])))])
         for start_at in range(0, len(rows), 1000):
-            dst.execute(items.insert(), rows[start_at:start_at + 1000])
+            write_items(dst, rows[start_at:start_at + 1000])
         vectors = src.execute(select(embeddings).join(items, items.c.id == embeddings.c.item_id)
                               .where(period))
         batch = []

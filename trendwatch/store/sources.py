@@ -46,6 +46,12 @@ def sync_sources(store: Store, configured: Iterable[SourceSpec], now: datetime) 
     return ids
 
 
+def write_sources(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert whole source rows that carry their ids (copies, seeded stores) in one statement."""
+    if rows:
+        conn.execute(sources.insert(), [dict(r) for r in rows])
+
+
 def get_state(conn: Connection, source_id: int) -> SourceState:
     return get_state_and_errors(conn, source_id)[0]
 
