@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
@@ -83,3 +83,58 @@ class Mark:
     topic_id: int
     verdict: str
     centroid: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A configured source as the store mirrors it: what its collector said it is."""
+
+    name: str
+    kind: str
+    platform: str
+    params: dict[str, Any]
+    url: str | None = None
+
+
+# --- analysis: what a run reads back from the store and reports -----------------------------
+
+
+@dataclass
+class Label:
+    """A topic's name and the terms it was drawn from (analysis/label)."""
+
+    label: str
+    keywords: list[str]
+    hashtags: list[str]
+    languages: list[str]
+
+
+@dataclass
+class PriorTopic:
+    """A known topic as tracking sees it (analysis/track)."""
+
+    id: int
+    centroid: np.ndarray                 # normalised running centroid
+    members: frozenset[str]              # item ids assigned at the previous run
+    dormant: bool = False
+
+
+@dataclass
+class RunSummary:
+    """What one analysis run did (analysis/run)."""
+
+    run_id: int
+    as_of: datetime
+    mode: str                     # full | incremental | reused
+    items: int
+    embedded: int
+    clusters: int
+    topics: int
+    new_topics: int
+    statuses: dict[str, int]
+    model_id: str
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,5 +1,5 @@
+from trendwatch.models import Label
 from trendwatch.analysis.label import (
-    Label,
     TopicDocs,
     dominant_hashtag,
     label_topics,

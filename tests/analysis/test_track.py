@@ -1,7 +1,8 @@
 import numpy as np
 
 from trendwatch.analysis.cluster import normalize
-from trendwatch.analysis.track import NewCluster, PriorTopic, join_nearest, track
+from trendwatch.analysis.track import NewCluster, join_nearest, track
+from trendwatch.models import PriorTopic
 
 
 def unit(seed, dim=32):

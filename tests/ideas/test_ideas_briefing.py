@@ -164,3 +164,16 @@ keywords = ["cheese", "festival", "alps"]
     assert {d["platform"] for o in cheesy for i in o["ideas"] for d in i["drafts"]} == {"instagram"}
     default = json.loads(invoke(["ideas", *args, "--format", "json"]))
     assert "Mountain Wheel" not in {o["product"] for o in default}
+
+
+def test_idea_sources_link_without_tracking_parameters(store, now, settings):
+    run_id, _ = seed(store, now, SHARED)
+    with store.begin() as conn:
+        for item_id, url in conn.execute(select(items.c.id, items.c.url)).all():
+            conn.execute(update(items).where(items.c.id == item_id)
+                         .values(url=f"{url}?id=5&utm_source=rss&fbclid=x#top"))
+    rank_run(store, settings, run_id, EMBEDDER)
+    out = build_ideas(store, settings, run_id, TemplateGenerator(), now=now)
+    urls = [json.dumps(s) for o in out for i in o["ideas"] for s in i["sources"]]
+    assert urls and all("?id=5" in u for u in urls)
+    assert not any("utm_" in u or "fbclid" in u or "#top" in u for u in urls)

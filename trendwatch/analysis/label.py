@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from trendwatch.models import Label
+
 MIN_LANG_SHARE = 0.1
 HASHTAG_SHARE = 0.3        # a hashtag in ≥ 30 % of a topic's posts …
 HASHTAG_ACCOUNTS = 3       # … by ≥ 3 accounts names the topic
@@ -30,14 +32,6 @@ class TopicDocs:
     langs: list[str | None] = field(default_factory=list)
     hashtags: list[list[str]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Label:
-    label: str
-    keywords: list[str]
-    hashtags: list[str]
-    languages: list[str]
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -27,31 +26,13 @@ from trendwatch.config.schema import Settings
 from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import load_embedder
 from trendwatch.errors import AnalysisError
-from trendwatch.analysis.label import Label, TopicDocs, label_topics, stable_label
+from trendwatch.models import Label, RunSummary
+from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
 from trendwatch.store import Store
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
 
 Progress = Callable[[str, int, int | None], None]   # (stage, done, total)
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    as_of: datetime
-    mode: str                     # full | incremental | reused
-    items: int
-    embedded: int
-    clusters: int
-    topics: int
-    new_topics: int
-    statuses: dict[str, int]
-    model_id: str
-    timings: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def score_params(settings: Settings) -> ScoreParams:
@@ -194,7 +175,8 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     labels_out: dict[int, Label] = {}
     for cluster in clusters:
         tid = tracked.topic_of[cluster.label]
-        labels_out[cluster.label] = stable_label(prior_labels.get(tid), new_labels[cluster.label])
+        previous_label = prior_labels.get(tid) if tid is not None else None
+        labels_out[cluster.label] = stable_label(previous_label, new_labels[cluster.label])
     timings["label"] = time.perf_counter() - clock
     report("label", len(clusters), len(clusters))
 
@@ -207,8 +189,8 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     sims: dict[str, float] = {}   # assignment probability = cosine to the cluster centroid
     row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
-        rows = [row_of[i] for i in cluster.members]
-        for i, s in zip(cluster.members, (vectors[rows] @ cluster.centroid).tolist()):
+        positions = [row_of[i] for i in cluster.members]
+        for i, s in zip(cluster.members, (vectors[positions] @ cluster.centroid).tolist()):
             sims[i] = s
     new_topics = db.write_run(store, run_id=run_id, now=now, mode=mode, clusters=clusters,
                               tracked=tracked, labels=labels_out, scores=scores, sims=sims,

@@ -109,7 +109,7 @@ def score_topics(topics: Mapping[int, list[Event]], background: list[Event], now
         story_outlets: dict[object, str] = {}
         for e in sorted(recent_events, key=lambda e: (e.at, e.outlet)):
             story_outlets.setdefault(("s", e.story) if e.story is not None else ("i", id(e)), e.outlet)
-        per_outlet = defaultdict(int)
+        per_outlet: dict[str, int] = defaultdict(int)
         for outlet in story_outlets.values():
             per_outlet[outlet] += 1
         top_share = max(per_outlet.values()) / len(story_outlets) if story_outlets else 0.0
@@ -126,7 +126,7 @@ def score_topics(topics: Mapping[int, list[Event]], background: list[Event], now
         raw[tid] = dict(
             recent=recent, base=base, expected=expected, pvalue=pvalue, surprise=surprise,
             recent_sources=len(recent_outlets), top_source_share=top_share,
-            top_source=max(per_outlet, key=per_outlet.get) if per_outlet else None,
+            top_source=max(per_outlet, key=per_outlet.__getitem__) if per_outlet else None,
             growth_24h=(recent - prev) / max(prev, 1),
             growth_7d=(second_half - first_half) / max(first_half, 1),
             base_rate=base / max(n_window - n_recent, 1), recent_rate=recent / n_recent,

@@ -12,20 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from trendwatch.models import PriorTopic
+
 MATCH_OVERLAP = 0.5     # share of the smaller member set found in the other
 MATCH_COSINE = 0.70     # centroid cosine that identifies the same topic
 SPLIT_COSINE = 0.85     # an unmatched cluster this close to a matched topic split from it
 SPLIT_OVERLAP = 0.3     # … or holding this share of its members from that topic
 MERGE_OVERLAP = 0.5     # an unmatched topic whose members went this much into one cluster
 JOIN_COSINE = 0.55      # between full re-clusterings, a new item joins its nearest topic
-
-
-@dataclass
-class PriorTopic:
-    id: int
-    centroid: np.ndarray                 # normalised running centroid
-    members: frozenset[str]              # item ids assigned at the previous run
-    dormant: bool = False
 
 
 @dataclass

@@ -39,7 +39,7 @@ TARGETS = {"stage_ratio": 0.9, "incremental_fraction": 0.1}
 def _add_items(url: str, n_old: int, n_new: int, now: datetime, later: datetime) -> None:
     """``n_new`` items after ``now`` (ids continue after the seeded ones)."""
     from trendwatch.store import open_store
-    from trendwatch.store.schema import items, stories
+    from trendwatch.store.items import write_items, write_stories
 
     _, rows = synthetic_rows(n_old + n_new, now, seed=2)
     rows = rows[n_old:]
@@ -48,10 +48,10 @@ def _add_items(url: str, n_old: int, n_new: int, now: datetime, later: datetime)
         row["published_at"] = row["fetched_at"] = now + timedelta(seconds=span * (k + 1) / (n_new + 1))
     store = open_store(url)
     with store.begin() as conn:
-        conn.execute(stories.insert(), [{"id": r["story_id"], "title": r["title"],
-                                         "first_seen_at": r["published_at"],
-                                         "last_seen_at": r["published_at"]} for r in rows])
-        conn.execute(items.insert(), rows)
+        write_stories(conn, [{"id": r["story_id"], "title": r["title"],
+                              "first_seen_at": r["published_at"],
+                              "last_seen_at": r["published_at"]} for r in rows])
+        write_items(conn, rows)
     store.close()
 
 

@@ -22,15 +22,16 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import select
+import numpy as np
 
 from trendwatch.analysis.run import analyze, item_text
 from trendwatch.config.load import parse_settings
-from trendwatch.store.vectors import vector_to_bytes
 from trendwatch.collect.ingest import ItemWriter, prepare_rows
-from trendwatch.models import RawItem
+from trendwatch.models import RawItem, SourceSpec
 from trendwatch.store import open_store
-from trendwatch.store.schema import assignments, embeddings, items, sources, topic_snapshots
+from trendwatch.store.items import item_texts
+from trendwatch.store.runs import load_assignments, save_embeddings, topic_rows
+from trendwatch.store.sources import sync_sources
 from trendwatch.bench import datasets as ds
 
 STEP = timedelta(hours=6)
@@ -70,11 +71,9 @@ def replay(eval_dir: Path, embedder, *, quick: bool = False, vectors: dict | Non
     settings = parse_settings('[company]\nname = "eval"\n')
     settings.analysis.model = embedder.model_id
     label_of: dict[str, str] = {}
-    with store.begin() as conn:
-        src = {name: conn.execute(sources.insert().values(
-            name=name, kind="file", platform=platform, params={}, error_count=0, disabled=False,
-            last_new_items=0, last_bytes=0, created_at=datetime(2012, 1, 1, tzinfo=timezone.utc)
-        )).inserted_primary_key[0] for name, platform in (("crisislex", "x"), ("news-t", "news"))}
+    src = sync_sources(store, [SourceSpec(name, "file", platform, {})
+                               for name, platform in (("crisislex", "x"), ("news-t", "news"))],
+                       datetime(2012, 1, 1, tzinfo=timezone.utc))
     raws_tw = [RawItem(title=d.text, external_id=d.id, published_at=d.published_at,
                        outlet=f"tw:{d.id}", hashtags=list(d.hashtags)) for d in tweets]
     raws_bg, bg_labels = [], []
@@ -106,16 +105,13 @@ def replay(eval_dir: Path, embedder, *, quick: bool = False, vectors: dict | Non
             writer.write(source_id, [r for r, s in chunk if s == source_id])
     # vectors: computed once per distinct text (the same headline appears around several events)
     vectors = dict(vectors or {})
-    with store.connect() as conn:
-        stored = [dict(r._mapping) for r in conn.execute(select(items.c.id, items.c.title, items.c.text))]
+    stored = item_texts(store)
     texts = sorted({item_text(r) for r in stored} - set(vectors))
     if texts:
         vectors.update(zip(texts, embedder.embed(texts)))
-    with store.begin() as conn:
-        rows = [{"item_id": r["id"], "model_id": embedder.model_id,
-                 "vector": vector_to_bytes(vectors[item_text(r)])} for r in stored]
-        for start_at in range(0, len(rows), 5000):
-            conn.execute(embeddings.insert(), rows[start_at:start_at + 5000])
+    if stored:
+        save_embeddings(store, [r["id"] for r in stored], embedder.model_id,
+                        np.stack([vectors[item_text(r)] for r in stored]))
 
     steps = sorted({onset[e] - BEFORE + k * STEP for e in events
                     for k in range(int((BEFORE + AFTER) / STEP) + 1)})
@@ -128,19 +124,20 @@ def replay(eval_dir: Path, embedder, *, quick: bool = False, vectors: dict | Non
     elapsed = time.perf_counter() - t0
 
     flags: list[tuple[datetime, int, str, str]] = []  # (as_of, topic, majority label, topic label)
-    with store.connect() as conn:
-        for summary in runs:
-            emerging = conn.execute(select(topic_snapshots.c.topic_id, topic_snapshots.c.label)
-                                    .where(topic_snapshots.c.run_id == summary.run_id,
-                                           topic_snapshots.c.status == "emerging")).all()
-            for topic_id, label in emerging:
-                members = conn.execute(select(assignments.c.item_id).where(
-                    assignments.c.run_id == summary.run_id,
-                    assignments.c.topic_id == topic_id)).scalars().all()
-                counts = Counter(label_of.get(m, "background") for m in members)
-                top, n = counts.most_common(1)[0]
-                majority = top if n / len(members) >= 0.5 and top not in ("noise",) else "background"
-                flags.append((summary.as_of, topic_id, majority, label))
+    for summary in runs:
+        emerging = [(t["topic_id"], t["label"]) for t in topic_rows(store, summary.run_id)
+                    if t["status"] == "emerging"]
+        if not emerging:
+            continue
+        members_of: dict[int, list[str]] = defaultdict(list)
+        for item_id, topic_id in load_assignments(store, summary.run_id).items():
+            members_of[topic_id].append(item_id)
+        for topic_id, label in emerging:
+            members = members_of[topic_id]
+            counts = Counter(label_of.get(m, "background") for m in members)
+            top, n = counts.most_common(1)[0]
+            majority = top if n / len(members) >= 0.5 and top not in ("noise",) else "background"
+            flags.append((summary.as_of, topic_id, majority, label))
     per_event, delays = [], []
     for event in events:
         lo, hi = onset[event] - BEFORE, onset[event] + AFTER

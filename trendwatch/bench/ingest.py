@@ -25,7 +25,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FEEDS = PROJECT_ROOT.parent / "shared" / "eval" / "feeds" / "kagi-200" / "benchmark_data"
@@ -87,7 +86,7 @@ def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None =
         with_baseline: bool = True) -> dict[str, Any]:
     """Run the benchmark; write the JSON report (default data/bench/ingest.json) and return it."""
     from trendwatch.store import open_store
-    from trendwatch.store.schema import items, stories
+    from trendwatch.store.items import count_items, count_stories
     from trendwatch.bench.feedserver import serve_folder
 
     folder = Path(feeds_dir or os.environ.get("TRENDWATCH_BENCH_FEEDS") or DEFAULT_FEEDS)
@@ -106,9 +105,8 @@ def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None =
             settings = _settings(base_url, files)
             report["first_run"] = _collect_run(store, settings)
             report["second_run"] = _collect_run(store, settings)
-            with store.connect() as conn:
-                report["stored_items"] = conn.execute(select(func.count()).select_from(items)).scalar()
-                report["stories"] = conn.execute(select(func.count()).select_from(stories)).scalar()
+            report["stored_items"] = count_items(store)
+            report["stories"] = count_stories(store)
         finally:
             store.close()
 

@@ -89,19 +89,20 @@ def synthetic_rows(n: int, now: datetime, seed: int = 1) -> tuple[list[dict], li
 def seed_store(url: str, n: int, now: datetime) -> float:
     """A fresh, migrated store holding ``n`` synthetic items. Returns the seconds it took."""
     from trendwatch.store import open_store
-    from trendwatch.store.schema import items, sources, stories
+    from trendwatch.store.items import write_items, write_stories
+    from trendwatch.store.sources import write_sources
 
     started = time.perf_counter()
     store = open_store(url)
     source_rows, rows = synthetic_rows(n, now)
     with store.begin() as conn:
-        conn.execute(sources.insert(), source_rows)
+        write_sources(conn, source_rows)
         for start in range(0, n, 20_000):
             chunk = rows[start:start + 20_000]
-            conn.execute(stories.insert(), [{"id": r["story_id"], "title": r["title"],
-                                             "first_seen_at": r["published_at"],
-                                             "last_seen_at": r["published_at"]} for r in chunk])
-            conn.execute(items.insert(), chunk)
+            write_stories(conn, [{"id": r["story_id"], "title": r["title"],
+                                  "first_seen_at": r["published_at"],
+                                  "last_seen_at": r["published_at"]} for r in chunk])
+            write_items(conn, chunk)
     store.close()
     return time.perf_counter() - started
 

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 from sqlalchemy import func, select
 
-from trendwatch.collect.run import SourceOutcome, collect_sources
+from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
 from trendwatch.config.env import resolve_paths
 from trendwatch.config.check import summary_lines
 from trendwatch.config.durations import parse_duration
@@ -161,7 +161,7 @@ def sources_cmd(env, fmt: str) -> None:
     settings = env.settings()
     store = env.store(settings)
     now = datetime.now(timezone.utc)
-    source_rows.sync_sources(store, settings.sources, now)
+    source_rows.sync_sources(store, source_specs(settings.sources), now)
     rows = source_rows.source_health(store, now, [s.name for s in settings.sources])
     if fmt == "json":
         print_json([source_json(r) for r in rows])

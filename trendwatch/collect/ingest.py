@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
-
 from trendwatch.collect.dedup import (
     STORY_WINDOW,
     StoryIndex,
@@ -25,8 +23,8 @@ from trendwatch.collect.dedup import (
 )
 from trendwatch.models import RawItem
 from trendwatch.store import Store
-from trendwatch.store.db import insert_ignore
-from trendwatch.store.schema import items, stories
+from trendwatch.store import items as item_rows
+from trendwatch.store.db import Connection
 from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
 
 FUTURE_TOLERANCE = timedelta(hours=1)
@@ -100,14 +98,9 @@ class ItemWriter:
         self._load_recent(now)
 
     def _load_recent(self, now: datetime) -> None:
-        since = now - STORY_WINDOW * 2
-        query = (select(items.c.id, items.c.story_id, items.c.published_at, items.c.title,
-                        items.c.minhash, items.c.outlet)
-                 .where(items.c.published_at >= since, items.c.story_id.is_not(None)))
-        with self.store.connect() as conn:
-            for row in conn.execute(query):
-                self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
-                                row.outlet)
+        for row in item_rows.recent_story_items(self.store, now - STORY_WINDOW * 2):
+            self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
+                            row.outlet)
 
     def write(self, source_id: int, rows: Sequence[dict[str, Any]],
               on_commit: Callable[[Connection, int], None] | None = None) -> int:
@@ -123,11 +116,7 @@ class ItemWriter:
             return new
 
     def _write(self, conn: Connection, source_id: int, rows: Sequence[dict[str, Any]]) -> int:
-        ids = [r["id"] for r in rows]
-        existing = set()
-        for start in range(0, len(ids), 500):
-            existing.update(conn.execute(
-                select(items.c.id).where(items.c.id.in_(ids[start:start + 500]))).scalars())
+        existing = item_rows.existing_item_ids(conn, [r["id"] for r in rows])
         new_rows = [dict(r, source_id=source_id) for r in rows if r["id"] not in existing]
         # new stories get placeholder ids (negative) while grouping, then one bulk insert
         new_stories: dict[int, dict[str, Any]] = {}
@@ -151,15 +140,9 @@ class ItemWriter:
                             row["minhash"], row["outlet"])
         if new_stories:
             placeholders = list(new_stories)
-            result = conn.execute(
-                stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
-                [new_stories[p] for p in placeholders])
-            self._resolved.update(zip(placeholders, result.scalars().all()))
+            stored = item_rows.insert_stories(conn, [new_stories[p] for p in placeholders])
+            self._resolved.update(zip(placeholders, stored))
             for row in new_rows:
                 row["story_id"] = self._resolved.get(row["story_id"], row["story_id"])
-        if touched:
-            conn.execute(
-                stories.update().where(stories.c.id == bindparam("sid"))
-                .where(stories.c.last_seen_at < bindparam("seen")).values(last_seen_at=bindparam("seen")),
-                [{"sid": sid, "seen": seen} for sid, seen in touched.items()])
-        return insert_ignore(conn, items, new_rows, index_elements=["id"])
+        item_rows.extend_stories(conn, touched)
+        return item_rows.insert_items(conn, new_rows)

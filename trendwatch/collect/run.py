@@ -25,6 +25,7 @@ from trendwatch.collect.collectors import build_collector
 from trendwatch.collect.collectors.base import CollectContext
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
+from trendwatch.models import SourceSpec
 from trendwatch.collect.http import HttpClient
 from trendwatch.collect.ingest import ItemWriter, prepare_rows
 from trendwatch.store import Store
@@ -66,6 +67,16 @@ def select_sources(settings: Settings, names: Sequence[str] | None) -> list[Sour
     return [s for s in settings.sources if s.enabled]
 
 
+def source_specs(configured: Sequence[SourceOptions]) -> list[SourceSpec]:
+    """How each configured source is mirrored into the store: its collector's platform and target."""
+    specs = []
+    for options in configured:
+        collector = build_collector(options)
+        specs.append(SourceSpec(name=options.name, kind=options.kind, platform=collector.platform,
+                                params=options.model_dump(mode="json"), url=collector.target()))
+    return specs
+
+
 async def collect_sources(
     store: Store,
     settings: Settings,
@@ -85,7 +96,7 @@ async def collect_sources(
     """
     now = now or datetime.now(timezone.utc)
     chosen = select_sources(settings, names)
-    ids = source_rows.sync_sources(store, settings.sources, now)
+    ids = source_rows.sync_sources(store, source_specs(settings.sources), now)
     due = source_rows.due_source_names(store, now, [s.name for s in chosen])
     if not due_only and not names:
         health = {h["name"]: h for h in source_rows.source_health(store, now, [s.name for s in chosen])}

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from trendwatch.collect.dedup import shareable_url
 from trendwatch.config.schema import Settings
 from trendwatch.store import opportunities as fit_rows
 from trendwatch.ideas.base import (
@@ -90,7 +91,9 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
         else:
             with store.connect() as conn:
                 raw_items = fit_rows.topic_items(conn, run_id, opp["topic_id"])
-            refs = [SourceRef(r["id"], r["title"] or "", r["url"], r["outlet"], r["published_at"],
+            # drafts and briefings link to what people will share: no utm_* or click ids
+            refs = [SourceRef(r["id"], r["title"] or "", shareable_url(r["url"]), r["outlet"],
+                              r["published_at"],
                               r["text"] or "", r["story_id"]) for r in raw_items
                     if _keys(r["id"], r["story_id"]).isdisjoint(used)]
             if not refs:

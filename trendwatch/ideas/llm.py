@@ -34,7 +34,7 @@ from trendwatch.ideas.base import (
     best_before,
     has_placeholder,
 )
-from trendwatch.ideas.limits import SPECS, fit
+from trendwatch.ideas.limits import SPECS, Fitted, fit
 
 log = logging.getLogger(__name__)
 MAX_ITEM_TEXT = 400
@@ -160,7 +160,8 @@ class LLMGenerator:
             slot = len(ideas)
             if slot >= len(context.sources):
                 break
-            drafts, dropped = [], []
+            drafts: list[Fitted] = []
+            dropped: list[dict[str, str | None]] = []
             lowered = {k.casefold().strip(): v for k, v in raw.drafts.items()}
             for platform in context.platforms:
                 draft = lowered.get(platform) or lowered.get(_ALIASES.get(platform, platform))

@@ -331,7 +331,7 @@ def _first_fit(platform: str, options: Sequence[str], ctx: IdeaContext, link: st
     for option in options:
         fitted = fit(platform, option, link=link, hashtags=tags, mastodon_limit=ctx.mastodon_limit)
         if fitted.ok and not fitted.shortened and (
-                not tags or fitted.text.count("#") >= min(len(tags), 1)):
+                not tags or (fitted.text or "").count("#") >= min(len(tags), 1)):
             return fitted
     return fit(platform, options[-1], link=link, hashtags=tags, mastodon_limit=ctx.mastodon_limit)
 

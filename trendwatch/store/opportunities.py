@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, delete, func, or_, select, update
 
-from trendwatch.collect.dedup import shareable_url
-
 from trendwatch.store.vectors import vector_from_bytes
 from trendwatch.errors import StoreError
+from trendwatch.models import Mark, TopicFacts
+from trendwatch.store.runs import latest_run
 from trendwatch.store.schema import (
     assignments,
     feedback,
@@ -32,12 +32,9 @@ TITLES_PER_TOPIC = 8
 
 
 def latest_run_id(conn: Connection) -> int | None:
-    """The newest finished run that has topic snapshots."""
-    return conn.execute(
-        select(runs.c.id).where(runs.c.status == "ok")
-        .where(select(topic_snapshots.c.run_id).where(topic_snapshots.c.run_id == runs.c.id).exists())
-        .order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(1)
-    ).scalar()
+    """The id of the latest run (``store.runs.latest_run``: the engine's one definition)."""
+    run = latest_run(conn)
+    return run["id"] if run else None
 
 
 def load_run(conn: Connection, run_id: int) -> dict[str, Any]:
@@ -47,16 +44,14 @@ def load_run(conn: Connection, run_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def load_topic_facts(conn: Connection, run_id: int, since: datetime) -> list:
-    from trendwatch.models import TopicFacts
-
+def load_topic_facts(conn: Connection, run_id: int, since: datetime) -> list[TopicFacts]:
     rows = conn.execute(
         select(topic_snapshots, topics.c.hashtags, topics.c.centroid, topics.c.label.label("topic_label"))
         .join(topics, topics.c.id == topic_snapshots.c.topic_id)
         .where(topic_snapshots.c.run_id == run_id)
     ).mappings().all()
     outlet = func.coalesce(items.c.outlet, cast(items.c.source_id, Text))
-    recent = dict(conn.execute(
+    recent: dict[int, int] = dict(conn.execute(
         select(assignments.c.topic_id, func.count(func.distinct(outlet)))
         .join(items, items.c.id == assignments.c.item_id)
         .where(assignments.c.run_id == run_id, items.c.published_at >= since)
@@ -84,12 +79,10 @@ def load_topic_facts(conn: Connection, run_id: int, since: datetime) -> list:
     ]
 
 
-def load_marks(conn: Connection, profile: str) -> list:
+def load_marks(conn: Connection, profile: str) -> list[Mark]:
     """Feedback for this profile (rows without a profile count for every profile).
 
     A verdict on an idea counts as a verdict on its topic."""
-    from trendwatch.models import Mark
-
     marks = []
     for topic_id, verdict, centroid in conn.execute(
         select(feedback.c.topic_id, feedback.c.verdict, topics.c.centroid)
@@ -131,7 +124,9 @@ def load_opportunities(conn: Connection, run_id: int, profile: str,
 
 
 def topic_items(conn: Connection, run_id: int, topic_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    """The topic's items in this run, newest first, one per story (wire copies count once)."""
+    """The topic's items in this run, newest first, one per story (wire copies count once).
+
+    URLs are returned as stored; ideas/briefings apply ``collect.dedup.shareable_url``."""
     rows = conn.execute(
         select(items.c.id, items.c.title, items.c.text, items.c.url, items.c.outlet,
                items.c.hashtags, items.c.published_at, items.c.lang, items.c.story_id)
@@ -145,8 +140,7 @@ def topic_items(conn: Connection, run_id: int, topic_id: int, limit: int = 20) -
             if row["story_id"] in stories:
                 continue
             stories.add(row["story_id"])
-        # drafts and briefings link to what people will share: no utm_* or click ids
-        out.append(dict(row, url=shareable_url(row["url"])))
+        out.append(dict(row))   # the stored link: callers that publish it clean it (shareable_url)
         if len(out) >= limit:
             break
     return out
@@ -174,7 +168,7 @@ def delete_unmarked_ideas(conn: Connection, run_id: int, profile: str, topic_id:
 def insert_ideas(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     ids = []
     for row in rows:
-        ids.append(conn.execute(ideas.insert().values(**row)).inserted_primary_key[0])
+        ids.append(conn.execute(ideas.insert().values(**row).returning(ideas.c.id)).scalar_one())
     return ids
 
 
@@ -192,7 +186,7 @@ def add_feedback(conn: Connection, topic_id: int, verdict: str, *, profile: str 
             conn.execute(update(ideas).where(ideas.c.id == idea_id).values(feedback=verdict))
     return conn.execute(feedback.insert().values(
         topic_id=topic_id, profile=profile, idea_id=idea_id, verdict=verdict,
-        created_at=now, note=note)).inserted_primary_key[0]
+        created_at=now, note=note).returning(feedback.c.id)).scalar_one()
 
 
 def clear_feedback(conn: Connection, topic_id: int, profile: str | None) -> int:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import Connection, Select, and_, func, select
 
-from trendwatch.store.vectors import vector_from_bytes, vector_to_bytes
-from trendwatch.analysis.label import Label
-from trendwatch.store import Store
+from trendwatch.models import Label, PriorTopic, RunSummary
+from trendwatch.store.db import Store
 from trendwatch.store.db import insert_ignore
 from trendwatch.store.schema import (
     assignments,
@@ -22,10 +22,7 @@ from trendwatch.store.schema import (
     topic_snapshots,
     topics,
 )
-from trendwatch.analysis.track import PriorTopic
-
-if TYPE_CHECKING:
-    from trendwatch.analysis.run import RunSummary
+from trendwatch.store.vectors import vector_from_bytes, vector_to_bytes
 
 CHUNK = 500
 
@@ -79,21 +76,38 @@ def load_vectors(store: Store, ids: Sequence[str], model_id: str) -> np.ndarray:
     return np.stack([found[i] for i in ids]).astype(np.float32)
 
 
-def _ok_runs(before: datetime | None = None):
+@contextlib.contextmanager
+def _reading(db: Store | Connection) -> Iterator[Connection]:
+    """Read through the caller's connection (its transaction) or a fresh one of the store."""
+    if isinstance(db, Connection):
+        yield db
+    else:
+        with db.connect() as conn:
+            yield conn
+
+
+def _ok_runs(before: datetime | None = None) -> Select[Any]:
+    """Finished ok runs, newest first: as_of descending, then id descending (THE order)."""
     query = select(runs).where(runs.c.status == "ok")
     if before is not None:
         query = query.where(runs.c.as_of <= before)
     return query.order_by(runs.c.as_of.desc(), runs.c.id.desc())
 
 
-def latest_run(store: Store, before: datetime | None = None) -> dict[str, Any] | None:
-    """The newest successful run (as of ``before`` when given)."""
-    with store.connect() as conn:
+def latest_run(db: Store | Connection, before: datetime | None = None) -> dict[str, Any] | None:
+    """The latest run: the newest finished ok run by as_of, then id (as of ``before`` when given).
+
+    The one definition of "the latest run" (analysis, ranking, briefings, CLI and dashboard).
+    ``db`` is a Store (read on a fresh connection) or an open Connection (read inside the
+    caller's transaction). Returns the ``runs`` row as a dict, or None when there is none.
+    """
+    with _reading(db) as conn:
         row = conn.execute(_ok_runs(before).limit(1)).first()
     return dict(row._mapping) if row else None
 
 
 def last_full_run(store: Store, before: datetime) -> dict[str, Any] | None:
+    """The newest ok run (as of ``before``) that clustered from scratch."""
     with store.connect() as conn:
         for row in conn.execute(_ok_runs(before).limit(200)):
             if (row.counts or {}).get("mode") == "full":
@@ -106,7 +120,8 @@ def start_run(store: Store, as_of: datetime, start: datetime, model_id: str,
     with store.begin() as conn:
         return conn.execute(runs.insert().values(
             started_at=datetime.now(timezone.utc), as_of=as_of, window_start=start, window_end=as_of,
-            status="running", model_id=model_id, params=params, counts={})).inserted_primary_key[0]
+            status="running", model_id=model_id, params=params, counts={},
+        ).returning(runs.c.id)).scalar_one()
 
 
 def fail_run(store: Store, run_id: int, error: str) -> None:
@@ -115,9 +130,7 @@ def fail_run(store: Store, run_id: int, error: str) -> None:
             status="failed", error=error[:2000], finished_at=datetime.now(timezone.utc)))
 
 
-def summary_of(store: Store, run: dict[str, Any], notes: list[str]) -> "RunSummary":
-    from trendwatch.analysis.run import RunSummary
-
+def summary_of(store: Store, run: dict[str, Any], notes: list[str]) -> RunSummary:
     counts = run["counts"] or {}
     return RunSummary(run_id=run["id"], as_of=run["as_of"], mode="reused",
                       items=counts.get("items", 0), embedded=0, clusters=counts.get("clusters", 0),
@@ -136,13 +149,13 @@ def load_priors(store: Store, run_id: int | None) -> list[PriorTopic]:
                 members.setdefault(row.topic_id, set()).add(row.item_id)
     out = []
     with store.connect() as conn:
-        for row in conn.execute(select(topics.c.id, topics.c.centroid, topics.c.dormant)
-                                .order_by(topics.c.id)):
-            if row.centroid is None:
+        for topic in conn.execute(select(topics.c.id, topics.c.centroid, topics.c.dormant)
+                                  .order_by(topics.c.id)):
+            if topic.centroid is None:
                 continue
-            out.append(PriorTopic(id=row.id, centroid=vector_from_bytes(row.centroid).copy(),
-                                  members=frozenset(members.get(row.id, ())),
-                                  dormant=bool(row.dormant) or row.id not in members))
+            out.append(PriorTopic(id=topic.id, centroid=vector_from_bytes(topic.centroid).copy(),
+                                  members=frozenset(members.get(topic.id, ())),
+                                  dormant=bool(topic.dormant) or topic.id not in members))
     return out
 
 
@@ -179,7 +192,8 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
             if tid is None:
                 tid = conn.execute(topics.insert().values(
                     first_seen_at=min(times), last_seen_at=max(times),
-                    anchor_centroid=vector_to_bytes(cluster.centroid), **values)).inserted_primary_key[0]
+                    anchor_centroid=vector_to_bytes(cluster.centroid), **values,
+                ).returning(topics.c.id)).scalar_one()
                 new_topics += 1
                 parent = tracked.new_splits.get(cluster.label)
                 if parent is not None:
@@ -202,7 +216,8 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
         gone = list(tracked.merged) + list(tracked.gone)
         for chunk in _chunks(gone):
             conn.execute(topics.update().where(topics.c.id.in_(chunk)).values(dormant=True))
-        snapshots, rows = [], []
+        snapshots: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
         for cluster in clusters:
             label, score, tid = labels[cluster.label], scores[cluster.label], topic_of[cluster.label]
             snapshots.append(dict(
@@ -273,3 +288,24 @@ def topic_detail(store: Store, topic_id: int) -> dict[str, Any] | None:
 def count_runs(store: Store) -> int:
     with store.connect() as conn:
         return conn.execute(select(func.count()).select_from(runs)).scalar_one()
+
+
+def topic_histories(store: Store) -> list[dict[str, Any]]:
+    """Every topic with its snapshot history over the ok runs (oldest first)."""
+    with store.connect() as conn:
+        topic_rows = {r.id: r for r in conn.execute(select(topics))}
+        history: dict[int, list[dict[str, Any]]] = {}
+        query = (select(topic_snapshots).join(runs, runs.c.id == topic_snapshots.c.run_id)
+                 .where(runs.c.status == "ok").order_by(topic_snapshots.c.as_of))
+        for row in conn.execute(query):
+            history.setdefault(row.topic_id, []).append(
+                {"as_of": row.as_of, "status": row.status, "signal": row.signal,
+                 "emergence": row.emergence, "size": row.size,
+                 "distinct_sources": row.distinct_sources})
+    out = []
+    for tid, hist in sorted(history.items()):
+        t = topic_rows[tid]
+        flagged = [h["as_of"] for h in hist if h["status"] == "emerging"]
+        out.append({"id": tid, "label": t.label, "keywords": t.keywords, "first_seen": t.first_seen_at,
+                    "first_emerging": flagged[0] if flagged else None, "history": hist})
+    return out

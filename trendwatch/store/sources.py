@@ -8,42 +8,48 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from trendwatch.models import SourceState, TrendPoint
+from trendwatch.models import SourceSpec, SourceState, TrendPoint
 from trendwatch.store.db import Store, upsert
 from trendwatch.store.schema import items, sources, trend_points
 
 
-def sync_sources(store: Store, configured: Iterable[Any], now: datetime) -> dict[str, int]:
+def sync_sources(store: Store, configured: Iterable[SourceSpec], now: datetime) -> dict[str, int]:
     """Create/update one row per configured source; returns name → id.
+
+    The caller describes each source (``collect.collectors.source_specs``); the store
+    never builds collectors.
 
     A source whose configured target changed gets its URL and conditional state
     reset (a 301 learnt for the old URL must not override a new config), and is
     re-enabled if it had been disabled by a 410.
     """
-    from trendwatch.collect.collectors import build_collector
-
     ids: dict[str, int] = {}
     with store.begin() as conn:
         existing = {row.name: row for row in conn.execute(select(sources))}
-        for options in configured:
-            collector = build_collector(options)
-            params = options.model_dump(mode="json")
-            row = existing.get(options.name)
+        for spec in configured:
+            params = spec.params
+            row = existing.get(spec.name)
             if row is None:
-                ids[options.name] = conn.execute(sources.insert().values(
-                    name=options.name, kind=options.kind, platform=collector.platform,
-                    params=params, url=collector.target(), created_at=now, next_check_at=now,
+                ids[spec.name] = conn.execute(sources.insert().values(
+                    name=spec.name, kind=spec.kind, platform=spec.platform,
+                    params=params, url=spec.url, created_at=now, next_check_at=now,
                     error_count=0, disabled=False, last_new_items=0, last_bytes=0,
-                )).inserted_primary_key[0]
+                ).returning(sources.c.id)).scalar_one()
                 continue
-            ids[options.name] = row.id
-            if row.params != params or row.kind != options.kind:
+            ids[spec.name] = row.id
+            if row.params != params or row.kind != spec.kind:
                 conn.execute(sources.update().where(sources.c.id == row.id).values(
-                    kind=options.kind, platform=collector.platform, params=params,
-                    url=collector.target(), etag=None, last_modified=None, disabled=False,
+                    kind=spec.kind, platform=spec.platform, params=params,
+                    url=spec.url, etag=None, last_modified=None, disabled=False,
                     disabled_reason=None, error_count=0, next_check_at=now,
                 ))
     return ids
+
+
+def write_sources(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert whole source rows that carry their ids (copies, seeded stores) in one statement."""
+    if rows:
+        conn.execute(sources.insert(), [dict(r) for r in rows])
 
 
 def get_state(conn: Connection, source_id: int) -> SourceState:

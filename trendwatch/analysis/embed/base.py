@@ -17,7 +17,9 @@ class Embedder(Protocol):
     """Texts → float32[n, dim], each row L2-normalised. Thread-safe for sequential calls only."""
 
     model_id: str
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 

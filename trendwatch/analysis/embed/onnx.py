@@ -151,7 +151,10 @@ def export(name: str, folder: Path) -> None:
     pooling = modules[1] if len(modules) > 1 else None
     if pooling is None or _pooling_mode(pooling) != "mean":
         raise OnnxUnavailable(f"{name} does not use plain mean pooling; only torch reproduces it")
-    transformer = modules[0].auto_model.eval()
+    auto_model = modules[0].auto_model
+    if not isinstance(auto_model, torch.nn.Module):
+        raise OnnxUnavailable(f"{name} has no transformer module to export")
+    transformer = auto_model.eval()
     tokenizer = model.tokenizer
     if not getattr(tokenizer, "is_fast", False):
         raise OnnxUnavailable(f"{name} has no fast tokenizer")
@@ -204,6 +207,8 @@ def export(name: str, folder: Path) -> None:
         for extra in folder.glob("*.onnx.data"):
             extra.unlink()
     reference = model.encode(_CHECK_TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    if model.max_seq_length is None:
+        raise OnnxUnavailable(f"{name} declares no maximum sequence length")
     meta = {"version": FORMAT_VERSION, "model": name, "dim": int(reference.shape[1]),
             "max_length": int(model.max_seq_length), "inputs": input_names, "check_cosine": 0.0}
     (folder / "meta.json").write_text(json.dumps(meta))

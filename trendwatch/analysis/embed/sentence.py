@@ -73,7 +73,7 @@ class SentenceTransformerEmbedder:
         return self._model
 
     @property
-    def dim(self) -> int:  # type: ignore[override]
+    def dim(self) -> int:
         if self._dim is None:
             getter = getattr(self.model, "get_embedding_dimension", None) or \
                 self.model.get_sentence_embedding_dimension
