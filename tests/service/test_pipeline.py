@@ -212,3 +212,24 @@ async def test_an_expected_failure_is_recorded_as_such(store, now, monkeypatch):
     await service._execute("analyze", service.steps.analyze)
     job = {j["name"]: j for j in job_rows.list_jobs(store)}["analyze"]
     assert job["last_status"] == "failed" and job["last_error"].startswith("run 1 was analysed")
+
+
+async def test_ideas_are_generated_on_the_callers_event_loop(store, now):
+    """The generator (an LLM client in production) runs on the service's loop, not on a
+    second loop started in a worker thread."""
+    import asyncio
+    import threading
+
+    from trendwatch.ideas import TemplateGenerator
+
+    seen = []
+
+    class Recording(TemplateGenerator):
+        async def generate(self, context):
+            seen.append((asyncio.get_running_loop(), threading.get_ident()))
+            return await super().generate(context)
+
+    seed_world(store, now)
+    outcome = await pipeline.run_analysis(store, settings(), now, generator=Recording())
+    assert seen and sum(outcome.ideas.values()) > 0
+    assert set(seen) == {(asyncio.get_running_loop(), threading.get_ident())}

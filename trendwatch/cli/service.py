@@ -41,11 +41,17 @@ def dashboard_app() -> Path | None:
     from where the package is imported, whatever the current directory; None without it."""
     import importlib.util
 
+    import trendwatch
+
     try:
         spec = importlib.util.find_spec("dashboard")
     except (ImportError, ValueError):
-        return None
-    for folder in (spec.submodule_search_locations or []) if spec else []:
+        spec = None
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    # an editable install made before the dashboard was packaged maps only trendwatch:
+    # its checkout still has the dashboard next to the package
+    folders.append(str(Path(trendwatch.__file__).resolve().parents[1] / "dashboard"))
+    for folder in folders:
         app = Path(folder) / "app.py"
         if app.is_file():
             return app.resolve()
