@@ -4,7 +4,8 @@ The only module that imports APScheduler. Jobs:
 
     collect   every ``tick`` (1 min): polls the sources whose own ``every`` has passed
               (their state is in the store); skipped while another step runs
-    analyze   every ``[analysis] every``; then alerts on topics that turned emerging
+    analyze   every ``[analysis] every``: analyse → rank → post ideas (pipeline.run_analysis);
+              then alerts on topics that turned emerging
     briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
     purge     daily at 03:30 in the same zone: ``[privacy] retention``
     poll      every few seconds: the dashboard's "refresh now" (collect + analyze), heartbeat
