@@ -165,19 +165,3 @@ def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
                            for t in flagged)
     assert all(len(t["history"]) >= 1 for t in result.topics)
     assert "first_emerging" in result.as_csv().splitlines()[0]
-
-
-def test_service_entry_point_analyses_ranks_and_writes_ideas(store, now):
-    from trendwatch.analysis.run import run_analysis
-    from trendwatch.store.schema import ideas, opportunities
-
-    seed_world(store, now)
-    settings = make_settings('[analysis]\nmodel = "hashing-256"\n[[products]]\nname = "Fab tools"\n'
-                             'description = "semiconductor chip wafer lithography"\n')
-    summary = run_analysis(store, settings, now)
-    assert summary.topics == 6
-    with store.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(opportunities)
-                            .where(opportunities.c.run_id == summary.run_id)).scalar_one() > 0
-        stored = conn.execute(select(ideas).where(ideas.c.run_id == summary.run_id)).all()
-    assert stored and all(row.drafts and row.generator == "template" for row in stored)

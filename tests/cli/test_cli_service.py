@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.seeding import seed
@@ -59,3 +66,63 @@ def test_purge_dry_run(tmp_path, now):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["dry_run"] is True and data["items"] == 4
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_dashboard_is_found_from_the_package_not_the_current_folder(tmp_path, monkeypatch):
+    from trendwatch.cli.service import dashboard_app
+
+    monkeypatch.chdir(tmp_path)
+    import dashboard
+
+    assert dashboard_app() == (Path(dashboard.__file__).parent / "app.py").resolve()
+    assert dashboard_app().is_file()
+
+
+def test_installed_distribution_finds_its_parts_from_any_folder(tmp_path):
+    """Build the wheel, install it into a folder, and use it from an unrelated cwd: the
+    dashboard, the starter config, the migrations and the briefing templates all come
+    from the installed package."""
+    if importlib.util.find_spec("pip") is None:
+        pytest.skip("pip is not available to build the wheel")
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("trendwatch", "dashboard"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels),
+                    str(source)], check=True, capture_output=True, cwd=tmp_path)
+    wheel = next(wheels.glob("trendwatch-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--no-compile", "--target", str(site),
+                    str(wheel)], check=True, capture_output=True, cwd=tmp_path)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "HF_HUB_OFFLINE": "1"}
+    env.pop("TRENDWATCH_CONFIG", None)
+    env.pop("TRENDWATCH_DATABASE_URL", None)
+
+    def run(*code: str) -> str:
+        done = subprocess.run([sys.executable, *code], cwd=elsewhere, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    found = json.loads(run("-c", "import json, trendwatch; from trendwatch.cli.service import "
+                                 "dashboard_app; print(json.dumps([trendwatch.__file__, "
+                                 "str(dashboard_app())]))"))
+    assert Path(found[0]).is_relative_to(site) and Path(found[1]) == site / "dashboard" / "app.py"
+    assert (site / "dashboard" / "views" / "today.py").is_file()   # the pages app.py names
+
+    run("-m", "trendwatch", "init")   # starter feeds.toml from the package, migrations applied
+    assert (elsewhere / "feeds.toml").read_text("utf-8").startswith(
+        (ROOT / "trendwatch" / "templates" / "feeds.toml").read_text("utf-8")[:200])
+    assert (elsewhere / "data" / "trendwatch.db").is_file()
+    out = run("-m", "trendwatch", "brief", "--format", "md", "--out", "b.md")
+    assert (elsewhere / "b.md").read_text("utf-8").strip(), out

@@ -228,24 +228,3 @@ def event_of(row: dict) -> Event:
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
-
-def run_analysis(store: Store, settings: Settings, now: datetime) -> RunSummary:
-    """The service's analysis step (``pipeline.run_analysis``): analyse, rank the run for
-    every profile with the same embedder (ranking compares vectors of one model), then write
-    post ideas for each profile's top opportunities so the briefing and dashboard have drafts."""
-    from trendwatch.analysis.embed.sentence import load_embedder
-
-    embedder = load_embedder(settings, str(store.engine.url))
-    summary = analyze(store, settings, now, embedder)
-    if summary.topics and any(p.products for p in settings.all_profiles()):
-        from trendwatch.rank.run import rank_run
-
-        rank_run(store, settings, summary.run_id, embedder)
-        from trendwatch.ideas import make_generator
-        from trendwatch.ideas.briefing import build_ideas
-
-        generator = make_generator(settings, None)
-        for profile in settings.all_profiles():
-            if profile.products:
-                build_ideas(store, settings, summary.run_id, generator, now=now, profile=profile.name)
-    return summary

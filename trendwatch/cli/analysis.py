@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import click
@@ -9,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from trendwatch.store import runs as db
-from trendwatch.analysis.run import analyze
 from trendwatch.errors import ConfigError
+from trendwatch.service import pipeline
 from trendwatch.cli import cli
 from trendwatch.cli.common import (
     common_options,
@@ -39,7 +40,9 @@ def parse_time(value: str | None, option: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
-def run_with_progress(store, settings, now, *, full=None, quiet=False):
+def run_with_progress(store, settings, now, *, full=None, ideas=True, quiet=False
+                      ) -> pipeline.AnalysisOutcome:
+    """The service's analysis step (analyse → rank → ideas), with a progress bar."""
     with Progress(TextColumn("[bold]{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -49,8 +52,9 @@ def run_with_progress(store, settings, now, *, full=None, quiet=False):
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        return analyze(store, settings, now, full=full, progress=progress,
-                       log=lambda m: err_console.print(Text(m, style="dim")))
+        return asyncio.run(pipeline.run_analysis(
+            store, settings, now, ideas=ideas, full=full, progress=progress,
+            say=lambda m: err_console.print(Text(m, style="dim"))))
 
 
 @cli.command("analyze")
@@ -59,17 +63,22 @@ def run_with_progress(store, settings, now, *, full=None, quiet=False):
 @click.option("--full/--incremental", "full", default=None,
               help="force a full re-clustering, or only let new items join topics "
                    "[default: full every [analysis] recluster_every]")
+@click.option("--no-ideas", "no_ideas", is_flag=True,
+              help="rank the topics for the products but write no post ideas")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @format_option
-def analyze_cmd(env, as_of: str | None, full: bool | None, quiet: bool, fmt: str) -> None:
-    """Embed new items, find and track topics, score emergence."""
+def analyze_cmd(env, as_of: str | None, full: bool | None, no_ideas: bool, quiet: bool,
+                fmt: str) -> None:
+    """Embed new items, find and track topics, score emergence; then rank the topics for
+    each profile's products and write post ideas (the service's analysis step)."""
     settings = env.settings()
     store = env.store(settings)
-    summary = run_with_progress(store, settings, parse_time(as_of, "--as-of"), full=full,
-                                quiet=quiet or fmt == "json")
+    outcome = run_with_progress(store, settings, parse_time(as_of, "--as-of"), full=full,
+                                ideas=not no_ideas, quiet=quiet or fmt == "json")
     if fmt == "json":
-        print_json(summary.as_dict())
+        print_json(outcome.as_dict())
         return
+    summary = outcome.summary
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items())) or "no topics"
     console.print(f"run {summary.run_id} ({summary.mode}) as of {summary.as_of:%Y-%m-%d %H:%M}Z: "
                   f"{summary.items} items ({summary.embedded} newly embedded), "
@@ -77,7 +86,12 @@ def analyze_cmd(env, as_of: str | None, full: bool | None, quiet: bool, fmt: str
     if summary.timings:
         console.print("  " + ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items()),
                       style="dim")
-    console.print("next: [bold]trendwatch topics[/]")
+    for name, found in outcome.opportunities.items():
+        made = (f", {outcome.ideas[name]} post ideas" if name in outcome.ideas
+                else " (no ideas: --no-ideas)")
+        console.print(Text(f"{name}: {len(found)} opportunities{made}"))
+    console.print("next: [bold]trendwatch topics[/]"
+                  + (", [bold]trendwatch ideas[/]" if outcome.opportunities else ""))
 
 
 def topic_json(row: dict) -> dict:

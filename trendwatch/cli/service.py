@@ -33,7 +33,28 @@ from trendwatch.cli.common import (
 )
 
 JOB_STYLE = {"ok": "green", "failed": "red", "running": "cyan", "stopped": "yellow"}
-DASHBOARD_APP = Path("dashboard") / "app.py"
+
+
+def dashboard_app() -> Path | None:
+    """``app.py`` of the installed ``dashboard`` package (shipped with trendwatch), found
+    from where the package is imported, whatever the current directory; None without it."""
+    import importlib.util
+
+    import trendwatch
+
+    try:
+        spec = importlib.util.find_spec("dashboard")
+    except (ImportError, ValueError):
+        spec = None
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    # an editable install made before the dashboard was packaged maps only trendwatch:
+    # its checkout still has the dashboard next to the package
+    folders.append(str(Path(trendwatch.__file__).resolve().parents[1] / "dashboard"))
+    for folder in folders:
+        app = Path(folder) / "app.py"
+        if app.is_file():
+            return app.resolve()
+    return None
 
 
 def _duration_option(value: str, flag: str) -> timedelta:
@@ -97,10 +118,11 @@ def run_cmd(env, tick: str, log_level: str, port: int, no_dashboard: bool) -> No
 
 
 def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
-    app = DASHBOARD_APP.resolve()
-    if not app.exists():
-        err_console.print(f"[yellow]dashboard not started:[/] {DASHBOARD_APP} does not exist in "
-                          f"{Path.cwd()} (run from the project folder, or use --no-dashboard)")
+    app = dashboard_app()
+    if app is None:
+        err_console.print("[yellow]dashboard not started:[/] the dashboard package is not "
+                          "installed with trendwatch (reinstall it: pip install -e . in the "
+                          "project folder), or use --no-dashboard")
         return None
     if shutil.which("streamlit") is None and not _has_module("streamlit"):
         err_console.print("[yellow]dashboard not started:[/] streamlit is not installed "

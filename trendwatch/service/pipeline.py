@@ -1,25 +1,34 @@
 """The imperative shell: one function per service step, each given the store, the
 settings and ``now``. The scheduler and the CLI call these; this is the only module
 that knows every stage.
+
+Every step is a coroutine run on the caller's event loop (the service's, or the one
+``asyncio.run`` starts for a CLI command). CPU-bound work (embedding, clustering,
+ranking) runs in worker threads; the ideas generator (templates, or an LLM over HTTP)
+is awaited on that same loop.
 """
 
 from __future__ import annotations
 
-import importlib
+import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trendwatch.collect.run import SourceOutcome, collect_sources
 from trendwatch.config.schema import Settings
-from trendwatch.errors import AnalysisError
 from trendwatch.store.retention import PurgeReport, purge
 from trendwatch.store import Store
 
-log = logging.getLogger("trendwatch.pipeline")
+if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embedder): lazy
+    from trendwatch.analysis.embed.base import Embedder
+    from trendwatch.analysis.run import Progress, RunSummary
+    from trendwatch.ideas.base import IdeaGenerator
+    from trendwatch.rank.relevance import Opportunity
 
-ANALYSIS_MODULE = "trendwatch.analysis.run"
-ANALYSIS_ENTRY = "run_analysis"   # run_analysis(store, settings, now=now) -> anything with a run id
+log = logging.getLogger("trendwatch.pipeline")
 
 
 async def run_collect(store: Store, settings: Settings, now: datetime, *, due_only: bool = True,
@@ -29,27 +38,70 @@ async def run_collect(store: Store, settings: Settings, now: datetime, *, due_on
                                  privacy_key=privacy_key)
 
 
-def analysis_entry() -> Any:
-    """The analysis engine's entry point, imported lazily (it pulls in torch)."""
-    try:
-        module = importlib.import_module(ANALYSIS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != ANALYSIS_MODULE:
-            raise
-        raise AnalysisError(
-            f"the analysis engine ({ANALYSIS_MODULE}) is not part of this build; "
-            "collection and briefings still run"
-        ) from exc
-    entry = getattr(module, ANALYSIS_ENTRY, None)
-    if entry is None:
-        raise AnalysisError(f"{ANALYSIS_MODULE} has no {ANALYSIS_ENTRY}()")
-    return entry
+@dataclass
+class AnalysisOutcome:
+    """What one analysis step left in the store: the run, each profile's ranked
+    opportunities and how many post ideas each profile has for this run."""
+
+    summary: RunSummary
+    opportunities: dict[str, list[Opportunity]] = field(default_factory=dict)
+    ideas: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> int:
+        return self.summary.run_id
+
+    def as_dict(self) -> dict[str, Any]:
+        """The run summary's fields plus per-profile counts of opportunities and ideas."""
+        return {**self.summary.as_dict(),
+                "opportunities": {name: len(found) for name, found in self.opportunities.items()},
+                "ideas": dict(self.ideas)}
 
 
-def run_analysis(store: Store, settings: Settings, now: datetime) -> Any:
-    """One analysis run (embed, cluster, track, score, rank, ideas). Blocking and CPU-bound:
-    the service calls it in a worker thread. Atomic: a crash keeps the previous run."""
-    return analysis_entry()(store, settings, now=now)
+async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas: bool = True,
+                       full: bool | None = None, embedder: Embedder | None = None,
+                       generator: IdeaGenerator | None = None, progress: Progress | None = None,
+                       say: Callable[[str], None] | None = None) -> AnalysisOutcome:
+    """One analysis step: analyse (embed, cluster, track, score), rank the run for every
+    profile with products using the same embedder (ranking compares vectors of one
+    model), then write post ideas for each profile's top opportunities (unless
+    ``ideas=False``). The run itself is atomic: a crash keeps the previous run. Running
+    it again at the same ``now`` over the same items reuses the run, replaces its
+    opportunities and keeps its stored ideas. Errors propagate to the caller."""
+    from trendwatch.analysis.embed.sentence import load_embedder
+    from trendwatch.analysis.run import analyze
+
+    notes: list[str] = []
+
+    def note(message: str) -> None:
+        notes.append(message)
+        if say:
+            say(message)
+
+    if embedder is None:
+        embedder = await asyncio.to_thread(load_embedder, settings, str(store.engine.url), log=note)
+    summary = await asyncio.to_thread(analyze, store, settings, now, embedder, full=full,
+                                      progress=progress, log=say)
+    summary.notes = notes + summary.notes
+    outcome = AnalysisOutcome(summary)
+    profiles = [p for p in settings.all_profiles() if p.products]
+    if not summary.topics or not profiles:
+        return outcome
+    from trendwatch.rank.run import rank_run
+
+    ranked = await asyncio.to_thread(rank_run, store, settings, summary.run_id, embedder)
+    outcome.opportunities = {p.name: ranked.get(p.name, []) for p in profiles}
+    if not ideas:
+        return outcome
+    from trendwatch.ideas import make_generator
+    from trendwatch.ideas.briefing import abuild_ideas
+
+    generator = generator or make_generator(settings, None)
+    for profile in profiles:
+        built = await abuild_ideas(store, settings, summary.run_id, generator, now=now,
+                                   profile=profile.name)
+        outcome.ideas[profile.name] = sum(len(entry["ideas"]) for entry in built)
+    return outcome
 
 
 async def run_briefing(store: Store, settings: Settings, now: datetime, *,

@@ -4,7 +4,8 @@ The only module that imports APScheduler. Jobs:
 
     collect   every ``tick`` (1 min): polls the sources whose own ``every`` has passed
               (their state is in the store); skipped while another step runs
-    analyze   every ``[analysis] every``; then alerts on topics that turned emerging
+    analyze   every ``[analysis] every``: analyse → rank → post ideas (pipeline.run_analysis);
+              then alerts on topics that turned emerging
     briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
     purge     daily at 03:30 in the same zone: ``[privacy] retention``
     poll      every few seconds: the dashboard's "refresh now" (collect + analyze), heartbeat
@@ -117,10 +118,13 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
                 f"failed={len(failed)}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
 
     async def analyze(now: datetime) -> str:
-        result = await asyncio.to_thread(pipeline.run_analysis, store, settings, now)
+        outcome = await pipeline.run_analysis(store, settings, now)
         alerts = await pipeline.run_alerts(store, settings, now)
         sent = sum(r.status == "sent" for r in alerts)
-        return f"run={_run_id(result)} alerts_sent={sent} alerts_failed={len(alerts) - sent}"
+        return (f"run={outcome.run_id} mode={outcome.summary.mode} topics={outcome.summary.topics} "
+                f"opportunities={sum(len(o) for o in outcome.opportunities.values())} "
+                f"ideas={sum(outcome.ideas.values())} alerts_sent={sent} "
+                f"alerts_failed={len(alerts) - sent}")
 
     async def briefing(now: datetime) -> str:
         results = await pipeline.run_briefing(store, settings, now)
@@ -139,13 +143,6 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
         return f"{collected} {await analyze(now)}"
 
     return Steps(collect, analyze, briefing, purge, refresh)
-
-
-def _run_id(result: Any) -> Any:
-    for attr in ("run_id", "id"):
-        if hasattr(result, attr):
-            return getattr(result, attr)
-    return result if isinstance(result, int) else "?"
 
 
 class Service:
