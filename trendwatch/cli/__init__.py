@@ -7,38 +7,13 @@ import sys
 import click
 from rich.markup import escape
 
-from trendwatch import __version__
 from trendwatch.errors import TrendwatchError
 from trendwatch.cli.common import err_console
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="trendwatch")
-def cli() -> None:
-    """trendwatch: what is emerging in your industry, and what to post about it.
-
-    \b
-    First steps:
-      trendwatch init            write a starter feeds.toml and create the database
-      trendwatch collect         fetch every source once
-      trendwatch sources         see which sources work
-      trendwatch items           browse what was collected
-      trendwatch analyze         find topics and score what is emerging
-      trendwatch serve           run it all on schedule (or `trendwatch run` with the dashboard)
-      trendwatch ideas           ranked opportunities and post drafts for your products
-
-    No network? `make demo` (python -m trendwatch.demo) runs it all offline on a sample week.
-    """
-
-
-def _register() -> None:
-    from trendwatch.cli import collection  # noqa: F401  (commands register themselves on `cli`)
-    from trendwatch.cli import briefing, service  # noqa: F401
-    from trendwatch.cli import fit  # noqa: F401
-    from trendwatch.cli import analysis  # noqa: F401
-
-
-_register()
+# each module registers its commands on the group when imported
+from trendwatch.cli import analysis, briefing, collection, fit, service  # noqa: E402,F401
+from trendwatch.cli.group import cli  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 from trendwatch.store import runs as db
 from trendwatch.errors import ConfigError
 from trendwatch.service import pipeline
-from trendwatch.cli import cli
+from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     common_options,
     console,

@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from trendwatch.errors import ConfigError
-from trendwatch.cli import cli
+from trendwatch.cli.group import cli
 from trendwatch.cli.common import common_options, console, err_console
 
 

@@ -19,7 +19,7 @@ from trendwatch.errors import ConfigError
 from trendwatch.collect.privacy import privacy_key
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items, sources
-from trendwatch.cli import cli
+from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
     common_options,

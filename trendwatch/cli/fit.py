@@ -14,7 +14,7 @@ from trendwatch.errors import StoreError
 from trendwatch.rank.relevance import VERDICTS
 from trendwatch.rank.run import rank_run
 from trendwatch.store import opportunities as fit_rows
-from trendwatch.cli import cli
+from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     common_options,
     console,

@@ -21,7 +21,7 @@ from trendwatch.service.logs import setup_logging
 from trendwatch.collect.privacy import privacy_key
 from trendwatch.store import jobs as job_rows
 from trendwatch.store.schema import deliveries, runs
-from trendwatch.cli import cli
+from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
     common_options,

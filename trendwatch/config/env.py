@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from trendwatch.config.schema import Settings
+
+class _HasStorage(Protocol):
+    """What resolve_paths reads of Settings (typed structurally: the schema imports this module)."""
+
+    @property
+    def storage(self) -> Any: ...
 
 
 DEFAULT_CONFIG_PATH = "feeds.toml"
@@ -33,7 +37,7 @@ class Paths:
     database_url: str
 
 
-def resolve_paths(config: str | None, db: str | None, settings: Settings | None = None) -> Paths:
+def resolve_paths(config: str | None, db: str | None, settings: _HasStorage | None = None) -> Paths:
     """Flag > environment > [storage] url > default, for both the config file and the database."""
     config_path = Path(config or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
     url = db or os.environ.get(DATABASE_ENV)
