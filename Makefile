@@ -57,8 +57,10 @@ eval: install ## clustering, emergence and speed figures on ../shared/eval → d
 fuzz: install ## fuzz the pure parsers with the long hypothesis budget (FUZZ_EXAMPLES=3000 per parser)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider tests/collect/test_fuzz_parsers.py --hypothesis-show-statistics
 
-lint: install ## ruff: syntax errors, undefined names, unused imports/variables
-	$(PY) -m ruff check --select E9,F63,F7,F82,F401,F841 trendwatch dashboard tests
+lint: install ## ruff (pyproject's rules), import-linter (stage layers, SQL only in store/), mypy (store, models, analysis, rank)
+	$(PY) -m ruff check trendwatch dashboard tests
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy trendwatch/store trendwatch/models.py trendwatch/analysis trendwatch/rank
 
 clean: ## remove caches (keeps .venv and data/)
 	rm -rf .pytest_cache build *.egg-info
