@@ -118,6 +118,10 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
         return 0
     stmt = _dialect_insert(conn, table)
     stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements) if index_elements else None)
+    if conn.dialect.name == "postgresql":
+        # psycopg reports no total rowcount for a batched insert: count the rows it returns
+        key = list(table.primary_key.columns) or list(table.columns)[:1]
+        return len(conn.execute(stmt.returning(*key), list(rows)).all())
     result = conn.execute(stmt, list(rows))
     return max(result.rowcount or 0, 0)
 
