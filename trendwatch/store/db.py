@@ -84,6 +84,8 @@ def create_store_engine(url: str) -> Engine:
             f"{url!r} is not a database URL; expected e.g. sqlite:///data/trendwatch.db "
             "or postgresql+psycopg://user@host/db"
         ) from exc
+    if parsed.drivername in ("postgres", "postgresql"):  # postgres:// as Heroku & co. spell it
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
@@ -92,13 +94,11 @@ def create_store_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
             return create_engine(parsed, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise StoreError(
-                "PostgreSQL needs the psycopg driver: pip install 'trendwatch[postgres]'"
+                "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]>=3.1'"
             ) from exc
     raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
