@@ -136,6 +136,14 @@ class _PostgresServer:
 
 
 POSTGRES = _PostgresServer()
+_PASSED: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call" and report.passed:
+        backend = "postgres" if "postgres" in report.keywords else "sqlite"
+        if "[sqlite" in report.nodeid or backend == "postgres":
+            _PASSED[backend] = _PASSED.get(backend, 0) + 1
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
@@ -143,6 +151,9 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _PASSED:
+        terminalreporter.write_line(
+            "store backends: " + ", ".join(f"{n} passed on {b}" for b, n in sorted(_PASSED.items())))
     if POSTGRES.skipped:
         terminalreporter.write_line(
             f"PostgreSQL at {POSTGRES.where} unreachable: {POSTGRES.skipped} postgres tests "
