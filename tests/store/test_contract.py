@@ -168,6 +168,41 @@ class TestDb:
         assert (row.error_count, row.last_new_items, row.last_bytes) == (0, 0, 0)
         assert bytes(item.minhash) == blob and item.hashtags == ["#ä", "#b"]
 
+    def test_migrations_match_the_table_definitions(self, store):
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        from trendwatch.store.schema import metadata
+
+        with store.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+
+    def test_long_configured_names_are_stored_whole(self, store, now):
+        # SQLite does not enforce VARCHAR lengths; PostgreSQL would refuse these values
+        model = "accounts/example/models/" + "m" * 230
+        run_id = run_rows.start_run(store, now, now - timedelta(days=7), model, {})
+        source_id = add_source(store, "s" * 300)
+        with store.begin() as conn:
+            insert_ignore(conn, items, [item_row(source_id, "i", now)])
+        run_rows.save_embeddings(store, ["i"], model, np.ones((1, 4), np.float32))
+        assert run_rows.missing_embeddings(store, ["i"], model) == []
+        profile, product = "p" * 250, "q" * 250
+        with store.begin() as conn:
+            topic = conn.execute(topics.insert().values(
+                first_seen_at=now, last_seen_at=now, label="t", keywords=[], hashtags=[],
+                languages=[], status="watch", size=1, dormant=False)).inserted_primary_key[0]
+            (idea,) = fit_rows.insert_ideas(conn, [dict(
+                run_id=run_id, topic_id=topic, profile=profile, product=product, angle="explainer",
+                hook="h", hashtags=[], sources=[], drafts=[], generator=f"llm:{model}",
+                created_at=now)])
+            fit_rows.add_feedback(conn, topic, "useful", profile=profile, idea_id=idea, now=now)
+        with store.connect() as conn:
+            (stored,) = fit_rows.stored_ideas(conn, run_id, profile, topic, product)
+            assert fit_rows.load_marks(conn, profile)[0].topic_id == topic
+        assert stored["generator"] == f"llm:{model}"
+        assert run_rows.other_models(store, "x") == [model]
+
     def test_autoincrement_ids_increase(self, store):
         ids = [add_source(store, f"s{n}") for n in range(3)]
         assert ids == sorted(ids) and len(set(ids)) == 3
