@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 from trendwatch.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x7472656E64  # PostgreSQL advisory lock held while migrating ("trend")
 
 
 class Store:
@@ -58,6 +59,9 @@ class Store:
         config.attributes["connection"] = None
         try:
             with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    # service and dashboard may start together: one migrates, the other waits
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 config.attributes["connection"] = conn
                 command.upgrade(config, "heads")
         except SQLAlchemyError as exc:
