@@ -124,11 +124,11 @@ def test_empty_window(store, now):
     assert summary.items == 0 and summary.topics == 0
 
 
-def test_cli_topics_and_topic(store, now, tmp_path, monkeypatch):
+def test_cli_topics_and_topic(store, database_url, now, tmp_path, monkeypatch):
     seed_world(store, now)
     config = tmp_path / "feeds.toml"
     config.write_text('[company]\nname = "Acme"\n[analysis]\nmodel = "hashing-256"\n')
-    db_url = str(store.engine.url)
+    db_url = database_url
     from trendwatch.cli import cli
 
     runner = CliRunner()

@@ -105,11 +105,11 @@ def test_slots_deal_items_round_robin():
 
 
 @pytest.fixture
-def cli_env(tmp_path, store, now):
+def cli_env(tmp_path, store, database_url, now):
     config = tmp_path / "feeds.toml"
     config.write_text(PROFILE_TOML, encoding="utf-8")
     seed(store, now, SHARED)
-    return ["--config", str(config), "--db", store.url]
+    return ["--config", str(config), "--db", database_url]
 
 
 def invoke(args):
@@ -144,7 +144,7 @@ def test_cli_feedback_on_unknown_topic_is_a_clear_error(cli_env):
         CliRunner().invoke(cli, ["feedback", "999", "useful", *cli_env], catch_exceptions=False)
 
 
-def test_cli_profiles_side_by_side(tmp_path, store, now):
+def test_cli_profiles_side_by_side(tmp_path, store, database_url, now):
     config = tmp_path / "feeds.toml"
     config.write_text(PROFILE_TOML + '''
 [[profiles]]
@@ -158,7 +158,7 @@ description = "Alpine cheese aged in mountain caves."
 keywords = ["cheese", "festival", "alps"]
 ''', encoding="utf-8")
     seed(store, now, SHARED)
-    args = ["--config", str(config), "--db", store.url]
+    args = ["--config", str(config), "--db", database_url]
     cheesy = json.loads(invoke(["ideas", *args, "--profile", "cheesy", "--format", "json"]))
     assert [o["product"] for o in cheesy] == ["Mountain Wheel"]
     assert {d["platform"] for o in cheesy for i in o["ideas"] for d in i["drafts"]} == {"instagram"}

@@ -98,10 +98,10 @@ def counts(db: str) -> tuple[int, dict]:
         store.close()
 
 
-async def test_kill_then_sigterm_mid_cycle_then_restart(tmp_path, feed_server):
+async def test_kill_then_sigterm_mid_cycle_then_restart(tmp_path, feed_server, database_url):
     server, state = feed_server
     config = write_config(tmp_path, str(server.make_url("/feed.xml")))
-    db = f"sqlite:///{tmp_path / 'tw.db'}"
+    db = database_url
 
     # 1. killed hard during the first collection: nothing half-written, the job shows "running"
     first = Serve(config, db)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 from trendwatch.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x7472656E64  # PostgreSQL advisory lock held while migrating ("trend")
 
 
 class Store:
@@ -58,6 +59,9 @@ class Store:
         config.attributes["connection"] = None
         try:
             with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    # service and dashboard may start together: one migrates, the other waits
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 config.attributes["connection"] = conn
                 command.upgrade(config, "heads")
         except SQLAlchemyError as exc:
@@ -84,6 +88,8 @@ def create_store_engine(url: str) -> Engine:
             f"{url!r} is not a database URL; expected e.g. sqlite:///data/trendwatch.db "
             "or postgresql+psycopg://user@host/db"
         ) from exc
+    if parsed.drivername in ("postgres", "postgresql"):  # postgres:// as Heroku & co. spell it
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
@@ -92,13 +98,11 @@ def create_store_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
             return create_engine(parsed, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise StoreError(
-                "PostgreSQL needs the psycopg driver: pip install 'trendwatch[postgres]'"
+                "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]>=3.1'"
             ) from exc
     raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
@@ -118,6 +122,10 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
         return 0
     stmt = _dialect_insert(conn, table)
     stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements) if index_elements else None)
+    if conn.dialect.name == "postgresql":
+        # psycopg reports no total rowcount for a batched insert: count the rows it returns
+        key = list(table.primary_key.columns) or list(table.columns)[:1]
+        return len(conn.execute(stmt.returning(*key), list(rows)).all())
     result = conn.execute(stmt, list(rows))
     return max(result.rowcount or 0, 0)
 

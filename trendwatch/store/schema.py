@@ -17,6 +17,15 @@ from sqlalchemy.types import TypeDecorator
 metadata = MetaData()
 
 
+def Name(length: int):  # noqa: N802 - used like a type
+    """A name from the config or a model hub (source, profile, product, model, generator).
+
+    VARCHAR(length) as SQLite has always had it (it never enforces the length), TEXT on
+    PostgreSQL, which would refuse a longer value (migration 0003_pg_names).
+    """
+    return String(length).with_variant(Text(), "postgresql")
+
+
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in, aware UTC datetimes out, naive UTC on disk."""
 
@@ -41,7 +50,7 @@ class UTCDateTime(TypeDecorator):
 sources = Table(
     "sources", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", Name(200), nullable=False, unique=True),
     Column("kind", String(40), nullable=False),
     Column("platform", String(40), nullable=False),
     Column("params", JSON, nullable=False, default=dict),
@@ -114,7 +123,7 @@ trend_points = Table(
 embeddings = Table(
     "embeddings", metadata,
     Column("item_id", String(64), ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
-    Column("model_id", String(200), primary_key=True),
+    Column("model_id", Name(200), primary_key=True),
     Column("vector", LargeBinary, nullable=False),          # float32, L2-normalised
 )
 
@@ -127,7 +136,7 @@ runs = Table(
     Column("window_start", UTCDateTime, nullable=False),
     Column("window_end", UTCDateTime, nullable=False),
     Column("status", String(20), nullable=False),           # running | ok | failed
-    Column("model_id", String(200)),
+    Column("model_id", Name(200)),
     Column("params", JSON, nullable=False, default=dict),
     Column("counts", JSON, nullable=False, default=dict),   # items, embedded, clusters, timings…
     Column("error", Text),
@@ -196,8 +205,8 @@ opportunities = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
-    Column("profile", String(200), nullable=False),
-    Column("product", String(200), nullable=False),
+    Column("profile", Name(200), nullable=False),
+    Column("product", Name(200), nullable=False),
     Column("relevance", Float, nullable=False),
     Column("priority", Float, nullable=False),
     Column("explanation", Text, nullable=False),
@@ -210,15 +219,15 @@ ideas = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
-    Column("profile", String(200), nullable=False),
-    Column("product", String(200), nullable=False),
+    Column("profile", Name(200), nullable=False),
+    Column("product", Name(200), nullable=False),
     Column("angle", String(40), nullable=False),
     Column("hook", Text, nullable=False),
     Column("hashtags", JSON, nullable=False, default=list),
     Column("sources", JSON, nullable=False, default=list),   # [{title, url, outlet}]
     Column("drafts", JSON, nullable=False, default=list),    # [{platform, text, length, limit}]
     Column("best_before", UTCDateTime),
-    Column("generator", String(40), nullable=False),         # template | llm:<model>
+    Column("generator", Name(40), nullable=False),         # template | llm:<model>
     Column("created_at", UTCDateTime, nullable=False),
     Column("feedback", String(20)),                          # useful | not_useful
 )
@@ -227,7 +236,7 @@ feedback = Table(
     "feedback", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
-    Column("profile", String(200)),
+    Column("profile", Name(200)),
     Column("idea_id", Integer, ForeignKey("ideas.id", ondelete="SET NULL")),
     Column("verdict", String(20), nullable=False),           # useful | not_useful | mute
     Column("created_at", UTCDateTime, nullable=False),
