@@ -48,6 +48,16 @@ def _table(db: Store | Connection, query) -> Table:
 # --------------------------------------------------------------------------- store state
 
 
+def display_url(url: str) -> str:
+    """A database URL with its password masked (an invalid URL is shown as typed)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an invalid URL has no password to hide in it
+        return url
+
+
 def has_schema(store: Store) -> bool:
     return inspect(store.engine).has_table("runs")
 
