@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.seeding import add_topic
 from trendwatch.store import deliveries
 
 
@@ -29,13 +30,15 @@ def test_last_briefing_per_profile_and_run(store, now):
 
 
 def test_recent_alerts_and_failures(store, now):
+    with store.begin() as conn:
+        t7, t8, t9 = (add_topic(conn, now, label, "emerging") for label in ("a", "b", "c"))
     deliveries.record_deliveries(store, [
-        _row(now - timedelta(hours=2), kind="alert", topic_id=7),
-        _row(now - timedelta(hours=30), kind="alert", topic_id=8),
-        _row(now - timedelta(hours=1), kind="alert", topic_id=9, status="failed", error="boom"),
+        _row(now - timedelta(hours=2), kind="alert", topic_id=t7),
+        _row(now - timedelta(hours=30), kind="alert", topic_id=t8),
+        _row(now - timedelta(hours=1), kind="alert", topic_id=t9, status="failed", error="boom"),
         _row(now - timedelta(hours=3), status="failed", error="smtp down"),
     ])
-    assert deliveries.recent_alert_topics(store, now) == {7}
+    assert deliveries.recent_alert_topics(store, now) == {t7}
     assert deliveries.count_failed_since(store, now - timedelta(hours=24)) == 2
     assert deliveries.count_failed_since(store, now - timedelta(minutes=90)) == 1
     failed = deliveries.failed_since(store, now - timedelta(hours=24))

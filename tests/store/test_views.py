@@ -30,11 +30,11 @@ def _source(conn, now, name, **state):
     return conn.execute(sources.insert().values(**values)).inserted_primary_key[0]
 
 
-def _item(conn, source_id, now, n, topic_run, topic_id, *, outlet, story_id=None, url=None):
+def _item(conn, source_id, now, n, topic_run, topic_id, *, outlet, story_id=None, url="auto"):
     item_id = f"i{n}"
     conn.execute(items.insert().values(
         id=item_id, source_id=source_id, platform="news", external_id=item_id, outlet=outlet,
-        title=f"title {n}", text="", url=url if url is not None else f"https://x.example/{n}",
+        title=f"title {n}", text="", url=f"https://x.example/{n}" if url == "auto" else url,
         published_at=now - timedelta(hours=n), fetched_at=now, hashtags=[], engagement={},
         story_id=story_id))
     conn.execute(assignments.insert().values(run_id=topic_run, item_id=item_id, topic_id=topic_id))
