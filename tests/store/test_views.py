@@ -148,3 +148,40 @@ def test_sqlalchemy_only_in_the_store():
     presentation = [p for p in offenders
                     if p.startswith(("trendwatch/briefing", "trendwatch/cli", "dashboard"))]
     assert presentation == []
+
+
+def test_cli_briefing_and_dashboard_show_the_same_source_status(tmp_path, now):
+    import pandas as pd
+
+    from dashboard import data
+    from trendwatch.briefing.content import source_health
+    from trendwatch.cli.collection import source_json
+    from trendwatch.present.status import FAILING, source_status
+    from trendwatch.store import open_store
+    from trendwatch.store.sources import source_health as stored_health
+
+    url = f"sqlite:///{tmp_path / 'status.db'}"
+    store = open_store(url)
+    attempt = dict(last_attempt_at=now)
+    with store.begin() as conn:
+        _source(conn, now, "fine", **attempt)
+        _source(conn, now, "partial", last_error="one page failed", **attempt)
+        _source(conn, now, "broken", error_count=2, last_error="timeout", **attempt)
+        _source(conn, now, "gone", disabled=True, disabled_reason="410 Gone", **attempt)
+        _source(conn, now, "new")
+    expected = {"fine": "ok", "partial": "warning", "broken": "error", "gone": "disabled",
+                "new": "never"}
+    rows = stored_health(store, now)
+    cli = {r["name"]: source_json(r)["status"] for r in rows}
+    dashboard = {r["name"]: r["status"] for _, r in data.source_health(url, now).iterrows()}
+    # the Sources page applies the same rule to the frame's pandas rows (NaT, NaN for NULLs)
+    page = {r["name"]: source_status(r) for _, r in pd.DataFrame(rows).iterrows()}
+    assert cli == dashboard == page == expected == {r["name"]: source_status(r) for r in rows}
+    body = "".join(f'[[sources]]\nname = "{n}"\nkind = "rss"\nurl = "https://{n}.example/"\n'
+                   for n in expected)
+    with store.connect() as conn:
+        health = source_health(conn, make_settings(body), None, now, None)
+    assert sorted(name for name, _ in health.failing) == sorted(
+        n for n, s in expected.items() if s in FAILING)
+    assert dict(health.failing)["gone"] == "410 Gone"
+    store.close()
