@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import nullcontext
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, desc, distinct, func, inspect, or_, select
@@ -51,10 +51,11 @@ def _table(db: Store | Connection, query) -> Table:
 def display_url(url: str) -> str:
     """A database URL with its password masked (an invalid URL is shown as typed)."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an invalid URL has no password to hide in it
+    except (ArgumentError, ValueError):  # an invalid URL has no password to hide in it
         return url
 
 
@@ -369,6 +370,3 @@ def trend_series(store: Store, since: datetime) -> Table:
              .order_by(trend_points.c.at))
     return _table(store, query)
 
-
-def day_ago(now: datetime) -> datetime:
-    return now - timedelta(hours=24)
