@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.engine import make_url
 
 from dashboard import data, ui
 from trendwatch.present import escape as safe
 from trendwatch.config.check import check_text
 from trendwatch.errors import ConfigError
+from trendwatch.store import views
 
 
 def _hide_password(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an invalid URL is shown as typed; there is no password to hide in it
-        return url
+    return views.display_url(url)
 
 
 def render() -> None:

@@ -9,14 +9,11 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from trendwatch.present import escape as safe
+from trendwatch.present.status import source_status
 
 
 def health_status(row: pd.Series) -> str:
-    if row["disabled"]:
-        return "disabled"
-    if pd.isna(row["last_attempt_at"]):
-        return "never"
-    return "error" if row["error_count"] else "ok"
+    return source_status(row)
 
 
 def render() -> None:

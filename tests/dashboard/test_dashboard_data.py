@@ -93,3 +93,22 @@ def test_save_config_refuses_invalid_text_and_concurrent_edits(seeded):
     text2, mtime2 = data.read_config_text(config)
     data.save_config(config, text2.replace("top = 8", "top = 3"), mtime2)
     assert "top = 3" in config.read_text()
+
+
+def test_feedback_write_has_the_cli_checks(seeded):
+    """The dashboard's feedback goes through store.opportunities.add_feedback like the CLI."""
+    from trendwatch.errors import StoreError
+
+    url, _config, info = seeded
+    with pytest.raises(ValueError, match="unknown verdict"):
+        data.write_feedback(url, topic_id=info.topics["swap"], profile=PROFILE, verdict="not-useful")
+    with pytest.raises(ValueError, match="mute applies to a topic"):
+        data.write_feedback(url, topic_id=info.topics["swap"], profile=PROFILE, verdict="mute",
+                            idea_id=info.ideas[1])
+    with pytest.raises(StoreError, match="there is no topic 999999"):
+        data.write_feedback(url, topic_id=999999, profile=PROFILE, verdict="useful")
+    with pytest.raises(StoreError, match="there is no idea"):
+        data.write_feedback(url, topic_id=info.topics["swap"], profile=PROFILE, verdict="useful",
+                            idea_id=999999)
+    with data.store(url).connect() as conn:
+        assert conn.execute(select(feedback).where(feedback.c.topic_id == 999999)).first() is None

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
-from sqlalchemy import desc, select
-
 from trendwatch.config.schema import Settings
-from trendwatch.store import Store
-from trendwatch.store.schema import deliveries, opportunities, runs
+from trendwatch.store import Store, deliveries, views
 from trendwatch.briefing.content import (
     Link,
     last_briefing,
@@ -64,40 +61,34 @@ def select_alerts(candidates: list[Candidate], previous_status: dict[int, str],
 
 
 def _recent_alerts(conn, now: datetime) -> set[int]:
-    rows = conn.execute(select(deliveries.c.topic_id).where(
-        deliveries.c.kind == "alert", deliveries.c.status == "sent",
-        deliveries.c.created_at > now - timedelta(hours=24)))
-    return {tid for tid in rows.scalars() if tid is not None}
+    return deliveries.recent_alert_topics(conn, now)
 
 
 def find_alerts(store: Store, settings: Settings, now: datetime, profile: str) -> tuple[list[Candidate], int | None]:
     """The alerts due now for one profile, and the run they come from."""
+    run = latest_run(store, now)
+    if run is None:
+        return [], None
     with store.connect() as conn:
-        run = latest_run(conn, now)
-        if run is None:
-            return [], None
         previous = last_briefing(conn, profile)
         if previous is not None:
             if previous["detail"]["run_id"] == run["id"]:
                 return [], run["id"]    # the briefing already showed this run
             reference = previous["detail"]["run_id"]
         else:
-            reference = conn.execute(select(runs.c.id).where(
-                runs.c.status == "ok", runs.c.as_of < run["as_of"], runs.c.id != run["id"])
-                .order_by(runs.c.as_of.desc()).limit(1)).scalar()
+            found = views.previous_run(conn, run)
+            reference = found["id"] if found else None
         before = snapshots(conn, reference) if reference is not None else {}
         current = snapshots(conn, run["id"])
         muted = muted_topics(conn, profile)
-        rows = conn.execute(select(opportunities).where(
-            opportunities.c.run_id == run["id"], opportunities.c.profile == profile)
-            .order_by(desc(opportunities.c.priority)))
+        rows = views.run_opportunities(conn, run["id"], profile)
         candidates = [
-            Candidate(topic_id=r.topic_id, label=current[r.topic_id]["label"],
-                      status=current[r.topic_id]["status"], product=r.product, priority=r.priority,
-                      explanation=r.explanation,
-                      distinct_sources=current[r.topic_id]["distinct_sources"],
-                      growth_24h=current[r.topic_id]["growth_24h"])
-            for r in rows if r.topic_id in current and r.topic_id not in muted
+            Candidate(topic_id=r["topic_id"], label=current[r["topic_id"]]["label"],
+                      status=current[r["topic_id"]]["status"], product=r["product"],
+                      priority=r["priority"], explanation=r["explanation"],
+                      distinct_sources=current[r["topic_id"]]["distinct_sources"],
+                      growth_24h=current[r["topic_id"]]["growth_24h"])
+            for r in rows if r["topic_id"] in current and r["topic_id"] not in muted
         ]
         recent = _recent_alerts(conn, now)
         chosen = select_alerts(

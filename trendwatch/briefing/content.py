@@ -13,22 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import desc, func, select
-
 from trendwatch.config.schema import Settings
-from trendwatch.store import Store
-from trendwatch.store.schema import (
-    assignments,
-    deliveries,
-    feedback,
-    ideas,
-    items,
-    opportunities,
-    runs,
-    sources,
-    topic_snapshots,
-    topics,
-)
+from trendwatch.present.status import failing_reason, is_failing
+from trendwatch.store import Store, deliveries, views
+from trendwatch.store.runs import latest_run as _latest_run
 
 # outlets of these platforms are publishers; elsewhere an "outlet" is a person's account
 PUBLISHER_PLATFORMS = {"news", "youtube"}
@@ -205,36 +193,24 @@ def downsample(values: list[float], points: int = SPARK_POINTS) -> list[float]:
 # --------------------------------------------------------------------------- store reads
 
 
-def latest_run(conn, now: datetime) -> dict | None:
-    row = conn.execute(select(runs).where(runs.c.status == "ok", runs.c.as_of <= now)
-                       .order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(1)).first()
-    return dict(row._mapping) if row else None
+def latest_run(store: Store, now: datetime) -> dict | None:
+    """The run a briefing as of ``now`` is about: ``store.runs.latest_run``, the one
+    definition of "the latest run"."""
+    return _latest_run(store, now)
 
 
 def snapshots(conn, run_id: int) -> dict[int, dict]:
-    query = (select(topic_snapshots, topics.c.first_seen_at)
-             .join(topics, topics.c.id == topic_snapshots.c.topic_id)
-             .where(topic_snapshots.c.run_id == run_id))
-    return {r.topic_id: dict(r._mapping) for r in conn.execute(query)}
+    return views.run_snapshots(conn, run_id)
 
 
 def muted_topics(conn, profile: str) -> set[int]:
-    query = select(feedback.c.topic_id).where(
-        feedback.c.verdict == "mute", (feedback.c.profile == profile) | feedback.c.profile.is_(None))
-    return set(conn.execute(query).scalars())
+    return views.muted_topics(conn, profile)
 
 
 def last_briefing(conn, profile: str, exclude_run: int | None = None) -> dict | None:
     """The most recent briefing delivered for this profile (any target), optionally one
     about another run than ``exclude_run``."""
-    rows = conn.execute(select(deliveries).where(deliveries.c.kind == "briefing",
-                                                 deliveries.c.status == "sent")
-                        .order_by(deliveries.c.created_at.desc()).limit(50))
-    for row in rows:
-        detail = row.detail or {}
-        if detail.get("profile") == profile and detail.get("run_id") not in (None, exclude_run):
-            return dict(row._mapping)
-    return None
+    return deliveries.last_briefing(conn, profile, exclude_run)
 
 
 def reference_run(conn, current: dict, profile: str, now: datetime) -> tuple[int | None, datetime | None]:
@@ -242,22 +218,17 @@ def reference_run(conn, current: dict, profile: str, now: datetime) -> tuple[int
     previous = last_briefing(conn, profile, exclude_run=current["id"])
     if previous is not None:
         return previous["detail"]["run_id"], previous["created_at"]
-    row = conn.execute(select(runs.c.id, runs.c.as_of)
-                       .where(runs.c.status == "ok", runs.c.as_of <= now - timedelta(hours=20),
-                              runs.c.id != current["id"])
-                       .order_by(runs.c.as_of.desc()).limit(1)).first()
-    return (row.id, row.as_of) if row else (None, None)
+    row = views.previous_run(conn, current, before=now - timedelta(hours=20))
+    return (row["id"], row["as_of"]) if row else (None, None)
 
 
 def sparklines(conn, topic_ids: list[int], now: datetime) -> dict[int, list[float]]:
-    query = (select(topic_snapshots.c.topic_id, topic_snapshots.c.distinct_sources)
-             .where(topic_snapshots.c.topic_id.in_(topic_ids),
-                    topic_snapshots.c.as_of >= now - timedelta(days=SPARK_DAYS),
-                    topic_snapshots.c.as_of <= now)
-             .order_by(topic_snapshots.c.as_of))
+    columns, rows = views.snapshot_series(conn, topic_ids, since=now - timedelta(days=SPARK_DAYS),
+                                          until=now)
+    tid_at, sources_at = columns.index("topic_id"), columns.index("distinct_sources")
     series: dict[int, list[float]] = {tid: [] for tid in topic_ids}
-    for row in conn.execute(query):
-        series[row.topic_id].append(float(row.distinct_sources))
+    for row in sorted(rows, key=lambda r: r[columns.index("as_of")]):
+        series[row[tid_at]].append(float(row[sources_at]))
     return {tid: downsample(values) for tid, values in series.items()}
 
 
@@ -265,57 +236,49 @@ def topic_ideas(conn, topic_ids: list[int], profile: str, now: datetime,
                 platforms: list[str]) -> tuple[dict[tuple[int, str], list[Idea]], dict[int, list[dict]]]:
     """(topic, product) → ideas of the newest run that has any, best first, minus rejected or
     stale ones; and topic → the source links those ideas rest on."""
-    query = (select(ideas).where(ideas.c.topic_id.in_(topic_ids), ideas.c.profile == profile)
-             .order_by(ideas.c.run_id.desc(), ideas.c.id))
     order = {p: i for i, p in enumerate(platforms)}
     found: dict[tuple[int, str], list[Idea]] = {}
     newest: dict[int, int] = {}
     sources_of: dict[int, list[dict]] = {}
-    for row in conn.execute(query):
-        newest.setdefault(row.topic_id, row.run_id)
-        if row.run_id != newest[row.topic_id] or row.feedback == "not_useful":
+    for row in views.topic_ideas(conn, topic_ids, profile):
+        newest.setdefault(row["topic_id"], row["run_id"])
+        if row["run_id"] != newest[row["topic_id"]] or row["feedback"] == "not_useful":
             continue
-        if row.best_before is not None and row.best_before < now:
+        if row["best_before"] is not None and row["best_before"] < now:
             continue
         drafts = sorted((Draft(platform=d.get("platform", ""), text=d.get("text", ""),
                                length=d.get("length"), limit=d.get("limit"))
-                         for d in row.drafts or [] if d.get("text")),
+                         for d in row["drafts"] or [] if d.get("text")),
                         key=lambda d: order.get(d.platform, len(order)))
-        found.setdefault((row.topic_id, row.product), []).append(Idea(
-            angle=row.angle, hook=row.hook, hashtags=list(row.hashtags or []),
-            drafts=drafts[:MAX_DRAFTS], best_before=row.best_before))
-        sources_of.setdefault(row.topic_id, []).extend(row.sources or [])
+        found.setdefault((row["topic_id"], row["product"]), []).append(Idea(
+            angle=row["angle"], hook=row["hook"], hashtags=list(row["hashtags"] or []),
+            drafts=drafts[:MAX_DRAFTS], best_before=row["best_before"]))
+        sources_of.setdefault(row["topic_id"], []).extend(row["sources"] or [])
     return found, sources_of
 
 
 def topic_links(conn, run_id: int, topic_ids: list[int], hide_accounts: bool) -> dict[int, list[Link]]:
     """Newest items of each topic in this run, one per outlet."""
-    query = (select(assignments.c.topic_id, items.c.title, items.c.url, items.c.outlet,
-                    items.c.platform)
-             .join(items, items.c.id == assignments.c.item_id)
-             .where(assignments.c.run_id == run_id, assignments.c.topic_id.in_(topic_ids),
-                    items.c.url.is_not(None))
-             .order_by(items.c.published_at.desc()))
     links: dict[int, list[Link]] = {tid: [] for tid in topic_ids}
     seen: dict[int, set[str]] = {tid: set() for tid in topic_ids}
-    for row in conn.execute(query):
-        outlet = row.outlet or row.platform
-        if hide_accounts and row.platform not in PUBLISHER_PLATFORMS:
-            outlet = row.platform  # never name a person in a briefing
-        if (len(links[row.topic_id]) >= MAX_LINKS or outlet in seen[row.topic_id]
-                or not row.url.lower().startswith(("http://", "https://"))):
+    for row in views.topic_links(conn, run_id, topic_ids):
+        outlet = row["outlet"] or row["platform"]
+        if hide_accounts and row["platform"] not in PUBLISHER_PLATFORMS:
+            outlet = row["platform"]  # never name a person in a briefing
+        tid = row["topic_id"]
+        if (len(links[tid]) >= MAX_LINKS or outlet in seen[tid]
+                or not row["url"].lower().startswith(("http://", "https://"))):
             continue
-        seen[row.topic_id].add(outlet)
-        links[row.topic_id].append(Link(title=row.title or row.url, url=row.url, outlet=outlet))
+        seen[tid].add(outlet)
+        links[tid].append(Link(title=row["title"] or row["url"], url=row["url"], outlet=outlet))
     return links
 
 
 def source_health(conn, settings: Settings, run: dict | None, now: datetime,
                   since: datetime | None) -> Health:
     names = [s.name for s in settings.sources if s.enabled]
-    rows = list(conn.execute(select(sources).where(sources.c.name.in_(names)))) if names else []
-    failing = [(r.name, r.disabled_reason or r.last_error or "failing")
-               for r in rows if r.disabled or r.error_count]
+    rows = views.source_states(conn, names)
+    failing = [(r["name"], failing_reason(r)) for r in rows if is_failing(r)]
     notes = []
     never = len(names) - len(rows)
     if never:
@@ -325,9 +288,7 @@ def source_health(conn, settings: Settings, run: dict | None, now: datetime,
     elif run["as_of"] < now - 2 * settings.analysis.every - timedelta(minutes=10):
         hours = (now - run["as_of"]).total_seconds() / 3600
         notes.append(f"latest analysis is {hours:.0f} h old")
-    failed = conn.execute(select(func.count()).select_from(deliveries).where(
-        deliveries.c.status == "failed",
-        deliveries.c.created_at >= (since or now - timedelta(hours=24)))).scalar() or 0
+    failed = deliveries.count_failed_since(conn, since or now - timedelta(hours=24))
     if failed:
         notes.append(f"{failed} deliver{'y' if failed == 1 else 'ies'} failed since the last briefing")
     return Health(sources_total=len(names), failing=sorted(failing), notes=notes,
@@ -344,8 +305,8 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
     zone = ZoneInfo(settings.briefing.timezone)
     local = now.astimezone(zone)
     hide_accounts = settings.privacy.pseudonymize_authors
+    run = latest_run(store, now)
     with store.connect() as conn:
-        run = latest_run(conn, now)
         base = dict(profile=chosen.name, company=chosen.company.name, generated_at=now,
                     local_date=f"{local:%A}, {local.day} {local:%B %Y}", timezone=zone.key)
         if run is None:
@@ -355,10 +316,7 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
         current = snapshots(conn, run["id"])
         muted = muted_topics(conn, chosen.name)
         current = {tid: row for tid, row in current.items() if tid not in muted}
-        ranked = list(conn.execute(
-            select(opportunities).where(opportunities.c.run_id == run["id"],
-                                        opportunities.c.profile == chosen.name)
-            .order_by(desc(opportunities.c.priority), opportunities.c.id)))
+        ranked = [_Row(r) for r in views.run_opportunities(conn, run["id"], chosen.name)]
         relevant = {r.topic_id for r in ranked} or set(current)
 
         picks: dict[int, dict] = {}
@@ -417,6 +375,13 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
     return Briefing(**base, window_start=run["window_start"], window_end=run["window_end"],
                     run_id=run["id"], opportunities=chosen_opps,
                     fading=[_line(r, "") for r in fading], changes=changes, health=health)
+
+
+class _Row:
+    """Attribute access over a stored opportunity dict."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 def _merge_links(from_ideas: list[dict], from_items: list[Link]) -> list[Link]:

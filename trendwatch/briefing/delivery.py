@@ -34,7 +34,7 @@ from trendwatch.config.schema import (EmailDelivery, HttpSettings, Settings, Sla
                                       WebhookDelivery)
 from trendwatch.errors import DeliveryError, FetchError, FetchTimeout, PermanentDeliveryError
 from trendwatch.store import Store
-from trendwatch.store.schema import deliveries
+from trendwatch.store.deliveries import record_deliveries
 from trendwatch.briefing.content import Briefing
 from trendwatch.briefing.render import render, slack_blocks, subject, to_json_text
 
@@ -268,13 +268,11 @@ async def deliver(store: Store, settings: Settings, message: Message, targets: l
             return DeliveryResult(name, "failed", attempts, error=f"internal error: {exc!r}")
 
     results = list(await asyncio.gather(*(one(name) for name in dict.fromkeys(targets))))
-    with store.begin() as conn:
-        for result in results:
-            conn.execute(deliveries.insert().values(
-                kind=message.kind, target=result.target, topic_id=message.topic_id,
-                created_at=now, status=result.status, attempts=result.attempts,
-                error=result.error, detail={**message.detail, **result.detail},
-            ))
+    record_deliveries(store, [dict(
+        kind=message.kind, target=result.target, topic_id=message.topic_id,
+        created_at=now, status=result.status, attempts=result.attempts,
+        error=result.error, detail={**message.detail, **result.detail},
+    ) for result in results])
     for result in results:
         if result.status == "sent":
             log.info("delivered kind=%s target=%s attempts=%d", message.kind, result.target,

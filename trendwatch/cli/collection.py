@@ -9,7 +9,6 @@ from importlib import resources
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
-from sqlalchemy import func, select
 
 from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
 from trendwatch.config.env import resolve_paths
@@ -18,7 +17,8 @@ from trendwatch.config.durations import parse_duration
 from trendwatch.errors import ConfigError
 from trendwatch.collect.privacy import privacy_key
 from trendwatch.store import sources as source_rows
-from trendwatch.store.schema import items, sources
+from trendwatch.present.status import source_status
+from trendwatch.store import views
 from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
@@ -130,18 +130,6 @@ def print_outcomes(outcomes: list[SourceOutcome]) -> None:
                       "trendwatch offline on a bundled sample week")
 
 
-def source_status(row: dict) -> str:
-    if row["disabled"]:
-        return "disabled"
-    if row["last_attempt_at"] is None:
-        return "never"
-    if row["error_count"]:
-        return "error"
-    if row["last_error"]:  # the last run worked, but a part of it failed (see last_error)
-        return "warning"
-    return "ok"
-
-
 def source_json(row: dict) -> dict:
     return {
         "name": row["name"], "kind": row["kind"], "platform": row["platform"], "url": row["url"],
@@ -190,24 +178,15 @@ def items_cmd(env, fmt: str, limit: int, since: str | None, source_name: str | N
     """Recent items, newest first."""
     settings = env.settings()
     store = env.store(settings)
-    outlets = (select(items.c.story_id, func.count(func.distinct(items.c.outlet)).label("n"))
-               .where(items.c.story_id.is_not(None)).group_by(items.c.story_id).subquery())
-    query = (select(items, sources.c.name.label("source"), outlets.c.n.label("story_outlets"))
-             .join(sources, sources.c.id == items.c.source_id)
-             .outerjoin(outlets, outlets.c.story_id == items.c.story_id)
-             .order_by(items.c.published_at.desc()).limit(limit))
+    start = None
     if since:
         try:
             window = parse_duration(since)
         except ValueError as exc:
             raise ConfigError(f"--since: {exc}") from exc
-        query = query.where(items.c.published_at >= datetime.now(timezone.utc) - window)
-    if source_name:
-        query = query.where(sources.c.name == source_name)
-    if platform:
-        query = query.where(items.c.platform == platform)
-    with store.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        start = datetime.now(timezone.utc) - window
+    rows = views.recent_items(store, limit=limit, since=start, source=source_name,
+                              platform=platform)
     if fmt == "json":
         print_json([item_json(r) for r in rows])
         return

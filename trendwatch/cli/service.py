@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 from rich.text import Text
-from sqlalchemy import select
 
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
 from trendwatch.config.durations import parse_duration
@@ -20,7 +19,9 @@ from trendwatch.errors import ConfigError
 from trendwatch.service.logs import setup_logging
 from trendwatch.collect.privacy import privacy_key
 from trendwatch.store import jobs as job_rows
-from trendwatch.store.schema import deliveries, runs
+from trendwatch.store import deliveries as delivery_rows
+from trendwatch.store import runs as run_rows
+from trendwatch.store import views
 from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
@@ -183,12 +184,11 @@ def status(env, fmt: str) -> None:
     rows = {name: {"name": name, **empty} for name in JOBS}
     rows.update({row["name"]: row for row in job_rows.list_jobs(store)})
     service = rows.pop(job_rows.SERVICE, None)
-    with store.connect() as conn:
-        latest = conn.execute(select(runs).order_by(runs.c.started_at.desc()).limit(1)).first()
-        failed = [dict(r._mapping) for r in conn.execute(
-            select(deliveries).where(deliveries.c.status == "failed",
-                                     deliveries.c.created_at >= now - timedelta(days=1))
-            .order_by(deliveries.c.created_at.desc()).limit(20))]
+    latest = run_rows.latest_run(store)
+    attempt = views.newest_run_started(store)
+    if attempt is not None and attempt["status"] == "ok":
+        attempt = None  # only a running or failed newer attempt is worth a line
+    failed = delivery_rows.failed_since(store, now - timedelta(days=1))
     alive = bool(service and service["last_status"] == "running" and service["last_finished_at"]
                  and now - service["last_finished_at"] < timedelta(minutes=2))
     data = {
@@ -198,8 +198,8 @@ def status(env, fmt: str) -> None:
                   "last_finished_at": r["last_finished_at"], "last_status": r["last_status"],
                   "last_error": r["last_error"], "next_run_at": r["next_run_at"]}
                  for name, r in sorted(rows.items())],
-        "latest_run": latest and {"id": latest.id, "status": latest.status, "as_of": latest.as_of,
-                                  "finished_at": latest.finished_at, "error": latest.error},
+        "latest_run": latest and _run_json(latest),
+        "latest_attempt": attempt and _run_json(attempt),
         "failed_deliveries_24h": [{"kind": d["kind"], "target": d["target"], "at": d["created_at"],
                                    "attempts": d["attempts"], "error": d["error"]} for d in failed],
     }
@@ -218,11 +218,20 @@ def status(env, fmt: str) -> None:
          ago(j["next_run_at"], now) if j["next_run_at"] else "–", (j["last_error"] or "")[:200]]
         for j in data["jobs"]])
     if latest is not None:
-        console.print(f"latest analysis run #{latest.id}: {latest.status}, as of {ago(latest.as_of, now)}")
+        console.print(f"latest analysis run #{latest['id']}: {latest['status']}, "
+                      f"as of {ago(latest['as_of'], now)}")
+    if attempt is not None:  # a newer run that did not finish ok (running or failed)
+        console.print(f"newest analysis attempt #{attempt['id']}: {attempt['status']}"
+                      + (f" ({attempt['error']})" if attempt["error"] else ""))
     for d in failed:
         console.print(Text.assemble(("✗ ", "red"), f"{d['kind']} → {d['target']} "
                                     f"{ago(d['created_at'], now)} after {d['attempts']} attempts: ",
                                     (d["error"] or "", "red")))
+
+
+def _run_json(run: dict) -> dict:
+    return {"id": run["id"], "status": run["status"], "as_of": run["as_of"],
+            "finished_at": run["finished_at"], "error": run["error"]}
 
 
 @cli.command()
