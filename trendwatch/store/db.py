@@ -143,14 +143,15 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
     conn.execute(stmt, list(rows))
 
 
-def _dialect_insert(conn: Connection, table: Table):
+def _dialect_insert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT (both have ON CONFLICT DO NOTHING/UPDATE and RETURNING)."""
     if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - create_store_engine refuses other dialects
-        raise StoreError(f"unsupported dialect {conn.dialect.name}")
-    return insert(table)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        return sqlite_insert(table)
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        return postgresql_insert(table)
+    raise StoreError(f"unsupported dialect {conn.dialect.name}")  # pragma: no cover
 
 
 def key_file_for(database_url: str) -> Path:
