@@ -29,7 +29,8 @@ from trendwatch.cli.common import (
     print_table,
 )
 
-STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "disabled": "magenta",
+STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "internal error": "bold red",
+                "disabled": "magenta",
                 "never": "yellow", "warning": "yellow"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import logging
 import multiprocessing
 import os
 import random
@@ -46,12 +47,23 @@ class SourceOutcome:
     message: str | None = None
 
 
+log = logging.getLogger("trendwatch.collect")
+
+MAX_RETRY_AFTER = timedelta(days=1)
+INTERNAL_ERROR = "internal error"  # prefix of last_error when our code, not the source, failed
+
+
 def next_check_at(now: datetime, every: timedelta, *, error_count: int = 0,
                   retry_after: float | None = None, max_backoff: timedelta = timedelta(hours=24),
                   rng: random.Random | None = None) -> datetime:
     """When to poll again: `every` when healthy; exponential backoff with ±20 % jitter after
     failures (capped at `max_backoff`); never sooner than the server's Retry-After."""
     delay = every
+    # the server's word is honoured within reason: a garbage, negative or astronomically
+    # large Retry-After must never overflow a datetime or park a source for years
+    if retry_after is not None:
+        retry_after = (min(float(retry_after), MAX_RETRY_AFTER.total_seconds())
+                       if retry_after >= 0 else None)  # NaN and negatives compare False: ignored
     if error_count > 0:
         factor = 2 ** min(error_count - 1, 16)
         delay = min(every * factor, max(max_backoff, every))
@@ -204,6 +216,23 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
 
         await asyncio.to_thread(record_failure)
         return SourceOutcome(options.name, options.kind, "disabled" if disable else "error",
+                             seconds=time.perf_counter() - started, message=error)
+    except Exception as exc:  # noqa: BLE001 - a bug inside one source is that source's failure
+        # the others finish; the bug still shows: ERROR log with its traceback, and the
+        # source row says "internal error" (the Sources page and `trendwatch sources` mark it)
+        log.error("source %s: internal error", options.name, exc_info=True)
+        error = f"{INTERNAL_ERROR}: {type(exc).__name__}: {str(exc)[:200]}"
+
+        def record_bug() -> None:
+            with store.begin() as conn:
+                source_rows.record_failure(
+                    conn, source_id, now=now, error=error, status=None, disable=False,
+                    next_check_at=next_check_at(now, options.every, error_count=error_count + 1,
+                                                max_backoff=settings.http.max_backoff),
+                )
+
+        await asyncio.to_thread(record_bug)
+        return SourceOutcome(options.name, options.kind, "error",
                              seconds=time.perf_counter() - started, message=error)
 
     warning = "; ".join(result.warnings) or None

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 OK, WARNING, ERROR, DISABLED, NEVER = "ok", "warning", "error", "disabled", "never"
-SOURCE_STATUSES = (OK, WARNING, ERROR, DISABLED, NEVER)
-FAILING = (ERROR, DISABLED)
+BUG = "internal error"  # our code failed on this source (collect/run.py records it so)
+SOURCE_STATUSES = (OK, WARNING, ERROR, BUG, DISABLED, NEVER)
+FAILING = (ERROR, BUG, DISABLED)
 
 
 def _missing(value: Any) -> bool:
@@ -27,6 +28,9 @@ def source_status(row: Mapping[str, Any]) -> str:
     if _missing(row["last_attempt_at"]):
         return NEVER
     if not _missing(row["error_count"]) and row["error_count"]:
+        last_error = row["last_error"]
+        if not _missing(last_error) and str(last_error).startswith(BUG + ":"):
+            return BUG
         return ERROR
     if not _missing(row["last_error"]) and row["last_error"]:  # the last run worked, a part failed
         return WARNING
