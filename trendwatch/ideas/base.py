@@ -106,6 +106,7 @@ class PostIdea:
     drafts: list[Fitted]
     dropped: list[dict] = field(default_factory=list)   # [{platform, reason}]
     generator: str = "template"
+    notes: list[str] = field(default_factory=list)     # changes made after drafting, for the reader
 
 
 class IdeaGenerator(Protocol):
