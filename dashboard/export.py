@@ -13,7 +13,7 @@ from trendwatch.ideas.limits import check_draft
 from trendwatch.present.escape import csv_cell
 
 CSV_COLUMNS = ["idea_id", "product", "topic", "status", "angle", "hook", "platform", "text",
-               "length", "limit", "fits", "hashtags", "best_before", "sources"]
+               "length", "limit", "fits", "hashtags", "best_before", "sources", "note"]
 
 
 def ideas_csv(ideas: list[dict[str, Any]], *, mastodon_limit: int | None = None) -> str:
@@ -30,6 +30,7 @@ def ideas_csv(ideas: list[dict[str, Any]], *, mastodon_limit: int | None = None)
                 "hashtags": " ".join("#" + str(h).lstrip("#") for h in idea.get("hashtags") or []),
                 "best_before": _iso(idea.get("best_before")),
                 "sources": " ".join(s.get("url", "") for s in idea.get("sources") or []),
+                "note": draft.get("note") or "",   # e.g. links removed that no source backs
             })
     return frame_csv(pd.DataFrame(rows, columns=CSV_COLUMNS))
 
@@ -61,6 +62,8 @@ def ideas_markdown(ideas: list[dict[str, Any]], *, title: str,
             check = check_draft(draft, mastodon_limit=mastodon_limit)
             out += [f"### {draft.get('platform', '')} ({check.summary()})", "",
                     "```text", str(draft.get("text", "")), "```", ""]
+            if draft.get("note"):
+                out += [f"_Note: {draft['note']}_", ""]
     return "\n".join(out)
 
 

@@ -97,3 +97,11 @@ def test_a_line_break_inside_a_cell_does_not_split_the_row():
     idea = {**IDEA, "drafts": [{"platform": "x", "text": "one\rtwo\nthree", "limit": 280}]}
     rows = list(csv.DictReader(io.StringIO(ideas_csv([idea]), newline="")))
     assert len(rows) == 1 and rows[0]["text"] == "one\rtwo\nthree"
+
+
+def test_exports_show_a_drafts_note():
+    idea = {**IDEA, "drafts": [{"platform": "x", "text": "Swaps in 40 s", "limit": 280,
+                                "note": "removed 1 link not among the cited sources"}]}
+    rows = list(csv.DictReader(io.StringIO(ideas_csv([idea]), newline="")))
+    assert rows[0]["note"] == "removed 1 link not among the cited sources"
+    assert "_Note: removed 1 link not among the cited sources_" in ideas_markdown([idea], title="t")
