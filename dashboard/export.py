@@ -1,4 +1,6 @@
-"""Idea board exports: the selected ideas as Markdown (to paste) or CSV (one row per draft)."""
+"""Dashboard exports: the selected ideas as Markdown (to paste) or CSV (one row per draft), the
+Shifts table as CSV. Every CSV cell goes through ``present.escape.csv_cell``: feed text that
+looks like a formula (``=HYPERLINK(…)``) arrives in the spreadsheet as text."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from typing import Any
 import pandas as pd
 
 from trendwatch.ideas.limits import check_draft
+from trendwatch.present.escape import csv_cell
 
 CSV_COLUMNS = ["idea_id", "product", "topic", "status", "angle", "hook", "platform", "text",
-               "length", "limit", "fits", "hashtags", "best_before", "sources"]
+               "length", "limit", "fits", "hashtags", "best_before", "sources", "note"]
 
 
 def ideas_csv(ideas: list[dict[str, Any]], *, mastodon_limit: int | None = None) -> str:
@@ -27,8 +30,20 @@ def ideas_csv(ideas: list[dict[str, Any]], *, mastodon_limit: int | None = None)
                 "hashtags": " ".join("#" + str(h).lstrip("#") for h in idea.get("hashtags") or []),
                 "best_before": _iso(idea.get("best_before")),
                 "sources": " ".join(s.get("url", "") for s in idea.get("sources") or []),
+                "note": draft.get("note") or "",   # e.g. links removed that no source backs
             })
-    return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False)
+    return frame_csv(pd.DataFrame(rows, columns=CSV_COLUMNS))
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A table as CSV, every cell neutralised against formula injection. Lines end in CRLF
+    (RFC 4180), so a cell holding a CR or LF is quoted instead of splitting its row."""
+    return frame.map(csv_cell).to_csv(index=False, lineterminator="\r\n")
+
+
+def shifts_csv(table: pd.DataFrame) -> str:
+    """The Shifts page's comparison table (topic labels are feed text)."""
+    return frame_csv(table)
 
 
 def ideas_markdown(ideas: list[dict[str, Any]], *, title: str,
@@ -47,6 +62,8 @@ def ideas_markdown(ideas: list[dict[str, Any]], *, title: str,
             check = check_draft(draft, mastodon_limit=mastodon_limit)
             out += [f"### {draft.get('platform', '')} ({check.summary()})", "",
                     "```text", str(draft.get("text", "")), "```", ""]
+            if draft.get("note"):
+                out += [f"_Note: {draft['note']}_", ""]
     return "\n".join(out)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, compare, data, ui
+from dashboard import charts, compare, data, export, ui
 from trendwatch.present import escape as safe
 
 PERIOD_LABELS = {"week": "This week vs last week", "month": "This month vs last month"}
@@ -44,7 +44,7 @@ def render() -> None:
     d1.download_button("Chart as PNG", data=lambda: charts.to_png(chart),
                        file_name=f"shifts-{stamp}.png", mime="image/png", key="shift_png",
                        icon=":material/image:", on_click="ignore")
-    d2.download_button("Data as CSV", data=table.to_csv(index=False), file_name=f"shifts-{stamp}.csv",
+    d2.download_button("Data as CSV", data=export.shifts_csv(table), file_name=f"shifts-{stamp}.csv",
                        mime="text/csv", key="shift_csv", icon=":material/table:", on_click="ignore")
 
     tabs = st.tabs([f"{label} ({int(counts.get(shift, 0))})" for shift, label in TABS])

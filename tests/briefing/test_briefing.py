@@ -153,3 +153,21 @@ def test_diff_topics_rules():
     assert [t.topic_id for t in new] == [6]                  # fading newcomers are not "new"
     assert [t.topic_id for t in rising] == [5, 4]            # turned emerging first, then growth
     assert {t.topic_id: t.note for t in gone} == {2: "emerging → fading", 3: "no longer seen"}
+
+
+def test_every_delivered_form_links_only_to_the_items_and_escapes_feed_markup(store, now, seeded):
+    from trendwatch.briefing.delivery import briefing_message
+
+    message = briefing_message(SETTINGS, build_briefing(store, SETTINGS, now))
+    item_urls = {"https://electrek.co/swap", "https://electrek.co/two", "https://bike-eu.com/claim"}
+    forms = {"md": message.text, "html": message.html,
+             "slack": json.dumps(message.slack, ensure_ascii=False),
+             "webhook": json.dumps(message.payload, ensure_ascii=False, default=str)}
+    for name, text in forms.items():
+        assert "javascript:" not in text, name
+        found = set(re.findall(r"https?://[^\s\"<>|)\\\]]+", text))
+        assert found and found <= item_urls, (name, found - item_urls)
+    for name in ("md", "html", "slack"):        # markup from feeds is text in every rendering
+        assert "<script>" not in forms[name] and "<b>Bold" not in forms[name], name
+    links = [link for o in message.payload["briefing"]["opportunities"] for link in o["links"]]
+    assert links and all(safe_url(link["url"]) == link["url"] for link in links)

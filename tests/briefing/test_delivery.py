@@ -233,3 +233,55 @@ def test_delivery_config_is_validated():
         make_settings('[delivery.email]\nhost = "h"\nsender = "nobody"\nto = ["a@b.c"]\n')
     with pytest.raises(ConfigError, match="give `url` or `url_env`"):
         make_settings('[delivery.webhook]\ntoken_env = "X"\n')
+
+
+@pytest.mark.parametrize("subject, shown", [
+    ("{date} {nonsense}", "unknown placeholder {nonsense}"),
+    ("{", "not a valid template"),
+    ("Trends {}", "unknown placeholder {}"),
+    ("{company.__class__}", "unknown placeholder {company.__class__}"),
+    ("{date[0]}", "unknown placeholder {date[0]}"),
+])
+def test_check_config_names_a_bad_subject_placeholder(tmp_path, subject, shown):
+    from tests.conftest import MINIMAL_COMPANY
+    from trendwatch.config.check import check_text
+
+    text = (MINIMAL_COMPANY + '\n[delivery.email]\nhost = "h"\nsender = "a@b.example"\n'
+            f'to = ["c@d.example"]\nsubject = "{subject}"\n')
+    result = check_text(text, tmp_path / "feeds.toml")
+    assert not result.ok
+    message = result.lines[0]
+    assert "delivery.email.subject" in message and shown in message
+    assert "{company}, {date}, {profile}" in message
+
+
+def test_good_subjects_pass_the_check():
+    for subject in ("{company}: trends for {date}", "{profile} {date:>12} {{daily}}", "Trends"):
+        settings = make_settings('[delivery.email]\nhost = "h"\nsender = "a@b.example"\n'
+                                 f'to = ["c@d.example"]\nsubject = "{subject}"\n')
+        assert settings.delivery.email.subject == subject
+
+
+async def test_a_bad_subject_fails_only_email_and_is_recorded(store, now, tmp_path):
+    seed(store, now)
+    settings = email_settings(free_port(), tmp_path / "no-ca.pem", tmp_path / "briefings")
+    settings.delivery.email.subject = "{date} {nonsense}"   # built in code, not checked
+    briefing = build_briefing(store, settings, now)
+    results = await deliver_briefing(store, settings, briefing, now, wait=wait_none())
+    by_target = {r.target: r for r in results}
+    assert by_target["file"].status == "sent"
+    assert by_target["email"].status == "failed" and by_target["email"].attempts == 1
+    assert "{nonsense}" in by_target["email"].error and "subject" in by_target["email"].error
+    logged = {r["target"]: r for r in rows(store)}
+    assert logged["email"]["status"] == "failed" and "{nonsense}" in logged["email"]["error"]
+    assert logged["file"]["status"] == "sent"
+    assert sorted(p.name for p in (tmp_path / "briefings").iterdir()) == [
+        "acme-2026-11-20.html", "acme-2026-11-20.md"]
+
+
+def test_the_subject_is_one_line_whatever_the_names_hold(store, now):
+    from trendwatch.briefing.render import subject
+
+    briefing = build_briefing(store, make_settings(), now)
+    briefing.company = "Acme\r\nBcc: victim@example.com"
+    assert "\n" not in subject(briefing, "{company}: {date}")

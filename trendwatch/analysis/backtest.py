@@ -23,6 +23,7 @@ from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import load_embedder
 from trendwatch.errors import AnalysisError
 from trendwatch.models import RunSummary
+from trendwatch.present.escape import csv_cell
 from trendwatch.store import Store, open_store
 from trendwatch.store.items import copy_period
 from trendwatch.store.runs import topic_histories
@@ -46,9 +47,10 @@ class Backtest:
                          "signal", "emergence", "size", "distinct_sources"])
         for t in self.topics:
             for h in t["history"]:
-                writer.writerow([t["id"], t["label"], _iso(t["first_seen"]), _iso(t["first_emerging"]),
-                                 _iso(h["as_of"]), h["status"], h["signal"], h["emergence"],
-                                 h["size"], h["distinct_sources"]])
+                writer.writerow([csv_cell(v) for v in (   # labels are feed text: no formulas
+                    t["id"], t["label"], _iso(t["first_seen"]), _iso(t["first_emerging"]),
+                    _iso(h["as_of"]), h["status"], h["signal"], h["emergence"],
+                    h["size"], h["distinct_sources"])])
         return out.getvalue()
 
 

@@ -55,6 +55,7 @@ class Message:
     files: dict[str, str] = field(default_factory=dict)   # extension → content (file target)
     topic_id: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)  # stored with the delivery row
+    subject_error: str | None = None  # the configured subject could not be filled: e-mail fails
 
 
 @dataclass
@@ -129,6 +130,8 @@ class EmailTarget:
         return mail
 
     async def send(self, message: Message) -> dict[str, Any]:
+        if message.subject_error:   # this target fails (recorded); the others still deliver
+            raise PermanentDeliveryError(message.subject_error)
         mail = self.build(message)
         await asyncio.to_thread(self._send, mail)
         return {"message_id": mail["Message-ID"], "to": list(self.options.to)}
@@ -291,9 +294,16 @@ def briefing_message(settings: Settings, briefing: Briefing) -> Message:
     html = render(briefing, "html")
     text = render(briefing, "md")
     local_day = briefing.generated_at.astimezone(ZoneInfo(briefing.timezone)).date().isoformat()
-    pattern = settings.delivery.email.subject if settings.delivery.email else "{company}: trends for {date}"
+    default = "{company}: trends for {date}"
+    pattern = settings.delivery.email.subject if settings.delivery.email else default
+    subject_error = None
+    try:
+        title = subject(briefing, pattern)
+    except ValueError as exc:   # settings that skipped the config check (built in code)
+        subject_error = str(exc)
+        title = subject(briefing, default)
     return Message(
-        kind="briefing", subject=subject(briefing, pattern), text=text, html=html,
+        kind="briefing", subject=title, subject_error=subject_error, text=text, html=html,
         slack=slack_blocks(briefing), payload={"kind": "briefing", "briefing": briefing.to_json()},
         stem=f"{slug(briefing.profile)}-{local_day}",
         files={"html": html, "md": text, "json": render(briefing, "json")},

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trendwatch.briefing.content import Briefing
+from trendwatch.config.schema import SUBJECT_FIELDS, format_problem
 from trendwatch.present.escape import link, md, safe_url, slack, slack_link
 from trendwatch.present.palette import status_color
 
@@ -97,8 +98,15 @@ def render(briefing: Briefing, fmt: str) -> str:
 
 
 def subject(briefing: Briefing, pattern: str) -> str:
-    return pattern.format(company=briefing.company, date=briefing.local_date,
+    """The e-mail subject from ``[delivery.email] subject``; ValueError names a bad placeholder
+    (the config check's own rule, for settings built without it). One line, whatever the
+    company or profile name holds."""
+    problem = format_problem(pattern, SUBJECT_FIELDS)
+    if problem:
+        raise ValueError(f"[delivery.email] subject: {problem}")
+    text = pattern.format(company=briefing.company, date=briefing.local_date,
                           profile=briefing.profile)
+    return " ".join(text.split())
 
 
 def slack_blocks(briefing: Briefing) -> dict[str, Any]:

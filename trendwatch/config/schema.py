@@ -267,6 +267,36 @@ class FileDelivery(Section):
     formats: list[Literal["html", "md", "json"]] = ["html", "md"]
 
 
+# the names an e-mail subject may use ({company}, {date}, {profile}); briefing.render fills them
+SUBJECT_FIELDS = ("company", "date", "profile")
+
+
+def format_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
+    """Why ``pattern`` is no usable ``str.format`` template for the names in ``allowed``, or
+    None. Only plain ``{name}`` fields (a conversion or spec such as ``{date:>12}`` is fine);
+    no positional ``{}``, no ``{company.attr}`` or ``{date[0]}``; ``{{``/``}}`` are braces."""
+    import string
+
+    names = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        fields = [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(pattern)
+                  if name is not None]
+    except ValueError as exc:
+        return (f"{pattern!r} is not a valid template ({exc}); write {{{{ or }}}} for a literal "
+                f"brace; allowed: {names}")
+    for name, spec in fields:
+        if name not in allowed:
+            shown = "{" + name + "}" if name else "{}"
+            return f"unknown placeholder {shown} in {pattern!r}; allowed: {names}"
+        if spec and ("{" in spec or "}" in spec):
+            return f"nested placeholder in {{{name}:{spec}}}; allowed: {names}"
+    try:
+        pattern.format(**{name: "x" for name in allowed})
+    except (ValueError, KeyError, IndexError, AttributeError) as exc:
+        return f"{pattern!r} cannot be filled ({exc}); allowed: {names}"
+    return None
+
+
 class EmailDelivery(Section):
     """SMTP with STARTTLS; the login comes from the environment variables named here."""
 
@@ -279,6 +309,14 @@ class EmailDelivery(Section):
     password_env: str | None = "TRENDWATCH_SMTP_PASSWORD"
     cafile: str | None = None          # extra CA bundle, e.g. for an internal relay
     subject: str = "{company}: trends for {date}"
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str) -> str:
+        problem = format_problem(value, SUBJECT_FIELDS)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("sender", "to")
     @classmethod

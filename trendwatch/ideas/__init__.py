@@ -4,6 +4,7 @@
     limits.py     platform limits: measure and fit (never cut mid-word)
     templates.py  TemplateGenerator, the default (offline, deterministic)
     llm.py        LLMGenerator for any OpenAI-compatible chat endpoint, falls back to templates
+    links.py      a draft links only to the items it cites or the product (every generator's output)
     briefing.py   the shell: opportunities → stored ideas, each item cited once per briefing
 """
 

@@ -3,8 +3,9 @@
 An ``IdeaGenerator`` turns one opportunity (an ``IdeaContext``: profile, product, topic,
 the source items it may cite, the platforms wanted) into ``PostIdea``s, one per requested
 angle. Every draft it returns has been passed through ``limits.fit`` for its platform, so it
-fits or is listed in ``dropped`` with a reason. Feed text in the context is untrusted data:
-generators quote it, never follow it.
+fits or is listed in ``dropped`` with a reason, and carries no link but those of the items it
+cites and the product's (``links.keep_cited_links``). Feed text in the context is untrusted
+data: generators quote it, never follow it.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class PostIdea:
     drafts: list[Fitted]
     dropped: list[dict] = field(default_factory=list)   # [{platform, reason}]
     generator: str = "template"
+    notes: list[str] = field(default_factory=list)     # changes made after drafting, for the reader
 
 
 class IdeaGenerator(Protocol):

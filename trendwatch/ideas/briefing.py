@@ -23,6 +23,7 @@ from trendwatch.ideas.base import (
     platforms_for,
 )
 from trendwatch.ideas.limits import spec
+from trendwatch.ideas.links import keep_cited_links
 
 
 def slots(items: Sequence[SourceRef], count: int, per_slot: int) -> list[list[SourceRef]]:
@@ -109,7 +110,9 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
                 angles=angles_for(opp["status"], 8), platforms=platforms, now=now,
                 mastodon_limit=options.mastodon_limit,
             )
-            ideas = await generator.generate(context)
+            # every generator's drafts link only to what they cite (idempotent after the
+            # generators' own pass; covers any other IdeaGenerator)
+            ideas = keep_cited_links(await generator.generate(context), context)
             rows = _store(store, run_id, prof.name, opp, prod.name, ideas, now, refresh)
         for row in rows:
             for source in row["sources"]:
@@ -154,6 +157,7 @@ def _store(store, run_id: int, profile: str, opp: dict, product: str, ideas: lis
         row["id"] = idea_id
         row["feedback"] = None
         row["dropped"] = list(idea.dropped)
+        row["notes"] = list(idea.notes)
     return rows
 
 
@@ -168,8 +172,10 @@ def _public(opp: dict, rows: list[dict], platform: str | None) -> dict:
             "id": row["id"], "angle": row["angle"], "hook": row["hook"], "hashtags": row["hashtags"],
             "sources": [{k: s.get(k) for k in ("title", "url", "outlet")} for s in row["sources"]],
             "best_before": row["best_before"],
-            "drafts": [{k: d[k] for k in ("platform", "text", "length", "limit")} for d in drafts],
+            "drafts": [{k: d[k] for k in ("platform", "text", "length", "limit", "note") if k in d}
+                       for d in drafts],
             "dropped": dropped,   # reasons are only known right after generation
+            "notes": list(row.get("notes", [])),   # e.g. links removed (each draft keeps its note)
             "generator": row["generator"], "feedback": row.get("feedback"),
         })
     return {"topic_id": opp["topic_id"], "product": opp["product"], "priority": opp["priority"],

@@ -174,14 +174,18 @@ class Fitted:
     limit: int
     shortened: bool = False
     reason: str | None = None
+    note: str | None = None       # what was changed after drafting (links removed, see links.py)
 
     @property
     def ok(self) -> bool:
         return self.text is not None
 
     def as_draft(self) -> dict:
-        return {"platform": self.platform, "text": self.text, "length": self.length,
-                "limit": self.limit}
+        draft = {"platform": self.platform, "text": self.text, "length": self.length,
+                 "limit": self.limit}
+        if self.note:
+            draft["note"] = self.note
+        return draft
 
 
 def hashtag_line(tags: Sequence[str]) -> str:

@@ -22,6 +22,7 @@ from trendwatch.ideas.base import (
     tone_words,
 )
 from trendwatch.ideas.limits import Fitted, fit, spec
+from trendwatch.ideas.links import keep_cited_links
 
 EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot take": "🔥",
          "data point": "📊", "customer question": "🙋", "behind-the-scenes": "🎬",
@@ -300,7 +301,7 @@ class TemplateGenerator:
             idea = self._render(context, angle, writer, content, sources)
             if idea.drafts:
                 ideas.append(idea)
-        return ideas
+        return keep_cited_links(ideas, context)   # headlines are feed text: they may carry links
 
     def _render(self, ctx: IdeaContext, angle: str, w: _Writer, c: dict,
                 sources: Sequence[SourceRef]) -> PostIdea:

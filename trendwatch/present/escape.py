@@ -104,3 +104,20 @@ def slack_link(title: object, url: object) -> str:
     target = safe_url(url)
     label = slack(title).replace("|", "¦")
     return f"<{target}|{label}>" if target else label
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell that a spreadsheet will not run as a formula (OWASP rule).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``, so Excel, LibreOffice and Google Sheets show it as text. Numbers (and text that is
+    just a number, such as ``-12``) stay as they are; every CSV export writes its cells
+    through this function.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
