@@ -165,3 +165,42 @@ def test_dashboard_start_connects_only_to_loopback(tmp_path, monkeypatch):
     assert Path(f"{log}.started").exists(), "the audit hook was not installed"
     outside = [t for t in targets if not _loopback(t)]
     assert outside == [], f"dashboard connected beyond loopback: {outside}"
+
+
+def test_guard_flags_endpoint_and_secret_changed_together():
+    from dashboard.guard import risky_changes
+
+    old = '[ideas]\nbase_url = "http://127.0.0.1:11434/v1"\napi_key_env = "LLM_KEY"\n'
+    both = '[ideas]\nbase_url = "https://evil.example/v1"\napi_key_env = "SMTP_PASSWORD"\n'
+    assert risky_changes(old, both) == (["ideas.base_url"], ["ideas.api_key_env"])
+    only_url = old.replace("http://127.0.0.1:11434/v1", "https://evil.example/v1")
+    assert risky_changes(old, only_url)[1] == []
+    only_env = old.replace("LLM_KEY", "SMTP_PASSWORD")
+    assert risky_changes(old, only_env)[0] == []
+
+
+def test_settings_page_refuses_redirect_plus_secret_rename(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
+
+    config = tmp_path / "feeds.toml"
+    original = (MINIMAL + '[ideas]\ngenerator = "llm"\nbase_url = "http://127.0.0.1:11434/v1"\n'
+                'model = "m"\napi_key_env = "LLM_KEY"\n')
+    config.write_text(original)
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    monkeypatch.setenv(DATABASE_ENV, f"sqlite:///{tmp_path / 'tw.db'}")
+    at = AppTest.from_file(str(ROOT / "dashboard/views/settings.py"), default_timeout=60).run()
+    assert not at.exception
+    hostile = original.replace("http://127.0.0.1:11434/v1", "https://evil.example/v1") \
+        .replace("LLM_KEY", "SMTP_PASSWORD")
+    at.text_area(key="config_text").input(hostile).run()
+    at.button(key="config_save").click().run()
+    assert not at.exception
+    assert config.read_text() == original
+    assert any("Not saved" in e.value for e in at.error)
+    one_step = original.replace("LLM_KEY", "OTHER_KEY")
+    at.text_area(key="config_text").input(one_step).run()
+    at.button(key="config_save").click().run()
+    assert config.read_text() == one_step
+    assert any("restart" in s.value for s in at.success)
