@@ -204,3 +204,48 @@ def test_settings_page_refuses_redirect_plus_secret_rename(tmp_path, monkeypatch
     at.button(key="config_save").click().run()
     assert config.read_text() == one_step
     assert any("restart" in s.value for s in at.success)
+
+
+def test_refresh_is_rate_limited_across_users(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from trendwatch.store import open_store
+    from trendwatch.store import jobs as job_rows
+    from trendwatch.store.refresh import request_refresh
+
+    store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    every = timedelta(minutes=5)
+    assert request_refresh(store, now, every).accepted
+    second = request_refresh(store, now + timedelta(seconds=10), every)  # another user
+    assert not second.accepted and second.pending
+    assert job_rows.take_refresh_request(store, now + timedelta(seconds=20)) == now
+    job_rows.job_started(store, job_rows.REFRESH, now + timedelta(seconds=20))
+    third = request_refresh(store, now + timedelta(minutes=1), every)
+    assert not third.accepted and third.next_allowed_at == now + timedelta(seconds=20) + every
+    assert request_refresh(store, now + timedelta(minutes=6), every).accepted
+
+
+def test_refresh_button_says_when_the_next_one_is_allowed(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from streamlit.testing.v1 import AppTest
+
+    from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
+    from trendwatch.store import open_store
+    from trendwatch.store import jobs as job_rows
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(MINIMAL)
+    url = f"sqlite:///{tmp_path / 'tw.db'}"
+    store = open_store(url)
+    job_rows.job_started(store, job_rows.REFRESH,
+                         datetime.now(timezone.utc) - timedelta(minutes=1))
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    monkeypatch.setenv(DATABASE_ENV, url)
+    at = AppTest.from_file(str(ROOT / "dashboard/app.py"), default_timeout=60).run()
+    at.button(key="refresh_now").click().run()
+    assert not at.exception
+    assert any("next one is allowed" in w.value for w in at.sidebar.warning), \
+        [e.value for e in at.sidebar.caption] + [w.value for w in at.sidebar.warning]
+    assert job_rows.get_job(store, job_rows.REFRESH)["next_run_at"] is None
