@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create .venv and install trendwatch with its test tools (torch CPU pinned)
 
-run: install ## the service (collect, analyse, brief on schedule) + dashboard on http://localhost:8501; Ctrl-C stops both
+run: install ## the service (collect, analyse, brief on schedule) + dashboard on http://127.0.0.1:8501; Ctrl-C stops both
 	$(VENV)/bin/trendwatch check-config
 	$(VENV)/bin/trendwatch run --port $(PORT)
 
@@ -49,7 +49,9 @@ test: install ## run the whole test suite
 	$(PY) -m pytest -q
 
 dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.toml / TRENDWATCH_* like the CLI)
-	$(VENV)/bin/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1 \
+		--server.headless true --browser.gatherUsageStats false --global.developmentMode false \
+		--server.fileWatcherType none
 
 eval: install ## clustering, emergence and speed figures on ../shared/eval → data/bench/eval.json
 	$(PY) -W ignore -m trendwatch.bench.eval

@@ -112,8 +112,20 @@ def _service_box(url: str, run: dict[str, Any] | None) -> None:
     if box.button("Refresh now", key="refresh_now", icon=":material/refresh:",
                   help="Ask the running service (`trendwatch serve`) to collect and analyse now",
                   disabled=not data.store_ready(url)):
-        data.request_refresh(url, now)
-        st.toast("Refresh requested: the service will collect and analyse shortly.")
+        from trendwatch.store.refresh import request_refresh
+
+        settings, _ = data.settings()
+        every = settings.dashboard.refresh_every if settings else timedelta(minutes=5)
+        answer = request_refresh(data.store(url), now, every)
+        data.job_rows.clear()
+        if answer.accepted:
+            st.toast("Refresh requested: the service will collect and analyse shortly.")
+        elif answer.pending:
+            box.caption("A refresh is already requested; the service picks it up on its next "
+                        "tick.")
+        else:
+            box.warning(f"Refresh was run recently: the next one is allowed "
+                        f"{ago(answer.next_allowed_at, now)} ({fmt_time(answer.next_allowed_at)}).")
 
 
 # --- formatting --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.guard import risky_changes
 from trendwatch.present import escape as safe
 from trendwatch.config.check import check_text
 from trendwatch.errors import ConfigError
@@ -63,7 +64,13 @@ def render() -> None:
             "Valid — same report as `trendwatch check-config`:" if ok else
             "Invalid — same report as `trendwatch check-config`:")
         st.code("\n".join(lines), language=None)
-        if save and ok:
+        endpoints, secrets = risky_changes(text, edited) if save and ok else ([], [])
+        if save and ok and endpoints and secrets:
+            st.error("Not saved: this change both points an endpoint elsewhere ("
+                     + safe.md(", ".join(endpoints)) + ") and names a different secret ("
+                     + safe.md(", ".join(secrets)) + "), which could send that secret to the "
+                     "new endpoint. Save one change at a time, or edit the file on the server.")
+        elif save and ok:
             try:
                 data.save_config(path, edited, st.session_state.get("config_loaded_mtime"))
             except (ConfigError, OSError) as exc:
@@ -75,7 +82,9 @@ def render() -> None:
         elif save:
             st.warning("Not saved: fix the problems above first. The file on disk is unchanged.")
     if st.session_state.pop("config_saved", False):
-        st.success(f"Saved {path}. The service and the CLI use it from their next run.")
+        st.success(f"Saved {path}. The CLI uses it from its next command; a running service "
+                   "(`trendwatch serve` / `run`) keeps its settings until it is restarted: "
+                   "restart it to apply the change.")
 
 
 render()

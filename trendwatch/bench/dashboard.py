@@ -119,6 +119,9 @@ def measure(url: str, config: str) -> dict:
     """
     os.environ["TRENDWATCH_DATABASE_URL"] = url
     os.environ["TRENDWATCH_CONFIG"] = config
+    # same as every dashboard start: no usage stats (they contact an IP-lookup host)
+    os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    os.environ["STREAMLIT_SERVER_HEADLESS"] = "true"
     started = time.perf_counter()
     import streamlit as st
     from streamlit.testing.v1 import AppTest

@@ -33,6 +33,22 @@ from trendwatch.cli.common import (
     print_table,
 )
 
+# every start of the dashboard: no usage stats, no browser, no dev server, no file watcher:
+# Streamlit must not reach the internet (gatherUsageStats looks up the machine's IP)
+STREAMLIT_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false",
+                   "--global.developmentMode", "false", "--server.fileWatcherType", "none")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def is_loopback(address: str) -> bool:
+    return address in LOOPBACK or address.startswith("127.")
+
+
+def streamlit_command(app: Path, port: int, address: str) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+            "--server.address", address, *STREAMLIT_FLAGS]
+
+
 JOB_STYLE = {"ok": "green", "failed": "red", "running": "cyan", "stopped": "yellow"}
 
 
@@ -104,13 +120,18 @@ def serve(env, tick: str, log_level: str) -> None:
 @common_options
 @_with(_serve_options)
 @click.option("--port", default=8501, show_default=True, help="dashboard port")
+@click.option("--address", default=None, metavar="ADDRESS",
+              help="dashboard listen address (default [dashboard] address, else 127.0.0.1); "
+                   "anything but loopback needs a sign-in")
 @click.option("--no-dashboard", is_flag=True, help="only the service")
-def run_cmd(env, tick: str, log_level: str, port: int, no_dashboard: bool) -> None:
-    """The service plus the dashboard on http://localhost:PORT, in one command."""
+def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
+            no_dashboard: bool) -> None:
+    """The service plus the dashboard on http://127.0.0.1:PORT, in one command."""
     service = _service(env, tick, log_level)
     dashboard = None
     if not no_dashboard:
-        dashboard = start_dashboard(env, service.settings, port)
+        dashboard = start_dashboard(env, service.settings, port,
+                                    address or service.settings.dashboard.address)
     try:
         asyncio.run(service.run())
     finally:
@@ -118,7 +139,14 @@ def run_cmd(env, tick: str, log_level: str, port: int, no_dashboard: bool) -> No
             stop_dashboard(dashboard)
 
 
-def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
+def start_dashboard(env, settings, port: int,
+                    address: str = "127.0.0.1") -> subprocess.Popen | None:
+    if not is_loopback(address):
+        raise ConfigError(
+            f"refusing to open the dashboard on {address} (beyond this machine) without a "
+            "sign-in, and there is no sign-in in this version: listen on 127.0.0.1 (drop "
+            "--address / [dashboard] address) and reach it through an SSH tunnel or a "
+            "reverse proxy that authenticates")
     app = dashboard_app()
     if app is None:
         err_console.print("[yellow]dashboard not started:[/] the dashboard package is not "
@@ -136,11 +164,11 @@ def start_dashboard(env, settings, port: int) -> subprocess.Popen | None:
     paths = resolve_paths(env.config_path, env.db_url, settings)
     environment = child_env(**{CONFIG_ENV: str(paths.config.resolve()),
                                DATABASE_ENV: paths.database_url})
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = streamlit_command(app, port, address)
     # own process group: Ctrl-C reaches it through us, in order, not at the same instant
     process = subprocess.Popen(command, env=environment, start_new_session=True)
-    err_console.print(f"dashboard on [bold]http://localhost:{port}[/] (pid {process.pid})")
+    host = f"[{address}]" if ":" in address else address
+    err_console.print(f"dashboard on [bold]http://{host}:{port}[/] (pid {process.pid})")
     return process
 
 

@@ -404,6 +404,26 @@ class StorageSettings(Section):
     url: str | None = None
 
 
+class DashboardSettings(Section):
+    """Where the dashboard listens. Loopback by default; anything else needs a sign-in
+    (dashboard users, ``trendwatch user add``, or ``[auth]`` in .streamlit/secrets.toml)."""
+
+    address: str = "127.0.0.1"
+    refresh_every: timedelta = timedelta(minutes=5)  # at most one "Refresh now" per this, all users
+
+    _durations = field_validator("refresh_every", mode="before")(
+        classmethod(lambda cls, v: _duration(v))
+    )
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("address must not be empty (127.0.0.1 listens on this machine only)")
+        return value
+
+
 class SourceOptions(Section):
     """Keys every source accepts. Each collector kind extends this with its own options."""
 
@@ -437,6 +457,7 @@ class Settings(Section):
     alerts: AlertSettings = AlertSettings()
     privacy: PrivacySettings = PrivacySettings()
     storage: StorageSettings = StorageSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     rank: RankSettings = RankSettings()
     ideas: IdeasSettings = IdeasSettings()
 

@@ -190,10 +190,11 @@ def run(argv: list[str] | None = None) -> int:
 def serve(env: dict[str, str], dashboard_port: int | None, open_browser: bool = True) -> int:
     """The service with its dashboard (`trendwatch run`), in the foreground until Ctrl-C."""
     port = dashboard_port or free_port_from(DASHBOARD_PORT)
-    url = f"http://localhost:{port}"
-    print(f"\n• the service and the dashboard: trendwatch run --port {port}\n"
+    url = f"http://127.0.0.1:{port}"
+    print(f"\n• the service and the dashboard: trendwatch run --port {port} --address 127.0.0.1\n"
           f"  open {url} — Ctrl-C stops the demo", flush=True)
-    child = subprocess.Popen([*trendwatch_cmd(), "run", "--port", str(port)], env=env)
+    child = subprocess.Popen([*trendwatch_cmd(), "run", "--port", str(port),
+                              "--address", "127.0.0.1"], env=env)
     if open_browser and _has_display():
         _open_when_up(url, child)
     try:
