@@ -35,7 +35,7 @@ def sparkline_spec(status: str | None, field: str = "distinct_sources") -> dict[
     }
 
 
-def volume_by_platform(frame: pd.DataFrame, bin_unit: str) -> "alt.Chart":
+def volume_by_platform(frame: pd.DataFrame, bin_unit: str) -> alt.Chart:
     """Stacked bars: items per time bin (ordinal, so each bin is a wide bar), per platform."""
     import altair as alt
 
@@ -52,7 +52,7 @@ def volume_by_platform(frame: pd.DataFrame, bin_unit: str) -> "alt.Chart":
     )
 
 
-def score_parts(frame: pd.DataFrame) -> "alt.Chart":
+def score_parts(frame: pd.DataFrame) -> alt.Chart:
     """Each emergence part over time (long frame: as_of, part, value)."""
     import altair as alt
 
@@ -68,7 +68,7 @@ def score_parts(frame: pd.DataFrame) -> "alt.Chart":
     )
 
 
-def shift_bars(frame: pd.DataFrame, title: str) -> "alt.Chart":
+def shift_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
     """Diverging bars of the change in items per topic, coloured by status."""
     import altair as alt
 
@@ -83,7 +83,7 @@ def shift_bars(frame: pd.DataFrame, title: str) -> "alt.Chart":
     )
 
 
-def status_counts(frame: pd.DataFrame) -> "alt.Chart":
+def status_counts(frame: pd.DataFrame) -> alt.Chart:
     import altair as alt
 
     return (
@@ -96,7 +96,7 @@ def status_counts(frame: pd.DataFrame) -> "alt.Chart":
     )
 
 
-def trend_lines(frame: pd.DataFrame, title: str) -> "alt.Chart":
+def trend_lines(frame: pd.DataFrame, title: str) -> alt.Chart:
     import altair as alt
 
     return (
@@ -109,7 +109,7 @@ def trend_lines(frame: pd.DataFrame, title: str) -> "alt.Chart":
     )
 
 
-def to_png(chart: "alt.Chart", scale: float = 2.0) -> bytes:
+def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
     """PNG bytes via vl-convert (bundled Vega; no browser, no network)."""
     import vl_convert as vlc
 

@@ -10,20 +10,21 @@ pipeline stages and never loads a model.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from trendwatch.config.schema import Settings
-from trendwatch.config.load import load_settings
+
 from trendwatch.config.env import resolve_paths
+from trendwatch.config.load import load_settings
+from trendwatch.config.schema import Settings
 from trendwatch.errors import ConfigError, StoreError
 from trendwatch.present.status import source_status
+from trendwatch.rank.relevance import VERDICTS
 from trendwatch.store import Store, open_store, views
 from trendwatch.store import jobs as job_store
-from trendwatch.rank.relevance import VERDICTS
 from trendwatch.store.opportunities import add_feedback
 from trendwatch.store.runs import latest_run as _latest_run
 from trendwatch.store.sources import source_health as _source_health
@@ -212,7 +213,7 @@ def write_feedback(url: str, *, topic_id: int, profile: str | None, verdict: str
         raise ValueError(f"unknown verdict {verdict!r}; expected one of {VERDICTS}")
     if idea_id is not None and verdict == "mute":
         raise ValueError("mute applies to a topic; use useful or not_useful for an idea")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with store(url).begin() as conn:
         add_feedback(conn, topic_id, verdict, profile=profile, idea_id=idea_id, now=now, note=note)
     feedback_rows.clear()
@@ -232,7 +233,7 @@ def job_rows(url: str) -> pd.DataFrame:
 
 def request_refresh(url: str, now: datetime | None = None) -> None:
     """Ask the service for a cycle now: jobs[refresh].next_run_at = now (the service polls it)."""
-    job_store.request_refresh(store(url), now or datetime.now(timezone.utc))
+    job_store.request_refresh(store(url), now or datetime.now(UTC))
     job_rows.clear()
 
 
@@ -264,7 +265,7 @@ def trend_series(url: str, since: datetime) -> pd.DataFrame:
 
 def minute_now() -> datetime:
     """Now, rounded down to the minute, so loaders keyed by time still hit the cache."""
-    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
 def day_floor(when: datetime, days: int) -> datetime:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import streamlit as st
 
 from dashboard import data
 from trendwatch.present import escape as safe
-from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
 from trendwatch.present.formats import ago as relative_ago
+from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
 
 WINDOWS = {"24 hours": timedelta(hours=24), "3 days": timedelta(days=3),
            "7 days": timedelta(days=7), "30 days": timedelta(days=30)}
@@ -38,7 +38,7 @@ class Context:
 
     @property
     def as_of(self) -> datetime:
-        return self.run["as_of"] if self.run else datetime.now(timezone.utc)
+        return self.run["as_of"] if self.run else datetime.now(UTC)
 
 
 def build_context() -> Context:
@@ -98,7 +98,7 @@ def require_store(ctx: Context, *, allow_empty: bool = False) -> None:
 
 def _service_box(url: str, run: dict[str, Any] | None) -> None:
     box = st.sidebar.container(border=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if run:
         box.caption(f"Latest analysis: run {run['id']}, as of {fmt_time(run['as_of'])} "
                     f"({ago(run['as_of'], now)})")
@@ -139,7 +139,7 @@ def _is_set(value: Any) -> bool:
 def fmt_time(when: Any) -> str:
     if not _is_set(when):
         return "–"
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def ago(when: Any, now: datetime | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from trendwatch.config.schema import Settings
 from trendwatch.config.load import parse_settings  # noqa: E402
+from trendwatch.config.schema import Settings
 from trendwatch.store import Store, open_store  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -189,7 +189,7 @@ def store(database_url) -> Store:
 
 @pytest.fixture
 def now() -> datetime:
-    return datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 def make_settings(body: str = "", company: str = MINIMAL_COMPANY) -> Settings:

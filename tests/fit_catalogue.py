@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from trendwatch.analysis.embed.base import HashingEmbedder
-from trendwatch.store.vectors import vector_to_bytes
 from trendwatch.store.schema import (
     assignments,
     items,
@@ -19,6 +18,7 @@ from trendwatch.store.schema import (
     topic_snapshots,
     topics,
 )
+from trendwatch.store.vectors import vector_to_bytes
 
 EMBEDDER = HashingEmbedder(256)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from trendwatch.store.db import insert_ignore
 from trendwatch.store.schema import items, sources, stories
@@ -26,7 +26,7 @@ def ensure_source(conn, name: str = "synthetic") -> int:
     return conn.execute(sources.insert().values(
         name=name, kind="rss", platform="news", params={}, error_count=0, disabled=False,
         last_new_items=0, last_bytes=0,
-        created_at=datetime(2020, 1, 1, tzinfo=timezone.utc))).inserted_primary_key[0]
+        created_at=datetime(2020, 1, 1, tzinfo=UTC))).inserted_primary_key[0]
 
 
 def make_text(topic: str, rng: random.Random, n: int = 7) -> str:

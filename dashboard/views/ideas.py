@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -130,7 +130,7 @@ def _export(ctx: ui.Context, records: list[dict], mastodon_limit: int | None) ->
     chosen = picked or records
     st.subheader("Export")
     st.caption(f"{len(picked)} selected" if picked else "Nothing selected: exports all shown ideas")
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     title = f"Post ideas for {ctx.profile or 'all profiles'} ({stamp})"
     c1, c2 = st.columns(2)
     c1.download_button("Download Markdown", export.ideas_markdown(chosen, title=title,

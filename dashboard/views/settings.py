@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.guard import risky_changes
-from trendwatch.present import escape as safe
 from trendwatch.config.check import check_text
 from trendwatch.errors import ConfigError
+from trendwatch.present import escape as safe
 from trendwatch.store import views
 
 

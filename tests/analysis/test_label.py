@@ -1,4 +1,3 @@
-from trendwatch.models import Label
 from trendwatch.analysis.label import (
     TopicDocs,
     dominant_hashtag,
@@ -6,6 +5,7 @@ from trendwatch.analysis.label import (
     stable_label,
     stop_words,
 )
+from trendwatch.models import Label
 
 
 def docs():

@@ -5,13 +5,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from trendwatch.store import runs as analysis_store
-from trendwatch.analysis.run import analyze
-from trendwatch.analysis.embed.base import HashingEmbedder
-from trendwatch.store.schema import assignments, embeddings, runs, topic_snapshots, topics
-
 from tests.conftest import make_settings
 from tests.synthetic import add_items, burst, steady
+from trendwatch.analysis.embed.base import HashingEmbedder
+from trendwatch.analysis.run import analyze
+from trendwatch.store import runs as analysis_store
+from trendwatch.store.schema import assignments, embeddings, runs, topic_snapshots, topics
 
 STEADY = ["solar", "football", "coffee", "election"]
 

@@ -1,9 +1,9 @@
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from trendwatch.analysis.score import Event, ScoreParams, evidence, score_topics
 
-NOW = datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 8, tzinfo=UTC)
 
 
 def steady(name, n_per_day, outlets, seed, days=7):

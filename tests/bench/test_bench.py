@@ -1,6 +1,6 @@
 """Readers of ../shared/eval and the emergence onset rule (skip when the data is absent)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,11 +22,11 @@ def test_corpora_read_completely(eval_dir):
 
 def test_tweet_time_from_snowflake():
     assert ds.tweet_time(323873597825355778) == datetime(2013, 4, 15, 19, 0, 57, 659000,
-                                                         tzinfo=timezone.utc)
+                                                         tzinfo=UTC)
 
 
 def test_onset_ignores_stray_early_tweets():
-    t0 = datetime(2013, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2013, 1, 1, tzinfo=UTC)
     docs = [ds.Doc("1", "x", "ev", t0)] + [ds.Doc(str(i), "x", "ev", t0 + timedelta(days=3, minutes=i))
                                           for i in range(12)]
     assert onsets(docs)["ev"] == t0 + timedelta(days=3)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from trendwatch.bench.ingest import format_report, run
-
 from tests.conftest import FIXTURES
+from trendwatch.bench.ingest import format_report, run
 
 
 def test_bench_reports_both_runs_and_the_baseline(tmp_path):

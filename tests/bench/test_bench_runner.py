@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from rich.console import Console
@@ -51,7 +51,7 @@ def test_table_renders_skips_failures_and_figures():
 
 
 def test_synthetic_rows_cover_the_window_with_topics():
-    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
     sources, rows = scale.synthetic_rows(2000, now)
     assert len(rows) == 2000 and len({r["id"] for r in rows}) == 2000
     assert all((now - r["published_at"]).days < 7 for r in rows)
@@ -63,7 +63,7 @@ def test_synthetic_rows_cover_the_window_with_topics():
 
 def test_seed_store(tmp_path):
     url = f"sqlite:///{tmp_path / 's.db'}"
-    scale.seed_store(url, 1500, datetime.now(timezone.utc))
+    scale.seed_store(url, 1500, datetime.now(UTC))
     store = open_store(url)
     with store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(items)).scalar() == 1500
@@ -81,7 +81,7 @@ def test_scale_figures_show_growth_against_linear():
 
 def test_scale_measures_a_real_analysis_when_installed(tmp_path):
     pytest.importorskip("trendwatch.analysis.run", reason="the analysis stage is not installed yet")
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     url = f"sqlite:///{tmp_path / 's.db'}"
     scale.seed_store(url, 600, now)
     result = scale.measure(url, now, "hashing")
@@ -125,7 +125,7 @@ def test_embed_figures_show_stage_ratio_and_incremental_fraction():
 def test_new_items_land_after_now(tmp_path):
     from trendwatch.bench import embed
 
-    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
     url = f"sqlite:///{tmp_path / 'e.db'}"
     scale.seed_store(url, 300, now)
     embed._add_items(url, 300, 3, now, now.replace(hour=1))

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trendwatch.cli import cli, main
-
 from tests.conftest import FIXTURES
+from trendwatch.cli import cli, main
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FIELDS = {"name", "kind", "platform", "url", "status", "last_ok_at", "last_attempt_at",

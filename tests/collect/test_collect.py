@@ -7,11 +7,10 @@ from datetime import timedelta
 from aiohttp import web
 from sqlalchemy import func, select
 
+from tests.conftest import FIXTURES, make_settings
 from trendwatch.collect.run import collect_sources, next_check_at
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items
-
-from tests.conftest import FIXTURES, make_settings
 
 
 def feed_app(seen: list) -> web.Application:

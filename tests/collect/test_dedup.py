@@ -10,12 +10,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect.run import collect_sources
+from tests.conftest import make_settings
 from trendwatch.collect.dedup import canonical_url
 from trendwatch.collect.ingest import ItemWriter
+from trendwatch.collect.run import collect_sources
 from trendwatch.store.schema import items, sources, stories
-
-from tests.conftest import make_settings
 
 WIRE = ("BERLIN (Wire) - Germany's transport ministry said on Thursday it will extend its subsidy "
         "for commercial cargo bikes until 2028, doubling the yearly budget to 60 million euros as "

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from trendwatch.errors import ParseError
-from trendwatch.collect.parse.feeds import parse_feed
-from trendwatch.collect.ingest import prepare_rows
-
 from tests.conftest import FIXTURES
+from trendwatch.collect.ingest import prepare_rows
+from trendwatch.collect.parse.feeds import parse_feed
+from trendwatch.errors import ParseError
 
 FEEDS = FIXTURES / "feeds"
-FETCHED_AT = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+FETCHED_AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 STORED_FIELDS = ("title", "text", "url", "canonical_url", "external_id", "published_at", "author",
                  "outlet", "lang", "hashtags")
 CASES = sorted(p for p in FEEDS.iterdir() if p.suffix in (".xml", ".json")

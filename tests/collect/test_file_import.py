@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import FIXTURES, make_settings
+from trendwatch.collect.parse.records import parse_published, parse_records_file
 from trendwatch.collect.run import collect_sources
 from trendwatch.errors import ConfigError, ParseError
-from trendwatch.collect.parse.records import parse_published, parse_records_file
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items
-
-from tests.conftest import FIXTURES, make_settings
 
 IMPORTS = FIXTURES / "imports"
 CSV_FIELDS = ('fields = { id = "Post ID", title = "Headline", text = "Body", url = "Link", '
@@ -32,12 +31,12 @@ def test_jsonl_records_keep_their_times_and_bad_lines_are_named():
     found, warnings = parse_records_file(data, "auto", {}, "posts.jsonl")
     assert [i.external_id for i in found] == ["p1", "p2", "p5"]
     p1, p2, p5 = found
-    assert p1.published_at == datetime(2026, 11, 10, 7, 0, tzinfo=timezone.utc)
+    assert p1.published_at == datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
     assert p1.outlet == "Courier Blog" and p1.author == "@courier"
     assert p1.hashtags == ["LastMile", "Berlin"]
     assert p2.title == p2.text == "E-bike subscriptions up 30% this quarter"
     assert p2.hashtags == ["ebike", "subscription", "micromobility"]
-    assert p5.published_at == datetime(2025, 11, 13, 8, 0, tzinfo=timezone.utc)  # epoch seconds
+    assert p5.published_at == datetime(2025, 11, 13, 8, 0, tzinfo=UTC)  # epoch seconds
     assert warnings[0].startswith("posts.jsonl:3: not valid JSON")
     assert warnings[1] == "posts.jsonl:4: published 'next tuesday' is not an ISO 8601 date"
     assert warnings[2].startswith("posts.jsonl:5: no title or text")
@@ -53,7 +52,7 @@ def test_csv_with_a_field_mapping_and_sniffed_delimiter():
     assert found[0].hashtags == ["micromobility", "cities"]
     assert found[1].title == "Quoted; headline"
     assert found[1].text == 'Text with "quotes" and; separators'
-    assert found[1].published_at == datetime(2026, 11, 13, 8, 30, tzinfo=timezone.utc)
+    assert found[1].published_at == datetime(2026, 11, 13, 8, 30, tzinfo=UTC)
     assert warnings == ["export.csv:4: no title or text (looked for 'Headline' and 'Body')"]
 
 
@@ -74,11 +73,11 @@ def test_nested_json_array_with_dotted_fields_and_non_utf8_csv():
 
 
 def test_published_forms():
-    assert parse_published("2026-11-19T10:00:00Z") == datetime(2026, 11, 19, 10, tzinfo=timezone.utc)
-    assert parse_published("2026-11-19") == datetime(2026, 11, 19, tzinfo=timezone.utc)
+    assert parse_published("2026-11-19T10:00:00Z") == datetime(2026, 11, 19, 10, tzinfo=UTC)
+    assert parse_published("2026-11-19") == datetime(2026, 11, 19, tzinfo=UTC)
     assert parse_published("Thu, 19 Nov 2026 09:30:00 +0100") == datetime(2026, 11, 19, 8, 30,
-                                                                            tzinfo=timezone.utc)
-    assert parse_published(1763020800000) == datetime(2025, 11, 13, 8, tzinfo=timezone.utc)
+                                                                            tzinfo=UTC)
+    assert parse_published(1763020800000) == datetime(2025, 11, 13, 8, tzinfo=UTC)
     assert parse_published(None) is None
 
 
@@ -106,7 +105,7 @@ async def test_folder_import_skips_unchanged_files_and_never_duplicates(tmp_path
     with store.connect() as conn:
         published = conn.execute(select(items.c.published_at).where(items.c.external_id == "p1")).scalar()
         state = source_rows.get_state(conn, 1)
-    assert published == datetime(2026, 11, 10, 7, 0, tzinfo=timezone.utc)
+    assert published == datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
     assert sorted(os.path.basename(p) for p in state.cursor["files"]) == ["feed.xml", "posts.jsonl"]
 
     second = (await collect_sources(store, settings, names=["imp"], now=now + timedelta(hours=1)))[0]

@@ -18,14 +18,23 @@ from __future__ import annotations
 import json
 import math
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from trendwatch.collect.collectors import bluesky, gdelt, google_trends, hackernews, mastodon, reddit, x
+from trendwatch.collect.collectors import (
+    bluesky,
+    gdelt,
+    google_trends,
+    hackernews,
+    mastodon,
+    reddit,
+    x,
+)
 from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.collect.parse.records import parse_records_file
 from trendwatch.collect.parse.values import EARLIEST
@@ -33,7 +42,7 @@ from trendwatch.errors import ParseError
 from trendwatch.models import RawItem, TrendPoint
 
 ROOT = Path(__file__).resolve().parents[2]
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 settings.register_profile(

@@ -9,16 +9,24 @@ tests (test_fuzz_parsers.py) search for more of these; what they find lands here
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from trendwatch.collect.collectors import bluesky, gdelt, google_trends, hackernews, mastodon, reddit, x
+from trendwatch.collect.collectors import (
+    bluesky,
+    gdelt,
+    google_trends,
+    hackernews,
+    mastodon,
+    reddit,
+    x,
+)
 from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.collect.parse.records import parse_records_file
 from trendwatch.errors import ParseError
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
@@ -87,7 +95,7 @@ def test_json_feed_items_that_are_not_a_list():
                                        "0001-01-01T00:00:00+05:00", "1e300"])
 def test_imported_record_with_an_absurd_date_has_an_unknown_date(published):
     line = json.dumps({"title": "odd date", "published": published}) if not isinstance(published, int) \
-        else '{"title": "odd date", "published": %d}' % published
+        else f'{{"title": "odd date", "published": {published:d}}}'
     items, warnings = parse_records_file(line.encode() + b'\n{"title": "good"}\n', "jsonl", {}, "x.jsonl")
     titles = [i.title for i in items]
     assert "good" in titles

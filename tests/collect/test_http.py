@@ -9,20 +9,19 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
 from click.testing import CliRunner
 
+from tests.conftest import FIXTURES, MINIMAL_COMPANY, make_settings
 from trendwatch.cli import cli
+from trendwatch.collect.http import HttpClient, parse_retry_after
 from trendwatch.collect.run import collect_sources
 from trendwatch.config.schema import HttpSettings
 from trendwatch.errors import BodyTooLarge
-from trendwatch.collect.http import HttpClient, parse_retry_after
 from trendwatch.store import sources as source_rows
-
-from tests.conftest import FIXTURES, MINIMAL_COMPANY, make_settings
 
 FEED = (FIXTURES / "feeds" / "rss2.xml").read_bytes()
 LAST_MODIFIED = "Thu, 19 Nov 2026 10:00:00 GMT"
@@ -148,7 +147,7 @@ async def test_429_retry_after_sets_next_check(server, store, now):
 
 
 def test_retry_after_http_date():
-    now = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert parse_retry_after("Fri, 20 Nov 2026 08:10:00 GMT", now) == 600
     assert parse_retry_after("120") == 120
     assert parse_retry_after("soon") is None

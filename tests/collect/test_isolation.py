@@ -7,13 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from tests.collect.test_collect import feed_app
+from tests.conftest import make_settings
 from trendwatch.collect.collectors.rss import RssCollector
 from trendwatch.collect.run import MAX_RETRY_AFTER, collect_sources, next_check_at
 from trendwatch.present.status import BUG, source_status
 from trendwatch.store import sources as source_rows
-
-from tests.collect.test_collect import feed_app
-from tests.conftest import make_settings
 
 BUGS = [TypeError("'int' object is not subscriptable"), RecursionError("maximum recursion depth"),
         OverflowError("date value out of range"), KeyError("title")]

@@ -17,11 +17,10 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import select
 
+from tests.collect.collectors.test_collector_contract import CASES
 from trendwatch.collect.collectors import REGISTRY
 from trendwatch.store import open_store
 from trendwatch.store.schema import items, sources, trend_points
-
-from tests.collect.collectors.test_collector_contract import CASES
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLES = ["velo", "layla", "kim@other.example", "lena.bsky.social", "noor.example.com",

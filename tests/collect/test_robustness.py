@@ -15,10 +15,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from tests.conftest import make_settings
 from trendwatch.collect.run import collect_sources
 from trendwatch.store.schema import items
-
-from tests.conftest import make_settings
 
 pytestmark = pytest.mark.eval
 

@@ -2,10 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import make_settings
 from trendwatch.config.load import load_settings, parse_settings
 from trendwatch.errors import ConfigError
-
-from tests.conftest import make_settings
 
 
 def problems_of(text: str) -> str:

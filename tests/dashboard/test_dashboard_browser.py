@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -66,7 +66,7 @@ def chromium() -> str:
 
 @pytest.fixture
 def server(tmp_path):
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     url, config, info = seeded_files(tmp_path, now)
     port = _free_port()
     env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),

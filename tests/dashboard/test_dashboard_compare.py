@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
 
 from dashboard.compare import compare_periods, period_bounds
 
-NOW = datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 8, tzinfo=UTC)
 
 
 def volumes(counts: dict[int, tuple[int, int]]) -> pd.DataFrame:

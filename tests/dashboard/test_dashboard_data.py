@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from trendwatch.store.schema import feedback, ideas, jobs
 
 @pytest.fixture
 def seeded(tmp_path):
-    now = datetime(2026, 11, 20, 8, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 8, tzinfo=UTC)
     url, config, info = seeded_files(tmp_path, now)
     return url, config, info
 

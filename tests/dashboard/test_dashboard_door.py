@@ -6,9 +6,9 @@ import ipaddress
 import json
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -207,14 +207,14 @@ def test_settings_page_refuses_redirect_plus_secret_rename(tmp_path, monkeypatch
 
 
 def test_refresh_is_rate_limited_across_users(tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    from trendwatch.store import open_store
     from trendwatch.store import jobs as job_rows
+    from trendwatch.store import open_store
     from trendwatch.store.refresh import request_refresh
 
     store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
-    now = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     every = timedelta(minutes=5)
     assert request_refresh(store, now, every).accepted
     second = request_refresh(store, now + timedelta(seconds=10), every)  # another user
@@ -227,20 +227,20 @@ def test_refresh_is_rate_limited_across_users(tmp_path):
 
 
 def test_refresh_button_says_when_the_next_one_is_allowed(tmp_path, monkeypatch):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from streamlit.testing.v1 import AppTest
 
     from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
-    from trendwatch.store import open_store
     from trendwatch.store import jobs as job_rows
+    from trendwatch.store import open_store
 
     config = tmp_path / "feeds.toml"
     config.write_text(MINIMAL)
     url = f"sqlite:///{tmp_path / 'tw.db'}"
     store = open_store(url)
     job_rows.job_started(store, job_rows.REFRESH,
-                         datetime.now(timezone.utc) - timedelta(minutes=1))
+                         datetime.now(UTC) - timedelta(minutes=1))
     monkeypatch.setenv(CONFIG_ENV, str(config))
     monkeypatch.setenv(DATABASE_ENV, url)
     at = AppTest.from_file(str(ROOT / "dashboard/app.py"), default_timeout=60).run()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dashboard.export import CSV_COLUMNS, ideas_csv, ideas_markdown
 
 IDEA = {
     "id": 7, "product": "Northwind Flow", "label": "Battery swaps", "status": "emerging",
     "angle": "news-hook", "hook": "Swaps in 40 s", "hashtags": ["ebike"],
-    "best_before": datetime(2026, 11, 22, tzinfo=timezone.utc),
+    "best_before": datetime(2026, 11, 22, tzinfo=UTC),
     "sources": [{"title": "Berlin launch", "url": "https://e.example/1", "outlet": "e"}],
     "drafts": [{"platform": "x", "text": "Swaps in 40 s https://e.com/1", "limit": 280},
                {"platform": "bluesky", "text": "Swaps, 40 s, 🚲", "limit": 300}],

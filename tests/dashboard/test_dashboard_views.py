@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from tests.seed import HOSTILE_TITLE, PROFILE, seeded_files
-from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.config.check import check_text
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.store import open_store
 from trendwatch.store.schema import feedback, ideas, jobs
 
@@ -21,7 +21,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 @pytest.fixture
 def seeded(tmp_path, monkeypatch):
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     url, config, info = seeded_files(tmp_path, now)
     monkeypatch.setenv(DATABASE_ENV, url)
     monkeypatch.setenv(CONFIG_ENV, str(config))
@@ -136,7 +136,7 @@ def test_collected_but_not_analysed_says_so(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'collected.db'}"
     store = open_store(url)
     from trendwatch.store.schema import items, sources
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.begin() as conn:
         sid = conn.execute(sources.insert().values(name="Electrek", kind="rss", platform="news",
                                                    params={}, created_at=now, error_count=0,
@@ -152,7 +152,7 @@ def test_collected_but_not_analysed_says_so(tmp_path, monkeypatch):
 def test_refresh_now_requests_a_cycle(seeded):
     url, _config, _info = seeded
     at = run_app()
-    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    before = datetime.now(UTC) - timedelta(seconds=1)
     at.button(key="refresh_now").click().run()
     at.button(key="refresh_now").click().run()    # a second click updates the same row
     refresh = [r for r in rows(url, jobs) if r["name"] == "refresh"]

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from trendwatch.store.runs import latest_run, topic_rows
+from trendwatch.analysis.embed.base import HashingEmbedder
 from trendwatch.analysis.run import analyze
 from trendwatch.collect.run import collect_sources
 from trendwatch.config.load import parse_settings
 from trendwatch.demo import build_dataset
 from trendwatch.demo.config import demo_config
 from trendwatch.demo.server import build_app
-from trendwatch.analysis.embed.base import HashingEmbedder
+from trendwatch.store.runs import latest_run, topic_rows
 
 
 @pytest.fixture

@@ -9,19 +9,18 @@ from __future__ import annotations
 import importlib
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import EVAL
+from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.demo import build_dataset
 from trendwatch.demo.server import build_app
-from trendwatch.collect.parse.feeds import parse_feed
 
-from tests.conftest import EVAL
-
-END = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+END = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 WEEK_START = END - timedelta(days=7)
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from trendwatch.collect.run import collect_sources
 from trendwatch.collect.collectors import REGISTRY
+from trendwatch.collect.run import collect_sources
 from trendwatch.config.load import parse_settings
 from trendwatch.demo import build_dataset
 from trendwatch.demo.config import DEMO_BASE, demo_config, shipped_config

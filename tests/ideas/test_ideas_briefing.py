@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 
 from tests.conftest import make_settings
 from tests.fit_catalogue import CATALOGUE, EMBEDDER, PROFILE_TOML, T, seed
-from trendwatch.rank.run import rank_run
 from trendwatch.cli import cli
 from trendwatch.errors import ConfigError
 from trendwatch.ideas import TemplateGenerator
 from trendwatch.ideas.briefing import build_ideas, slots
 from trendwatch.ideas.limits import validate
+from trendwatch.rank.run import rank_run
 from trendwatch.store.schema import feedback, ideas, items
 
 OPP_KEYS = {"topic_id", "product", "priority", "explanation", "ideas"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trendwatch.ideas import limits
 from trendwatch.ideas.limits import ELLIPSIS, fit, measure, validate

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ from trendwatch.ideas.base import (
 from trendwatch.ideas.limits import validate
 from trendwatch.ideas.templates import TemplateGenerator, number_fact
 
-NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 ALL = ["x", "bluesky", "mastodon", "threads", "linkedin", "instagram", "tiktok", "facebook",
        "snapchat", "youtube", "reddit"]
 

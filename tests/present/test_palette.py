@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from trendwatch.analysis.score import STATUSES as ENGINE_STATUSES
 from trendwatch.briefing import render
 from trendwatch.briefing.content import Briefing, Changes, Health, Link, Opportunity
 from trendwatch.present import palette
 
-NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 def _briefing(statuses) -> Briefing:

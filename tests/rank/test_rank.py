@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from tests.conftest import make_settings
 from tests.fit_catalogue import CATALOGUE, EMBEDDER, PROFILE_TOML, T, seed
+from trendwatch.config.schema import RankSettings
+from trendwatch.errors import AnalysisError
 from trendwatch.models import Mark, TopicFacts
 from trendwatch.rank import relevance as rank
 from trendwatch.rank.run import rank_run
-from trendwatch.config.schema import RankSettings
-from trendwatch.errors import AnalysisError
 from trendwatch.store import opportunities as fit_rows
 from trendwatch.store.schema import opportunities
 

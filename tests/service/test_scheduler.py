@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -15,7 +15,7 @@ from trendwatch.service.scheduler import Service, Steps, build_triggers, first_r
 from trendwatch.store import jobs as job_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
+UTC = UTC
 
 
 def fire_times(trigger, start: datetime, count: int) -> list[datetime]:

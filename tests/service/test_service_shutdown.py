@@ -14,8 +14,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.store import open_store
 from trendwatch.store import jobs as job_rows
+from trendwatch.store import open_store
 from trendwatch.store.schema import items, sources
 
 ROOT = Path(__file__).resolve().parents[2]

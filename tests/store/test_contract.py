@@ -9,7 +9,7 @@ public functions of ``trendwatch/store/*.py``; one class per module, so a new mo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -51,7 +51,7 @@ from trendwatch.store.schema import (
 from trendwatch.store.vectors import vector_from_bytes, vector_to_bytes
 
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
+UTC = UTC
 
 
 def count(store, table) -> int:

@@ -62,8 +62,9 @@ def test_stories_inserted_in_order_and_only_extended_forward(store, now):
     assert set(recent) == {"a", "b"}
     assert recent["a"].story_id == ids[0] and recent["a"].title == "first"
     assert [r.id for r in item_rows.recent_story_items(store, now + timedelta(hours=1))] == ["b"]
-    from trendwatch.store.schema import stories
     from sqlalchemy import select
+
+    from trendwatch.store.schema import stories
     with store.connect() as conn:
         seen = dict(conn.execute(select(stories.c.id, stories.c.last_seen_at)).all())
     assert seen[ids[0]] == now + timedelta(hours=5)   # moved forward

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from trendwatch.analysis.run import analyze
-from trendwatch.config.schema import Settings
 from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import load_embedder
+from trendwatch.analysis.run import analyze
+from trendwatch.config.schema import Settings
 from trendwatch.errors import AnalysisError
 from trendwatch.models import RunSummary
 from trendwatch.present.escape import csv_cell

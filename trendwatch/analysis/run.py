@@ -15,22 +15,22 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
-from trendwatch.store import runs as db
 from trendwatch.analysis.cluster import Clusterer, make_clusterer, normalize
-from trendwatch.config.schema import Settings
 from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import load_embedder
-from trendwatch.errors import AnalysisError
-from trendwatch.models import Label, RunSummary
 from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
-from trendwatch.store import Store
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
+from trendwatch.config.schema import Settings
+from trendwatch.errors import AnalysisError
+from trendwatch.models import Label, RunSummary
+from trendwatch.store import Store
+from trendwatch.store import runs as db
 
 Progress = Callable[[str, int, int | None], None]   # (stage, done, total)
 
@@ -226,5 +226,5 @@ def event_of(row: dict) -> Event:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 

@@ -16,7 +16,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     config.write_text('[company]\nname = "Bench Co"\n[[products]]\nname = "Alpha"\n'
                       '[[products]]\nname = "Beta"\n', encoding="utf-8")
     t0 = time.perf_counter()
-    counts = seed(url, args.items, args.topics, datetime.now(timezone.utc).replace(microsecond=0))
+    counts = seed(url, args.items, args.topics, datetime.now(UTC).replace(microsecond=0))
     seed_s = time.perf_counter() - t0
     out = subprocess.run([sys.executable, "-m", "trendwatch.bench.dashboard", "--measure-only",
                           url, str(config.resolve())], capture_output=True, text=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 TWITTER_EPOCH_MS = 1288834974657
@@ -38,7 +38,7 @@ def news_t(eval_dir: Path) -> list[Doc]:
 
 def tweet_time(tweet_id: int) -> datetime:
     """Snowflake ids carry their creation time."""
-    return datetime.fromtimestamp(((tweet_id >> 22) + TWITTER_EPOCH_MS) / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(((tweet_id >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
 
 
 def crisislex(eval_dir: Path, *, related_only: bool = True) -> list[Doc]:

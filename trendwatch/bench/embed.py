@@ -26,7 +26,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,9 @@ def _add_items(url: str, n_old: int, n_new: int, now: datetime, later: datetime)
 
 
 def _texts(url: str, now: datetime, window: timedelta) -> list[str]:
-    from trendwatch.store.runs import load_window
     from trendwatch.analysis.run import item_text
     from trendwatch.store import open_store
+    from trendwatch.store.runs import load_window
 
     store = open_store(url)
     try:
@@ -71,14 +71,14 @@ def run(n_items: int = 10_000, new_fraction: float = 0.01,
         report_path: str | Path | None = None) -> dict[str, Any]:
     from sentence_transformers import SentenceTransformer
 
-    from trendwatch.analysis.run import analyze
-    from trendwatch.config.load import parse_settings
     from trendwatch.analysis.embed.base import configure_threads, resolve_model_path
     from trendwatch.analysis.embed.sentence import make_embedder
+    from trendwatch.analysis.run import analyze
+    from trendwatch.config.load import parse_settings
     from trendwatch.store import open_store
 
     settings = parse_settings(CONFIG, source_name="bench-embed.toml")
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     later = now + timedelta(hours=1)
     n_new = max(1, round(n_items * new_fraction))
     report: dict[str, Any] = {"items": n_items, "new_items": n_new, "cpus": os.cpu_count(),

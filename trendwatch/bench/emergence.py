@@ -19,20 +19,20 @@ import statistics
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from trendwatch.analysis.run import analyze, item_text
-from trendwatch.config.load import parse_settings
+from trendwatch.bench import datasets as ds
 from trendwatch.collect.ingest import ItemWriter, prepare_rows
+from trendwatch.config.load import parse_settings
 from trendwatch.models import RawItem, SourceSpec
 from trendwatch.store import open_store
 from trendwatch.store.items import item_texts
 from trendwatch.store.runs import load_assignments, save_embeddings, topic_rows
 from trendwatch.store.sources import sync_sources
-from trendwatch.bench import datasets as ds
 
 STEP = timedelta(hours=6)
 BEFORE, AFTER = timedelta(hours=12), timedelta(hours=48)
@@ -50,7 +50,7 @@ def onsets(tweets: list[ds.Doc]) -> dict[str, datetime]:
     out = {}
     for event, counts in bins.items():
         first = min((s for s, n in counts.items() if n >= ONSET_MIN), default=min(counts))
-        out[event] = datetime.fromtimestamp(first * STEP.total_seconds(), tz=timezone.utc)
+        out[event] = datetime.fromtimestamp(first * STEP.total_seconds(), tz=UTC)
     return out
 
 
@@ -73,7 +73,7 @@ def replay(eval_dir: Path, embedder, *, quick: bool = False, vectors: dict | Non
     label_of: dict[str, str] = {}
     src = sync_sources(store, [SourceSpec(name, "file", platform, {})
                                for name, platform in (("crisislex", "x"), ("news-t", "news"))],
-                       datetime(2012, 1, 1, tzinfo=timezone.utc))
+                       datetime(2012, 1, 1, tzinfo=UTC))
     raws_tw = [RawItem(title=d.text, external_id=d.id, published_at=d.published_at,
                        outlet=f"tw:{d.id}", hashtags=list(d.hashtags)) for d in tweets]
     raws_bg, bg_labels = [], []

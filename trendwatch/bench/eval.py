@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,9 @@ TARGETS = {"news_nmi": 0.90, "crisis_nmi": 0.65, "crisis_noise": 0.20, "embed_ra
 
 def cluster_metrics(labels_true, labels, seconds: float) -> dict:
     from sklearn.metrics import (
-        adjusted_rand_score, homogeneity_score, normalized_mutual_info_score,
+        adjusted_rand_score,
+        homogeneity_score,
+        normalized_mutual_info_score,
     )
 
     labels = np.asarray(labels)
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     news, crisis = ds.news_t(args.eval_dir), ds.crisislex(args.eval_dir)
     if args.quick:
         news, crisis = news[:2500], crisis[::5]
-    results: dict = {"started": datetime.now(timezone.utc).isoformat(), "quick": args.quick,
+    results: dict = {"started": datetime.now(UTC).isoformat(), "quick": args.quick,
                      "cpus": os.cpu_count(), "targets": TARGETS}
     speed_texts = [d.text for d in news[:3000]] + [d.text for d in crisis[:1000]]
     print(f"embedding speed on {len(speed_texts)} texts …", file=sys.stderr)
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         results["emergence"] = replay(args.eval_dir, embedder, quick=args.quick,
                                       vectors={**dict(zip((d.text for d in news), X_news)),
                                                **dict(zip((d.text for d in crisis), X_crisis))})
-    results["finished"] = datetime.now(timezone.utc).isoformat()
+    results["finished"] = datetime.now(UTC).isoformat()
     path = args.out / ("eval-quick.json" if args.quick else "eval.json")
     path.write_text(json.dumps(results, indent=2, default=str))
     print_report(results)

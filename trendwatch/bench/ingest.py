@@ -21,10 +21,9 @@ import os
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FEEDS = PROJECT_ROOT.parent / "shared" / "eval" / "feeds" / "kagi-200" / "benchmark_data"
@@ -62,7 +61,7 @@ def _settings(base_url: str, files: list[Path]):
 def _collect_run(store, settings) -> dict[str, Any]:
     from trendwatch.collect.run import collect_sources
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     started = time.perf_counter()
     outcomes = asyncio.run(collect_sources(store, settings, now=now))
     seconds = time.perf_counter() - started
@@ -85,9 +84,9 @@ def _collect_run(store, settings) -> dict[str, Any]:
 def run(report_path: str | Path | None = None, *, feeds_dir: str | Path | None = None,
         with_baseline: bool = True) -> dict[str, Any]:
     """Run the benchmark; write the JSON report (default data/bench/ingest.json) and return it."""
+    from trendwatch.bench.feedserver import serve_folder
     from trendwatch.store import open_store
     from trendwatch.store.items import count_items, count_stories
-    from trendwatch.bench.feedserver import serve_folder
 
     folder = Path(feeds_dir or os.environ.get("TRENDWATCH_BENCH_FEEDS") or DEFAULT_FEEDS)
     if not folder.is_dir():

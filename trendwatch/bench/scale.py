@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,8 @@ window = "7d"
 
 def synthetic_rows(n: int, now: datetime, seed: int = 1) -> tuple[list[dict], list[dict]]:
     """``n`` item rows and their source rows; topics = a demo story × a city × a brand."""
-    from trendwatch.demo.stories import CHATTER, SLOTS, STORIES
     from trendwatch.demo.dataset import _fill
+    from trendwatch.demo.stories import CHATTER, SLOTS, STORIES
 
     rng = random.Random(seed)
     sources = [{"id": i + 1, "name": f"source-{i}", "kind": "rss" if i < 120 else "mastodon",
@@ -109,9 +109,9 @@ def seed_store(url: str, n: int, now: datetime) -> float:
 
 def measure(url: str, now: datetime, embedder_name: str) -> dict[str, Any]:
     """In a child process: one analysis run, its time and the process' peak RSS."""
+    from trendwatch.analysis.embed.base import HashingEmbedder
     from trendwatch.analysis.run import analyze
     from trendwatch.config.load import parse_settings
-    from trendwatch.analysis.embed.base import HashingEmbedder
     from trendwatch.store import open_store
 
     settings = parse_settings(CONFIG, source_name="bench-scale.toml")
@@ -131,7 +131,7 @@ def measure(url: str, now: datetime, embedder_name: str) -> dict[str, Any]:
 
 def run(sizes: tuple[int, ...] = DEFAULT_SIZES, embedder: str = "hashing",
         report_path: str | Path | None = None, timeout: float = 3600) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     report: dict[str, Any] = {"embedder": embedder, "cpus": os.cpu_count(), "sizes": []}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:

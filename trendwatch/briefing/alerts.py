@@ -16,8 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
-from trendwatch.config.schema import Settings
-from trendwatch.store import Store, deliveries, views
+
 from trendwatch.briefing.content import (
     Link,
     last_briefing,
@@ -28,8 +27,10 @@ from trendwatch.briefing.content import (
 )
 from trendwatch.briefing.delivery import DeliveryResult, Message, deliver, slug
 from trendwatch.briefing.render import growth
+from trendwatch.config.schema import Settings
 from trendwatch.present.escape import safe_url, slack, slack_link
 from trendwatch.present.palette import status_color
+from trendwatch.store import Store, deliveries, views
 
 log = logging.getLogger("trendwatch.alerts")
 

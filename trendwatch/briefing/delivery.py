@@ -28,15 +28,20 @@ from zoneinfo import ZoneInfo
 
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from trendwatch.briefing.content import Briefing
+from trendwatch.briefing.render import render, slack_blocks, subject, to_json_text
 from trendwatch.collect.http import HttpClient
 from trendwatch.config.env import secret
-from trendwatch.config.schema import (EmailDelivery, HttpSettings, Settings, SlackDelivery,
-                                      WebhookDelivery)
+from trendwatch.config.schema import (
+    EmailDelivery,
+    HttpSettings,
+    Settings,
+    SlackDelivery,
+    WebhookDelivery,
+)
 from trendwatch.errors import DeliveryError, FetchError, FetchTimeout, PermanentDeliveryError
 from trendwatch.store import Store
 from trendwatch.store.deliveries import record_deliveries
-from trendwatch.briefing.content import Briefing
-from trendwatch.briefing.render import render, slack_blocks, subject, to_json_text
 
 log = logging.getLogger("trendwatch.delivery")
 

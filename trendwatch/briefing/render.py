@@ -9,7 +9,7 @@ Statuses have the dashboard's colours (``trendwatch.present.palette``).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,7 +55,7 @@ def spark_points(values: list[float], width: int = 120, height: int = 28) -> str
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

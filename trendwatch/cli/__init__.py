@@ -7,13 +7,11 @@ import sys
 import click
 from rich.markup import escape
 
-from trendwatch.errors import TrendwatchError
-from trendwatch.cli.common import err_console
-
-
 # each module registers its commands on the group when imported
 from trendwatch.cli import analysis, briefing, collection, fit, service  # noqa: E402,F401
+from trendwatch.cli.common import err_console
 from trendwatch.cli.group import cli  # noqa: E402
+from trendwatch.errors import TrendwatchError
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from trendwatch.store import runs as db
-from trendwatch.errors import ConfigError
-from trendwatch.service import pipeline
-from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     common_options,
     console,
@@ -21,6 +17,10 @@ from trendwatch.cli.common import (
     print_json,
     print_table,
 )
+from trendwatch.cli.group import cli
+from trendwatch.errors import ConfigError
+from trendwatch.service import pipeline
+from trendwatch.store import runs as db
 
 STATUS_STYLE = {"emerging": "bold green", "watch": "yellow", "established": "cyan",
                 "fading": "dim"}
@@ -28,7 +28,7 @@ STATUS_STYLE = {"emerging": "bold green", "watch": "yellow", "established": "cya
 
 def parse_time(value: str | None, option: str) -> datetime:
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     from dateutil import parser
 
     try:
@@ -36,8 +36,8 @@ def parse_time(value: str | None, option: str) -> datetime:
     except (ValueError, OverflowError) as exc:
         raise ConfigError(f"{option}: {value!r} is not an ISO time like 2026-11-20T08:00Z") from exc
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def run_with_progress(store, settings, now, *, full=None, ideas=True, quiet=False
@@ -204,8 +204,8 @@ def backtest_cmd(env, start: str, end: str, step: str, fmt: str, output: str | N
     from pathlib import Path
 
     from trendwatch.analysis.backtest import backtest
-    from trendwatch.config.durations import parse_duration
     from trendwatch.cli.common import to_jsonable
+    from trendwatch.config.durations import parse_duration
 
     settings = env.settings()
     store = env.store(settings)

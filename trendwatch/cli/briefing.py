@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from rich.text import Text
 
-from trendwatch.errors import ConfigError
-from trendwatch.cli.group import cli
 from trendwatch.cli.common import common_options, console, err_console
+from trendwatch.cli.group import cli
+from trendwatch.errors import ConfigError
 
 
 def _as_of(value: str | None) -> datetime:
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ConfigError(f"--as-of: {value!r} is not an ISO time like 2026-11-20T07:00Z") from exc
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @cli.command()

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
-from trendwatch.config.env import resolve_paths
-from trendwatch.config.check import summary_lines
-from trendwatch.config.durations import parse_duration
-from trendwatch.errors import ConfigError
-from trendwatch.collect.privacy import privacy_key
-from trendwatch.store import sources as source_rows
-from trendwatch.present.status import source_status
-from trendwatch.store import views
-from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
     common_options,
@@ -28,6 +18,16 @@ from trendwatch.cli.common import (
     print_json,
     print_table,
 )
+from trendwatch.cli.group import cli
+from trendwatch.collect.privacy import privacy_key
+from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
+from trendwatch.config.check import summary_lines
+from trendwatch.config.durations import parse_duration
+from trendwatch.config.env import resolve_paths
+from trendwatch.errors import ConfigError
+from trendwatch.present.status import source_status
+from trendwatch.store import sources as source_rows
+from trendwatch.store import views
 
 STATUS_STYLE = {"ok": "green", "not_modified": "cyan", "error": "red", "internal error": "bold red",
                 "disabled": "magenta",
@@ -149,7 +149,7 @@ def sources_cmd(env, fmt: str) -> None:
     """Health of every configured source."""
     settings = env.settings()
     store = env.store(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     source_rows.sync_sources(store, source_specs(settings.sources), now)
     rows = source_rows.source_health(store, now, [s.name for s in settings.sources])
     if fmt == "json":
@@ -185,13 +185,13 @@ def items_cmd(env, fmt: str, limit: int, since: str | None, source_name: str | N
             window = parse_duration(since)
         except ValueError as exc:
             raise ConfigError(f"--since: {exc}") from exc
-        start = datetime.now(timezone.utc) - window
+        start = datetime.now(UTC) - window
     rows = views.recent_items(store, limit=limit, since=start, source=source_name,
                               platform=platform)
     if fmt == "json":
         print_json([item_json(r) for r in rows])
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     print_table(f"{len(rows)} most recent items", ["published", "source", "outlet", "lang", "title",
                                                    "hashtags", "story outlets"],
                 [[ago(r["published_at"], now), r["source"], r["outlet"], r["lang"],

@@ -6,18 +6,18 @@ import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, process_default, resolve_paths
+from trendwatch.config.load import load_settings
+from trendwatch.config.schema import Settings
 from trendwatch.present.formats import ago  # noqa: F401  (re-exported for the CLI modules)
 from trendwatch.present.terminal import printable
-from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, process_default, resolve_paths
-from trendwatch.config.schema import Settings
-from trendwatch.config.load import load_settings
 from trendwatch.store import Store, open_store
 
 console = Console()
@@ -64,7 +64,7 @@ format_option = click.option(
 
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

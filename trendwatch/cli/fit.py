@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from rich.text import Text
 
-from trendwatch.config.schema import PLATFORMS, Settings
 from trendwatch.analysis.embed.base import Embedder
 from trendwatch.analysis.embed.sentence import make_embedder
-from trendwatch.errors import StoreError
-from trendwatch.rank.relevance import VERDICTS
-from trendwatch.rank.run import rank_run
-from trendwatch.store import opportunities as fit_rows
-from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     common_options,
     console,
@@ -23,6 +17,12 @@ from trendwatch.cli.common import (
     print_json,
     print_table,
 )
+from trendwatch.cli.group import cli
+from trendwatch.config.schema import PLATFORMS, Settings
+from trendwatch.errors import StoreError
+from trendwatch.rank.relevance import VERDICTS
+from trendwatch.rank.run import rank_run
+from trendwatch.store import opportunities as fit_rows
 
 profile_option = click.option("--profile", "profile", metavar="NAME",
                               help="company profile to work for (default: [company])")
@@ -107,7 +107,7 @@ def feedback(env, topic_id: int, verdict: str, idea_id: int | None, note: str | 
     settings = env.settings()
     prof = settings.profile(profile)
     store = env.store(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if verdict == "clear":
         with store.begin() as conn:
             count = fit_rows.clear_feedback(conn, topic_id, prof.name)
@@ -150,7 +150,7 @@ def ideas(env, profile: str | None, run_id: int | None, product: str | None, pla
     if not ranked:
         _rank(store, settings, run_id, prof.name)
     gen = make_generator(settings, generator)
-    result = build_ideas(store, settings, run_id, gen, now=datetime.now(timezone.utc),
+    result = build_ideas(store, settings, run_id, gen, now=datetime.now(UTC),
                          profile=prof.name, product=product, platform=platform, refresh=refresh)
     if getattr(gen, "last_error", None):
         err_console.print(f"[yellow]LLM generator fell back to templates:[/] {Text(gen.last_error)}")

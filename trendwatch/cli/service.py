@@ -7,22 +7,12 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 from rich.text import Text
 
-from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
-from trendwatch.config.durations import parse_duration
-from trendwatch.errors import ConfigError
-from trendwatch.service.logs import setup_logging
-from trendwatch.collect.privacy import privacy_key
-from trendwatch.store import jobs as job_rows
-from trendwatch.store import deliveries as delivery_rows
-from trendwatch.store import runs as run_rows
-from trendwatch.store import views
-from trendwatch.cli.group import cli
 from trendwatch.cli.common import (
     ago,
     common_options,
@@ -32,6 +22,16 @@ from trendwatch.cli.common import (
     print_json,
     print_table,
 )
+from trendwatch.cli.group import cli
+from trendwatch.collect.privacy import privacy_key
+from trendwatch.config.durations import parse_duration
+from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
+from trendwatch.errors import ConfigError
+from trendwatch.service.logs import setup_logging
+from trendwatch.store import deliveries as delivery_rows
+from trendwatch.store import jobs as job_rows
+from trendwatch.store import runs as run_rows
+from trendwatch.store import views
 
 # every start of the dashboard: no usage stats, no browser, no dev server, no file watcher:
 # Streamlit must not reach the internet (gatherUsageStats looks up the machine's IP)
@@ -204,7 +204,7 @@ def status(env, fmt: str) -> None:
     """Last and next run of every service job, with the last error."""
     settings = env.settings()
     store = env.store(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     from trendwatch.service.scheduler import JOBS
 
     empty = {"last_started_at": None, "last_finished_at": None, "last_status": None,
@@ -276,7 +276,7 @@ def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
     store = env.store(settings)
     retention = (_duration_option(older_than, "--older-than") if older_than
                  else settings.privacy.retention)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     report = purge_items(store, now, retention, dry_run=dry_run)
     if fmt == "json":
         print_json(report.as_dict())

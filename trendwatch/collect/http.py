@@ -9,12 +9,12 @@ policies stay with the callers.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -66,8 +66,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max((when - now).total_seconds(), 0.0)
 
 
@@ -90,7 +90,7 @@ class HttpClient:
         self.settings = settings.model_copy(update=update) if update else settings
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "HttpClient":
+    async def __aenter__(self) -> HttpClient:
         s = self.settings
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(
@@ -138,7 +138,7 @@ class HttpClient:
                 max_redirects=10
             ) as response:
                 return await self._read(url, response, sent, ok_statuses)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise FetchTimeout(
                 f"timed out after {self.settings.timeout.total_seconds():g}s fetching {url}"
             ) from exc

@@ -21,11 +21,11 @@ from trendwatch.collect.dedup import (
     item_id,
     minhash_signature,
 )
+from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
 from trendwatch.models import RawItem
 from trendwatch.store import Store
 from trendwatch.store import items as item_rows
 from trendwatch.store.db import Connection
-from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
 
 FUTURE_TOLERANCE = timedelta(hours=1)
 # platforms whose items come from a publisher (the feed/channel is the outlet), unlike posts

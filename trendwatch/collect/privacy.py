@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import secrets
 
-
 from trendwatch.config.env import secret
 from trendwatch.config.schema import Settings
 from trendwatch.store.db import key_file_for
-
-
 
 
 def privacy_key(settings: Settings, database_url: str) -> bytes | None:

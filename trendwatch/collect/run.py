@@ -19,16 +19,16 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from trendwatch.collect.collectors import build_collector
 from trendwatch.collect.collectors.base import CollectContext
+from trendwatch.collect.http import HttpClient
+from trendwatch.collect.ingest import ItemWriter, prepare_rows
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
 from trendwatch.models import SourceSpec
-from trendwatch.collect.http import HttpClient
-from trendwatch.collect.ingest import ItemWriter, prepare_rows
 from trendwatch.store import Store
 from trendwatch.store import sources as source_rows
 
@@ -106,7 +106,7 @@ async def collect_sources(
     otherwise healthy sources are polled now and failing ones wait out their backoff
     unless named explicitly.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     chosen = select_sources(settings, names)
     ids = source_rows.sync_sources(store, source_specs(settings.sources), now)
     due = source_rows.due_source_names(store, now, [s.name for s in chosen])

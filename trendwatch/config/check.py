@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trendwatch.config.schema import Settings
-from trendwatch.config.load import parse_settings
 from trendwatch.config.env import resolve_paths
+from trendwatch.config.load import parse_settings
+from trendwatch.config.schema import Settings
 from trendwatch.errors import ConfigError
 
 

@@ -6,6 +6,7 @@ environment of a child process. ``tests/config/test_env_reads.py`` keeps it that
 """
 
 from __future__ import annotations
+
 import os
 from dataclasses import dataclass
 from pathlib import Path

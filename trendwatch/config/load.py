@@ -1,13 +1,16 @@
 """Read feeds.toml: TOML → validated Settings, every problem named by file, line and key."""
 
 from __future__ import annotations
+
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
+
 from pydantic import (
     ValidationError,
 )
+
 from trendwatch.config.env import CONFIG_ENV, DEFAULT_CONFIG_PATH
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import ConfigError
@@ -69,9 +72,11 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
 
 
 def _validate_sources(
-    raw_sources: list[Any], source_name: str, locator: "_KeyLocator", problems: list[str]
+    raw_sources: list[Any], source_name: str, locator: _KeyLocator, problems: list[str]
 ) -> list[SourceOptions]:
-    from trendwatch.collect.collectors import REGISTRY  # the registry imports config models, so import late
+    from trendwatch.collect.collectors import (
+        REGISTRY,  # the registry imports config models, so import late
+    )
 
     sources: list[SourceOptions] = []
     seen: dict[str, int] = {}
@@ -107,7 +112,7 @@ def _validate_sources(
     return sources
 
 
-def _validation_problems(source_name: str, locator: "_KeyLocator", exc: ValidationError,
+def _validation_problems(source_name: str, locator: _KeyLocator, exc: ValidationError,
                          prefix: tuple) -> list[str]:
     problems = []
     for error in exc.errors():
@@ -133,7 +138,7 @@ def _format_loc(loc: tuple) -> str:
     return out
 
 
-def _problem(source_name: str, locator: "_KeyLocator", loc: tuple, message: str) -> str:
+def _problem(source_name: str, locator: _KeyLocator, loc: tuple, message: str) -> str:
     line = locator.line_of(loc)
     where = f"{source_name}:{line}" if line else source_name
     return f"{where}: {_format_loc(loc)}: {message}" if loc else f"{where}: {message}"

@@ -14,13 +14,16 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
 )
 
 from trendwatch.config.durations import parse_duration, parse_size
 from trendwatch.config.env import secret
 from trendwatch.errors import ConfigError
-
 
 PLATFORMS = (
     "x", "bluesky", "mastodon", "threads", "linkedin", "instagram",
@@ -141,7 +144,7 @@ class RankSettings(Section):
     top: int = Field(default=20, ge=1, le=500)                    # opportunities kept per product
 
     @model_validator(mode="after")
-    def _ordered(self) -> "RankSettings":
+    def _ordered(self) -> RankSettings:
         if self.similarity_ceiling <= self.similarity_floor:
             raise ValueError("similarity_ceiling must be above similarity_floor")
         return self
@@ -187,7 +190,7 @@ class IdeasSettings(Section):
         return value.rstrip("/") if value else value
 
     @model_validator(mode="after")
-    def _llm_needs_endpoint(self) -> "IdeasSettings":
+    def _llm_needs_endpoint(self) -> IdeasSettings:
         if self.generator == "llm" and not (self.base_url and self.model):
             raise ValueError("generator = 'llm' needs base_url and model")
         return self
@@ -348,7 +351,7 @@ class WebhookDelivery(Section):
         return value
 
     @model_validator(mode="after")
-    def _has_url(self) -> "WebhookDelivery":
+    def _has_url(self) -> WebhookDelivery:
         if not (self.url or self.url_env):
             raise ValueError("give `url` or `url_env` (the environment variable holding the URL)")
         return self
@@ -487,7 +490,7 @@ class Settings(Section):
         return profiles[0]
 
     @model_validator(mode="after")
-    def _unique_profiles(self) -> "Settings":
+    def _unique_profiles(self) -> Settings:
         names = [p.name.casefold() for p in self.all_profiles()]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

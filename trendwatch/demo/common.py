@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from aiohttp import web
 
 from trendwatch.demo.dataset import Dataset, Post
 
-SITE: web.AppKey["DemoSite"] = web.AppKey("demo_site")
+SITE: web.AppKey[DemoSite] = web.AppKey("demo_site")
 
 
 class DemoSite:
@@ -27,7 +27,7 @@ class DemoSite:
 
     def __init__(self, dataset: Dataset, end: datetime, token_ttl: float = 7200.0):
         self.dataset = dataset
-        self.end = end.astimezone(timezone.utc).replace(microsecond=0)
+        self.end = end.astimezone(UTC).replace(microsecond=0)
         self.token_ttl = token_ttl
         self._secret = hashlib.sha256(f"demo-{dataset.seed}".encode()).digest()
         self.by_platform: dict[str, list[Post]] = {}
@@ -79,7 +79,7 @@ def conditional(request: web.Request, body: bytes, content_type: str,
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
     out = {"ETag": etag, "Cache-Control": "max-age=60", **(headers or {})}
     if last_modified is not None:
-        out["Last-Modified"] = format_datetime(last_modified.astimezone(timezone.utc), usegmt=True)
+        out["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
     if_none = request.headers.get("If-None-Match")
     if if_none is not None:
         if etag in [tag.strip() for tag in if_none.split(",")] or if_none.strip() == "*":

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
 from trendwatch.demo import render_api as api
 from trendwatch.demo import render_feeds as feeds
+from trendwatch.demo.common import base_of, conditional, int_param, json_error, json_response, site
 from trendwatch.demo.dataset import Post
 from trendwatch.demo.query import parse_query
-from trendwatch.demo.common import base_of, conditional, int_param, json_error, json_response, site
 
 DAY = 86400.0
 
 
 def _rate_headers(limit: int = 300) -> dict[str, str]:
-    reset = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=5)
+    reset = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
     return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(limit - 1),
             "X-RateLimit-Reset": reset.isoformat().replace("+00:00", ".000Z")}
 
@@ -189,7 +189,7 @@ def _parse_time(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise web.HTTPBadRequest(text=f"not a datetime: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 async def bsky_search_posts(request: web.Request) -> web.Response:

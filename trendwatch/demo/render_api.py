@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from trendwatch.demo.dataset import WEEK, Article, Dataset, Post
@@ -98,7 +98,7 @@ def _card(dataset: Dataset, article: Article, base: str) -> dict[str, Any]:
 
 def day_starts(end: datetime, days: int = 7) -> list[datetime]:
     """UTC midnights, newest first, as Mastodon's tag history counts days."""
-    today = end.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = end.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return [today - timedelta(days=i) for i in range(days)]
 
 
@@ -278,7 +278,7 @@ def gdelt_article(dataset: Dataset, article: Article, end: datetime, base: str) 
     outlet = dataset.outlet(article.outlet)
     return {
         "url": article_url(base, article), "url_mobile": "", "title": article.title,
-        "seendate": Dataset.at(end, article.age).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        "seendate": Dataset.at(end, article.age).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
         "socialimage": "", "domain": outlet.domain,
         "language": GDELT_LANGUAGE.get(article.lang, "English"),
         "sourcecountry": GDELT_COUNTRY.get(article.lang, "United Kingdom"),

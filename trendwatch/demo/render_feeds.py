@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from trendwatch.demo.dataset import Article, Dataset, Search
@@ -34,11 +34,11 @@ def outlet_url(base: str, outlet: Outlet) -> str:
 
 
 def rfc822(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def iso(when: datetime, ms: bool = False) -> str:
-    when = when.astimezone(timezone.utc)
+    when = when.astimezone(UTC)
     if ms:
         return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")

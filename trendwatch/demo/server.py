@@ -13,7 +13,7 @@ import argparse
 import html
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -156,7 +156,7 @@ def build_app(dataset: Dataset | None = None, end: datetime | None = None,
 
     app = web.Application()
     app[SITE] = DemoSite(dataset or build_dataset(DEFAULT_SEED),
-                         end or datetime.now(timezone.utc), token_ttl)
+                         end or datetime.now(UTC), token_ttl)
     routes: list[tuple[str, str, Callable]] = [
         ("GET", "/", index),
         ("GET", "/feeds/{outlet}.xml", outlet_feed),
@@ -184,11 +184,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--end", default=None, metavar="ISO8601",
                         help="when the week ends (default: now)")
     args = parser.parse_args(argv)
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     if args.end:
         end = datetime.fromisoformat(args.end)
         if end.tzinfo is None:
-            end = end.replace(tzinfo=timezone.utc)
+            end = end.replace(tzinfo=UTC)
     dataset = build_dataset(args.seed)
     print(f"trendwatch demo data: {len(dataset.articles)} articles, {len(dataset.posts)} posts, "
           f"week ending {end.isoformat(timespec='seconds')}; serving on http://{args.host}:{args.port}/",

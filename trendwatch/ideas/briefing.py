@@ -13,7 +13,6 @@ from typing import Any
 
 from trendwatch.collect.dedup import shareable_url
 from trendwatch.config.schema import Settings
-from trendwatch.store import opportunities as fit_rows
 from trendwatch.ideas.base import (
     IdeaContext,
     IdeaGenerator,
@@ -24,6 +23,7 @@ from trendwatch.ideas.base import (
 )
 from trendwatch.ideas.limits import spec
 from trendwatch.ideas.links import keep_cited_links
+from trendwatch.store import opportunities as fit_rows
 
 
 def slots(items: Sequence[SourceRef], count: int, per_slot: int) -> list[list[SourceRef]]:

@@ -23,9 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from trendwatch.collect.http import HttpClient
-from trendwatch.config.schema import HttpSettings, IdeasSettings
 from trendwatch.config.env import secret
-from trendwatch.errors import BodyTooLarge, FetchError, FetchTimeout, GenerationError, GenerationTimeout
+from trendwatch.config.schema import HttpSettings, IdeasSettings
+from trendwatch.errors import (
+    BodyTooLarge,
+    FetchError,
+    FetchTimeout,
+    GenerationError,
+    GenerationTimeout,
+)
 from trendwatch.ideas.base import (
     ANGLES,
     IdeaContext,

@@ -1,11 +1,14 @@
 """Rank one analysis run: embed products, read the run's topics, write opportunities."""
 
 from __future__ import annotations
+
 from collections.abc import Sequence
 from datetime import timedelta
+
 import numpy as np
-from trendwatch.config.schema import Product, Settings
+
 from trendwatch.analysis.embed.base import Embedder
+from trendwatch.config.schema import Product, Settings
 from trendwatch.errors import AnalysisError
 from trendwatch.models import TopicFacts
 from trendwatch.rank.relevance import Opportunity, ProductVector, product_text, rank_topics

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from trendwatch.collect.run import SourceOutcome, collect_sources
 from trendwatch.config.schema import Settings
-from trendwatch.store.retention import PurgeReport, purge
 from trendwatch.store import Store
+from trendwatch.store.retention import PurgeReport, purge
 
 if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embedder): lazy
     from trendwatch.analysis.embed.base import Embedder

@@ -27,7 +27,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,9 +36,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from trendwatch.service import pipeline
 from trendwatch.config.schema import Settings
 from trendwatch.errors import DeliveryError, StoreError, TrendwatchError
+from trendwatch.service import pipeline
 from trendwatch.store import Store
 from trendwatch.store import jobs as job_rows
 
@@ -53,16 +53,16 @@ Step = Callable[[datetime], Awaitable[str | None]]   # a key=value summary; None
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def build_triggers(settings: Settings, tick: timedelta) -> dict[str, BaseTrigger]:
     zone = ZoneInfo(settings.briefing.timezone)
     hour, minute = (int(part) for part in settings.briefing.at.split(":"))
     return {
-        "collect": IntervalTrigger(seconds=tick.total_seconds(), timezone=timezone.utc),
+        "collect": IntervalTrigger(seconds=tick.total_seconds(), timezone=UTC),
         "analyze": IntervalTrigger(seconds=settings.analysis.every.total_seconds(),
-                                   timezone=timezone.utc),
+                                   timezone=UTC),
         "briefing": CronTrigger(hour=hour, minute=minute, timezone=zone),
         "purge": CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=zone),
     }
@@ -189,7 +189,7 @@ class Service:
         await self._state(self._mark_interrupted, now)
         await self._state(job_rows.heartbeat, self.store, now, started=now)
         self.scheduler = AsyncIOScheduler(
-            timezone=timezone.utc, event_loop=loop,
+            timezone=UTC, event_loop=loop,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         known = {row["name"]: row for row in job_rows.list_jobs(self.store)}
         # a fresh install collects at once and analyses what it collected right after

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, delete, func, or_, select, update
 
-from trendwatch.store.vectors import vector_from_bytes
 from trendwatch.errors import StoreError
 from trendwatch.models import Mark, TopicFacts
 from trendwatch.store.runs import latest_run
@@ -27,6 +26,7 @@ from trendwatch.store.schema import (
     topic_snapshots,
     topics,
 )
+from trendwatch.store.vectors import vector_from_bytes
 
 TITLES_PER_TOPIC = 8
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Select, and_, func, select
 
 from trendwatch.models import Label, PriorTopic, RunSummary
-from trendwatch.store.db import Store
-from trendwatch.store.db import insert_ignore
+from trendwatch.store.db import Store, insert_ignore
 from trendwatch.store.schema import (
     assignments,
     embeddings,
@@ -119,7 +118,7 @@ def start_run(store: Store, as_of: datetime, start: datetime, model_id: str,
               params: dict[str, Any]) -> int:
     with store.begin() as conn:
         return conn.execute(runs.insert().values(
-            started_at=datetime.now(timezone.utc), as_of=as_of, window_start=start, window_end=as_of,
+            started_at=datetime.now(UTC), as_of=as_of, window_start=start, window_end=as_of,
             status="running", model_id=model_id, params=params, counts={},
         ).returning(runs.c.id)).scalar_one()
 
@@ -127,7 +126,7 @@ def start_run(store: Store, as_of: datetime, start: datetime, model_id: str,
 def fail_run(store: Store, run_id: int, error: str) -> None:
     with store.begin() as conn:
         conn.execute(runs.update().where(runs.c.id == run_id).values(
-            status="failed", error=error[:2000], finished_at=datetime.now(timezone.utc)))
+            status="failed", error=error[:2000], finished_at=datetime.now(UTC)))
 
 
 def summary_of(store: Store, run: dict[str, Any], notes: list[str]) -> RunSummary:
@@ -236,7 +235,7 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
         for s in scores.values():
             statuses[s.status] = statuses.get(s.status, 0) + 1
         conn.execute(runs.update().where(runs.c.id == run_id).values(
-            status="ok", finished_at=datetime.now(timezone.utc),
+            status="ok", finished_at=datetime.now(UTC),
             counts={"items": n_items, "clusters": len(clusters), "topics": len(clusters),
                     "new_topics": new_topics, "mode": mode, "statuses": statuses,
                     "assigned": len(rows), "timings": {k: round(v, 3) for k, v in timings.items()}}))

@@ -1,6 +1,7 @@
 """How vectors are stored: float32 bytes."""
 
 from __future__ import annotations
+
 import numpy as np
 
 

@@ -13,21 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from trendwatch.collect.run import collect_sources
-from trendwatch.collect.collectors import REGISTRY, bluesky, build_collector, reddit
-from trendwatch.collect.http import HttpClient
-from trendwatch.models import SourceState
-from trendwatch.store.schema import items
-
 from tests.conftest import FIXTURES, make_settings
 from tests.loopback import fixture, fixture_bytes, logging_app, run_collector
+from trendwatch.collect.collectors import REGISTRY, bluesky, build_collector, reddit
+from trendwatch.collect.http import HttpClient
+from trendwatch.collect.run import collect_sources
+from trendwatch.models import SourceState
+from trendwatch.store.schema import items
 
 
 def _feed(path: str, content_type: str):
@@ -159,7 +158,7 @@ async def test_collector_contract(contract, store, now, monkeypatch):
     for item in result.items:
         assert item.published_at is not None, f"{kind}: item without a time: {item}"
         assert item.published_at.utcoffset() == timedelta(0)
-        assert item.published_at.tzinfo is timezone.utc or item.published_at.tzname() == "UTC"
+        assert item.published_at.tzinfo is UTC or item.published_at.tzname() == "UTC"
 
     # 2. through the runner twice: the second run over the same responses adds nothing
     [first] = await collect_sources(store, settings, now=now)

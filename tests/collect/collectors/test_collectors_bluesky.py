@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
 
+from tests.loopback import error, fixture, logging_app, run_collector, serve_json
 from trendwatch.collect.collectors import bluesky
 from trendwatch.collect.collectors.bluesky import (
     BlueskyCollector,
@@ -19,9 +20,7 @@ from trendwatch.collect.collectors.bluesky import (
 from trendwatch.errors import AuthRequired
 from trendwatch.models import SourceState
 
-from tests.loopback import error, fixture, logging_app, run_collector, serve_json
-
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +70,7 @@ def test_facet_byte_offsets_are_not_character_offsets():
     broken = [{"index": {"byteStart": 1, "byteEnd": 3}, "features": [{"$type": bluesky.FACET_TAG}]}]
     assert facet_tags(text, broken) == []  # inside the emoji's bytes: ignored
     link = "see example.com/a..."
-    s = len("see ".encode())
+    s = len(b"see ")
     facets = [{"index": {"byteStart": s, "byteEnd": len(link.encode())},
                "features": [{"$type": bluesky.FACET_LINK, "uri": "https://example.com/abc"}]}]
     assert expand_links(link, facets) == "see https://example.com/abc"

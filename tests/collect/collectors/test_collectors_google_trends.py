@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from tests.loopback import fixture_bytes, logging_app, run_collector
 from trendwatch.collect.collectors.google_trends import (
     GoogleTrendsCollector,
     parse_traffic,
@@ -14,9 +15,7 @@ from trendwatch.collect.collectors.google_trends import (
 from trendwatch.errors import ParseError
 from trendwatch.models import SourceState
 
-from tests.loopback import fixture_bytes, logging_app, run_collector
-
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_traffic_strings():

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
 
+from tests.loopback import fixture, logging_app, run_collector, serve_json
 from trendwatch.collect.collectors.hackernews import HackernewsCollector, parse_hits
 from trendwatch.models import SourceState
 
-from tests.loopback import fixture, logging_app, run_collector, serve_json
-
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_hits_with_points_comments_and_ask_hn_text():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
 
-from trendwatch.collect.run import collect_sources
+from tests.conftest import make_settings
+from tests.loopback import error, fixture, logging_app, run_collector, serve_json
 from trendwatch.collect.collectors import mastodon
 from trendwatch.collect.collectors.mastodon import (
     MastodonCollector,
@@ -16,15 +17,13 @@ from trendwatch.collect.collectors.mastodon import (
     parse_statuses,
     parse_tag_history,
 )
+from trendwatch.collect.run import collect_sources
 from trendwatch.errors import AuthRequired
 from trendwatch.models import SourceState
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import trend_points
 
-from tests.conftest import make_settings
-from tests.loopback import error, fixture, logging_app, run_collector, serve_json
-
-UTC = timezone.utc
+UTC = UTC
 
 
 # --- parsers ----------------------------------------------------------------------------------

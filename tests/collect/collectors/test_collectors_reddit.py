@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
 
+from tests.loopback import error, fixture, fixture_bytes, logging_app, run_collector, serve_json
 from trendwatch.collect.collectors import reddit
 from trendwatch.collect.collectors.reddit import RedditCollector, parse_listing, parse_listing_rss
 from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.models import SourceState
 
-from tests.loopback import error, fixture, fixture_bytes, logging_app, run_collector, serve_json
-
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_listing_posts_with_counts_deleted_authors_and_emoji():

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
 
-from trendwatch.collect.run import collect_sources
+from tests.conftest import make_settings
+from tests.loopback import error, fixture, logging_app, run_collector, serve_json
 from trendwatch.collect.collectors.x import XCollector, parse_search, seconds_to_next_month
+from trendwatch.collect.run import collect_sources
 from trendwatch.errors import AuthRequired, BudgetExceeded
 from trendwatch.models import SourceState
 from trendwatch.store import sources as source_rows
 
-from tests.conftest import make_settings
-from tests.loopback import error, fixture, logging_app, run_collector, serve_json
-
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_posts_users_metrics_and_rtl():

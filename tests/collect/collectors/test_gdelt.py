@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from trendwatch.collect.run import collect_sources
+from tests.conftest import FIXTURES, make_settings
 from trendwatch.collect.collectors.gdelt import gdelt_timespan, parse_gdelt
+from trendwatch.collect.run import collect_sources
 from trendwatch.errors import ConfigError, ParseError
 from trendwatch.store.schema import items
-
-from tests.conftest import FIXTURES, make_settings
 
 ARTLIST = (FIXTURES / "gdelt" / "artlist.json").read_bytes()
 
@@ -21,7 +20,7 @@ ARTLIST = (FIXTURES / "gdelt" / "artlist.json").read_bytes()
 def test_parse_artlist_outlet_is_domain_and_dates_are_utc():
     found, warnings = parse_gdelt(ARTLIST, "cargo bike")
     assert [i.outlet for i in found] == ["bikebiz.example", "rad.example.de", "news.example.sa"]
-    assert found[0].published_at == datetime(2026, 11, 19, 9, 15, tzinfo=timezone.utc)
+    assert found[0].published_at == datetime(2026, 11, 19, 9, 15, tzinfo=UTC)
     assert [i.lang for i in found] == ["en", "de", "ar"]
     assert found[2].title == "الدراجات الكهربائية & المدن"
     assert warnings == ["skipped 1 GDELT articles without url or title"]

@@ -6,10 +6,13 @@ keeps one vector per (item, model_id).
 """
 
 from __future__ import annotations
+
 import hashlib
 import os
 import re
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
+
 import numpy as np
 
 

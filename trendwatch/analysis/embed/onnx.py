@@ -76,7 +76,7 @@ class OnnxEmbedder:
     @classmethod
     def load_or_export(cls, name: str, cache_dir: Path, *,
                        progress: Callable[[int], None] | None = None,
-                       log: Callable[[str], None] | None = None) -> "OnnxEmbedder":
+                       log: Callable[[str], None] | None = None) -> OnnxEmbedder:
         folder = Path(cache_dir) / f"{_slug(name)}-onnx-int8"
         meta = folder / "meta.json"
         fresh = False

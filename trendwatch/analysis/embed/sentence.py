@@ -7,9 +7,9 @@ keeps one vector per (item, model_id).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,15 +21,6 @@ from trendwatch.analysis.embed.base import (
     resolve_model_path,
 )
 from trendwatch.errors import AnalysisError
-
-
-
-
-
-
-
-
-
 
 # ---------------------------------------------------------------------------
 # real models

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from trendwatch.config.schema import SourceOptions
 from trendwatch.collect.http import HttpClient
+from trendwatch.config.schema import SourceOptions
 from trendwatch.models import CollectResult, RawItem, SourceState, TrendPoint
 
 __all__ = [

@@ -19,11 +19,6 @@ from typing import Any, ClassVar
 
 from pydantic import model_validator
 
-from trendwatch.errors import AuthRequired, HTTPStatusError, ParseError
-from trendwatch.collect.http import FetchResult
-from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, plain_text
-from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -40,6 +35,11 @@ from trendwatch.collect.collectors.social import (
     secret,
     utc_time,
 )
+from trendwatch.collect.http import FetchResult
+from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, plain_text
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
+from trendwatch.errors import AuthRequired, HTTPStatusError, ParseError
+from trendwatch.models import RawItem, TrendPoint
 
 SEARCH_LIMIT = 100
 FACET_TAG = "app.bsky.richtext.facet#tag"
@@ -207,7 +207,7 @@ class BlueskyOptions(PlatformOptions):
     _urls = base_url_validator("base_url", "pds_url")
 
     @model_validator(mode="after")
-    def _login_pair(self) -> "BlueskyOptions":
+    def _login_pair(self) -> BlueskyOptions:
         if bool(self.identifier_env) != bool(self.password_env):
             raise ValueError("set both identifier_env and password_env (an app password), or neither")
         return self
@@ -258,7 +258,7 @@ class BlueskyCollector(BaseCollector):
                              warnings=parts.warnings, bytes_received=parts.bytes_received,
                              status=200, retry_after=parts.retry_after)
 
-    async def _trends(self, ctx: CollectContext, xrpc: "_Xrpc", parts: Parts) -> None:
+    async def _trends(self, ctx: CollectContext, xrpc: _Xrpc, parts: Parts) -> None:
         try:
             result = await xrpc.get("app.bsky.unspecced.getTrends", {"limit": 25})
             parts.points += parse_trends(result.json(), ctx.now)
@@ -268,7 +268,7 @@ class BlueskyCollector(BaseCollector):
             result = await xrpc.get("app.bsky.unspecced.getTrendingTopics", {"limit": 25})
             parts.points += parse_trending_topics(result.json(), ctx.now)
 
-    async def _search(self, xrpc: "_Xrpc", parts: Parts, term: str, since: dict[str, str]) -> None:
+    async def _search(self, xrpc: _Xrpc, parts: Parts, term: str, since: dict[str, str]) -> None:
         params: dict[str, Any] = {"q": term, "sort": "latest", "limit": SEARCH_LIMIT}
         if self.options.language:
             params["lang"] = self.options.language

@@ -14,9 +14,6 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from trendwatch.config.schema import PLATFORMS, Section, SourceOptions
-from trendwatch.errors import ParseError, SourceFileError
-from trendwatch.collect.parse.records import parse_records_file
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -24,6 +21,9 @@ from trendwatch.collect.collectors.base import (
     RawItem,
     SourceState,
 )
+from trendwatch.collect.parse.records import parse_records_file
+from trendwatch.config.schema import PLATFORMS, Section, SourceOptions
+from trendwatch.errors import ParseError, SourceFileError
 
 KNOWN_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
 

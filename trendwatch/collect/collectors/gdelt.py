@@ -8,16 +8,11 @@ API has no conditional GET, so every poll returns an overlapping window; item id
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from trendwatch.config.schema import SourceOptions
-from trendwatch.config.durations import parse_duration
-from trendwatch.errors import ParseError
-from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_url, sane_time
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -26,6 +21,11 @@ from trendwatch.collect.collectors.base import (
     SourceState,
 )
 from trendwatch.collect.collectors.rss import _http_url
+from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
+from trendwatch.collect.parse.values import as_url, sane_time
+from trendwatch.config.durations import parse_duration
+from trendwatch.config.schema import SourceOptions
+from trendwatch.errors import ParseError
 
 # GDELT names the article language in English; it covers these (its 65 translated
 # languages, the ones seen in practice). Anything else is left to language detection.
@@ -81,7 +81,7 @@ def parse_seendate(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return sane_time(datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc))
+        return sane_time(datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC))
     except ValueError:
         return None
 

@@ -11,8 +11,6 @@ from urllib.parse import urlencode
 
 from pydantic import Field, field_validator
 
-from trendwatch.config.schema import SourceOptions
-from trendwatch.config.durations import parse_duration
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -20,6 +18,8 @@ from trendwatch.collect.collectors.base import (
     SourceState,
 )
 from trendwatch.collect.collectors.rss import _http_url, fetch_and_parse_feed
+from trendwatch.config.durations import parse_duration
+from trendwatch.config.schema import SourceOptions
 
 
 class GoogleNewsOptions(SourceOptions):

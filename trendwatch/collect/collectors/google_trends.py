@@ -19,10 +19,6 @@ from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring
 from pydantic import Field, field_validator
 
-from trendwatch.config.schema import SourceOptions
-from trendwatch.errors import ParseError
-from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import html_to_text, plain_text
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -36,6 +32,10 @@ from trendwatch.collect.collectors.social import (
     to_list,
     utc_time,
 )
+from trendwatch.collect.parse.text import html_to_text, plain_text
+from trendwatch.config.schema import SourceOptions
+from trendwatch.errors import ParseError
+from trendwatch.models import RawItem, TrendPoint
 
 
 def _local(tag: str) -> str:

@@ -14,9 +14,6 @@ from typing import Any, ClassVar
 
 from pydantic import model_validator
 
-from trendwatch.models import RawItem
-from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -32,6 +29,9 @@ from trendwatch.collect.collectors.social import (
     get,
     utc_time,
 )
+from trendwatch.collect.parse.text import html_to_text, plain_text, unescaped_text
+from trendwatch.collect.parse.values import as_id, as_url
+from trendwatch.models import RawItem
 
 ITEM_URL = "https://news.ycombinator.com/item?id="
 HITS_PER_PAGE = 100
@@ -77,7 +77,7 @@ class HackernewsOptions(PlatformOptions):
     _url = base_url_validator("base_url")
 
     @model_validator(mode="after")
-    def _checks(self) -> "HackernewsOptions":
+    def _checks(self) -> HackernewsOptions:
         if self.hashtags:
             raise ValueError("Hacker News has no hashtags: put keywords in `query`")
         if not self.query and not self.trends:

@@ -19,11 +19,6 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import Field, field_validator
 
-from trendwatch.errors import AuthRequired, HTTPStatusError
-from trendwatch.collect.http import FetchResult
-from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.parse.text import extract_hashtags, normalize_hashtag, html_to_text, plain_text, unescaped_text
-from trendwatch.collect.parse.values import as_id, as_url, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -41,6 +36,17 @@ from trendwatch.collect.collectors.social import (
     to_list,
     utc_time,
 )
+from trendwatch.collect.http import FetchResult
+from trendwatch.collect.parse.text import (
+    extract_hashtags,
+    html_to_text,
+    normalize_hashtag,
+    plain_text,
+    unescaped_text,
+)
+from trendwatch.collect.parse.values import as_id, as_url, clean_str
+from trendwatch.errors import AuthRequired, HTTPStatusError
+from trendwatch.models import RawItem, TrendPoint
 
 PAGE_LIMIT = 40          # the API's maximum for timelines
 RATE_RESERVE = 2         # stop while a few requests are left for the instance's other users
@@ -206,7 +212,7 @@ class MastodonCollector(BaseCollector):
                 await parts.run(f"{host} trending links", api.trending_links)
             for tag in o.hashtags:
                 key = f"{instance}#{tag.casefold()}"
-                await parts.run(f"{host} #{tag}", lambda tag=tag, key=key: api.tag_timeline(
+                await parts.run(f"{host} #{tag}", lambda tag=tag, key=key, api=api: api.tag_timeline(
                     tag, cursor["min_id"], key, o.max_pages))
             parts.stopped = None  # a rate limit stops the rest of this instance, not the others
         parts.raise_if_all_failed()

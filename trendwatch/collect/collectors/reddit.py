@@ -24,12 +24,6 @@ import aiohttp
 from pydantic import Field, field_validator, model_validator
 
 from trendwatch import __version__
-from trendwatch.errors import AuthRequired, HTTPStatusError
-from trendwatch.collect.parse.feeds import parse_feed
-from trendwatch.collect.http import FetchResult
-from trendwatch.models import RawItem
-from trendwatch.collect.parse.text import unescaped_text
-from trendwatch.collect.parse.values import as_id, as_url
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -47,6 +41,12 @@ from trendwatch.collect.collectors.social import (
     to_list,
     utc_time,
 )
+from trendwatch.collect.http import FetchResult
+from trendwatch.collect.parse.feeds import parse_feed
+from trendwatch.collect.parse.text import unescaped_text
+from trendwatch.collect.parse.values import as_id, as_url
+from trendwatch.errors import AuthRequired, HTTPStatusError
+from trendwatch.models import RawItem
 
 WEB = "https://www.reddit.com"
 DEFAULT_USER_AGENT = f"{sys.platform}:trendwatch:{__version__} (industry trend monitor)"
@@ -128,7 +128,7 @@ class RedditOptions(PlatformOptions):
         return subs
 
     @model_validator(mode="after")
-    def _checks(self) -> "RedditOptions":
+    def _checks(self) -> RedditOptions:
         if bool(self.client_id_env) != bool(self.client_secret_env):
             raise ValueError("set both client_id_env and client_secret_env, or neither")
         if self.hashtags or self.query:

@@ -6,14 +6,14 @@ from typing import ClassVar
 
 from pydantic import AnyHttpUrl, field_validator
 
-from trendwatch.config.schema import SourceOptions
-from trendwatch.collect.parse.feeds import parse_feed
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
     CollectResult,
     SourceState,
 )
+from trendwatch.collect.parse.feeds import parse_feed
+from trendwatch.config.schema import SourceOptions
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")

@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import field_validator
 
-from trendwatch.config.schema import SourceOptions
-from trendwatch.errors import AuthRequired, CollectError, HTTPStatusError
+from trendwatch.collect.collectors.rss import _http_url
 from trendwatch.collect.parse.feeds import parse_date
 from trendwatch.collect.parse.values import as_int as _as_int
 from trendwatch.collect.parse.values import epoch_to_utc
+from trendwatch.config.schema import SourceOptions
+from trendwatch.errors import AuthRequired, CollectError, HTTPStatusError
 from trendwatch.models import RawItem, TrendPoint
-from trendwatch.collect.collectors.rss import _http_url
 
 
 def to_list(value: Any) -> list[str]:

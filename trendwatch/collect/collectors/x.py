@@ -13,14 +13,11 @@ with BudgetExceeded until the next month; a request never asks for more than is 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from trendwatch.errors import AuthRequired, BudgetExceeded, CollectError, HTTPStatusError
-from trendwatch.models import RawItem
-from trendwatch.collect.parse.values import as_id, as_text, clean_str
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -36,6 +33,9 @@ from trendwatch.collect.collectors.social import (
     secret,
     utc_time,
 )
+from trendwatch.collect.parse.values import as_id, as_text, clean_str
+from trendwatch.errors import AuthRequired, BudgetExceeded, CollectError, HTTPStatusError
+from trendwatch.models import RawItem
 
 MIN_RESULTS, MAX_RESULTS = 10, 100   # the API's bounds for max_results
 TWEET_FIELDS = "created_at,lang,public_metrics,entities,author_id,note_tweet"
@@ -77,12 +77,12 @@ def parse_search(data: Any) -> list[RawItem]:
 
 
 def month_key(now: datetime) -> str:
-    return now.astimezone(timezone.utc).strftime("%Y-%m")
+    return now.astimezone(UTC).strftime("%Y-%m")
 
 
 def seconds_to_next_month(now: datetime) -> float:
-    now = now.astimezone(timezone.utc)
-    start = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=timezone.utc)
+    now = now.astimezone(UTC)
+    start = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=UTC)
     return (start - now).total_seconds()
 
 
@@ -97,7 +97,7 @@ class XOptions(PlatformOptions):
     _url = base_url_validator("base_url")
 
     @model_validator(mode="after")
-    def _query(self) -> "XOptions":
+    def _query(self) -> XOptions:
         if not self.hashtags and not self.query:
             raise ValueError("set `hashtags` and/or `query` to search for")
         if len(self.search_query()) > 512:

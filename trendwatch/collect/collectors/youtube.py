@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from pydantic import field_validator
 
-from trendwatch.config.schema import SourceOptions
 from trendwatch.collect.collectors.base import (
     BaseCollector,
     CollectContext,
@@ -15,6 +14,7 @@ from trendwatch.collect.collectors.base import (
     SourceState,
 )
 from trendwatch.collect.collectors.rss import _http_url, fetch_and_parse_feed
+from trendwatch.config.schema import SourceOptions
 
 
 class YoutubeOptions(SourceOptions):

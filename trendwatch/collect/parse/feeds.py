@@ -17,10 +17,10 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from dateutil import parser as dateparser
 
-from trendwatch.models import RawItem
-from trendwatch.errors import ParseError
 from trendwatch.collect.parse.text import extract_hashtags, html_to_text, plain_text, typed_text
 from trendwatch.collect.parse.values import as_id, as_url, clean_str, epoch_to_utc, sane_time
+from trendwatch.errors import ParseError
+from trendwatch.models import RawItem
 
 # feedparser's own hard cap is fine, but we never want it to fetch: it only gets bytes
 feedparser.api.RESOLVE_RELATIVE_URIS = False

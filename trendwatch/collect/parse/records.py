@@ -16,11 +16,11 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from trendwatch.errors import ParseError
 from trendwatch.collect.parse.feeds import parse_feed, read_date
-from trendwatch.models import RawItem
 from trendwatch.collect.parse.text import html_to_text
 from trendwatch.collect.parse.values import as_text, epoch_to_utc, sane_time
+from trendwatch.errors import ParseError
+from trendwatch.models import RawItem
 
 FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang")
 DEFAULT_FIELDS = {name: name for name in FIELDS}

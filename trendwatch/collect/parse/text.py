@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 import threading
+import unicodedata
 from functools import lru_cache
 
 import regex

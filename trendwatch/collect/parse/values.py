@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # Items older than this are not news (and older dates in feeds are typos or epoch 0);
 # more than FUTURE_SLACK ahead of the clock is a wrong time zone or a wrong year.
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=2)
 # counts beyond this are not real (the largest platform counts are ~1e10)
 MAX_COUNT = 10**15
@@ -106,11 +106,11 @@ def sane_time(value: datetime | None, now: datetime | None = None) -> datetime |
         return None
     try:
         if value.tzinfo is None or value.utcoffset() is None:
-            value = value.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
-    limit = (now or datetime.now(timezone.utc)) + FUTURE_SLACK
+    limit = (now or datetime.now(UTC)) + FUTURE_SLACK
     if value < EARLIEST or value > limit:
         return None
     return value
@@ -123,6 +123,6 @@ def epoch_to_utc(seconds: Any) -> datetime | None:
     try:
         if not math.isfinite(seconds):
             return None
-        return sane_time(datetime.fromtimestamp(seconds, tz=timezone.utc))
+        return sane_time(datetime.fromtimestamp(seconds, tz=UTC))
     except (OverflowError, OSError, ValueError):
         return None
