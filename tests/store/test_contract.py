@@ -21,6 +21,7 @@ from tests.seeding import ARABIC_LABEL, seed
 from tests.synthetic import add_items, burst, steady
 from trendwatch.analysis.embed.base import HashingEmbedder
 from trendwatch.analysis.run import analyze
+from trendwatch.collect.run import source_specs
 from trendwatch.errors import StoreError
 from trendwatch.models import SourceState, TrendPoint
 from trendwatch.store import jobs as job_rows
@@ -257,15 +258,15 @@ FEEDS = ('[[sources]]\nkind = "rss"\nname = "b-feed"\nurl = "https://example.org
 class TestSources:
     def test_sync_is_idempotent_and_resets_changed_targets(self, store, now):
         settings = make_settings(FEEDS)
-        ids = source_rows.sync_sources(store, settings.sources, now)
+        ids = source_rows.sync_sources(store, source_specs(settings.sources), now)
         assert set(ids) == {"a-feed", "b-feed"}
-        assert source_rows.sync_sources(store, settings.sources, now + timedelta(hours=1)) == ids
+        assert source_rows.sync_sources(store, source_specs(settings.sources), now + timedelta(hours=1)) == ids
         assert count(store, sources) == 2
         with store.begin() as conn:
             source_rows.record_failure(conn, ids["a-feed"], now=now, next_check_at=now,
                                        error="gone", status=410, disable=True)
         changed = make_settings(FEEDS.replace("a.xml", "a2.xml"))
-        assert source_rows.sync_sources(store, changed.sources, now) == ids
+        assert source_rows.sync_sources(store, source_specs(changed.sources), now) == ids
         with store.connect() as conn:
             state, errors = source_rows.get_state_and_errors(conn, ids["a-feed"])
             row = conn.execute(select(sources).where(sources.c.id == ids["a-feed"])).one()
@@ -273,7 +274,7 @@ class TestSources:
         assert row.disabled is False and row.disabled_reason is None
 
     def test_success_and_failure_state(self, store, now):
-        ids = source_rows.sync_sources(store, make_settings(FEEDS).sources, now)
+        ids = source_rows.sync_sources(store, source_specs(make_settings(FEEDS).sources), now)
         a = ids["a-feed"]
         state = SourceState(url="https://example.org/moved.xml", etag='"v1"',
                             last_modified="Wed, 01 Jan 2026 00:00:00 GMT", cursor={"min_id": "42"})
@@ -288,7 +289,7 @@ class TestSources:
             assert source_rows.get_state_and_errors(conn, a) == (state, 2)
 
     def test_due_sources(self, store, now):
-        ids = source_rows.sync_sources(store, make_settings(FEEDS).sources, now)
+        ids = source_rows.sync_sources(store, source_specs(make_settings(FEEDS).sources), now)
         names = ["a-feed", "b-feed", "unknown"]
         assert source_rows.due_source_names(store, now, names) == {"a-feed", "b-feed"}
         later = (now + timedelta(hours=1)).astimezone(BERLIN)
@@ -302,7 +303,7 @@ class TestSources:
         assert source_rows.due_source_names(store, now + timedelta(hours=1), names) == {"a-feed"}
 
     def test_health_counts_items_and_orders_by_name(self, store, now):
-        ids = source_rows.sync_sources(store, make_settings(FEEDS).sources, now)
+        ids = source_rows.sync_sources(store, source_specs(make_settings(FEEDS).sources), now)
         with store.begin() as conn:
             insert_ignore(conn, items, [
                 item_row(ids["b-feed"], "new", now - timedelta(hours=1)),

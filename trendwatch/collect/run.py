@@ -49,7 +49,7 @@ class SourceOutcome:
 
 log = logging.getLogger("trendwatch.collect")
 
-MAX_RETRY_AFTER = timedelta(days=1)
+MAX_RETRY_AFTER = timedelta(days=32)  # a monthly quota (X) resets within a month
 INTERNAL_ERROR = "internal error"  # prefix of last_error when our code, not the source, failed
 
 
