@@ -8,7 +8,8 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from tests.conftest import FIXTURES, make_settings
-from trendwatch.collect.run import collect_sources, next_check_at
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.schedule import next_check_at
 from trendwatch.store import sources as source_rows
 from trendwatch.store.schema import items
 

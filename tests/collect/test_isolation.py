@@ -10,7 +10,8 @@ import pytest
 from tests.collect.test_collect import feed_app
 from tests.conftest import make_settings
 from trendwatch.collect.collectors.rss import RssCollector
-from trendwatch.collect.run import MAX_RETRY_AFTER, collect_sources, next_check_at
+from trendwatch.collect.run import collect_sources
+from trendwatch.collect.schedule import MAX_RETRY_AFTER, next_check_at
 from trendwatch.present.status import BUG, source_status
 from trendwatch.store import sources as source_rows
 

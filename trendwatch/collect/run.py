@@ -14,18 +14,18 @@ import functools
 import logging
 import multiprocessing
 import os
-import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from trendwatch.collect.collectors import build_collector
 from trendwatch.collect.collectors.base import CollectContext
 from trendwatch.collect.http import HttpClient
 from trendwatch.collect.ingest import ItemWriter, prepare_rows
+from trendwatch.collect.schedule import next_check_at
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
 from trendwatch.models import SourceSpec
@@ -49,28 +49,9 @@ class SourceOutcome:
 
 log = logging.getLogger("trendwatch.collect")
 
-MAX_RETRY_AFTER = timedelta(days=32)  # a monthly quota (X) resets within a month
 INTERNAL_ERROR = "internal error"  # prefix of last_error when our code, not the source, failed
 
 
-def next_check_at(now: datetime, every: timedelta, *, error_count: int = 0,
-                  retry_after: float | None = None, max_backoff: timedelta = timedelta(hours=24),
-                  rng: random.Random | None = None) -> datetime:
-    """When to poll again: `every` when healthy; exponential backoff with ±20 % jitter after
-    failures (capped at `max_backoff`); never sooner than the server's Retry-After."""
-    delay = every
-    # the server's word is honoured within reason: a garbage, negative or astronomically
-    # large Retry-After must never overflow a datetime or park a source for years
-    if retry_after is not None:
-        retry_after = (min(float(retry_after), MAX_RETRY_AFTER.total_seconds())
-                       if retry_after >= 0 else None)  # NaN and negatives compare False: ignored
-    if error_count > 0:
-        factor = 2 ** min(error_count - 1, 16)
-        delay = min(every * factor, max(max_backoff, every))
-        delay = delay * (rng or random).uniform(0.8, 1.2)
-    if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return now + delay
 
 
 def select_sources(settings: Settings, names: Sequence[str] | None) -> list[SourceOptions]:
