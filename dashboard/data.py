@@ -237,6 +237,13 @@ def request_refresh(url: str, now: datetime | None = None) -> None:
     job_rows.clear()
 
 
+def ask_refresh(url: str, now: datetime, every: timedelta) -> job_store.RefreshAnswer:
+    """The button's request, rate-limited across users (see store.jobs.ask_refresh)."""
+    answer = job_store.ask_refresh(store(url), now, every)
+    job_rows.clear()
+    return answer
+
+
 # --- shifts ----------------------------------------------------------------------------
 
 

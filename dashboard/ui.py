@@ -112,12 +112,9 @@ def _service_box(url: str, run: dict[str, Any] | None) -> None:
     if box.button("Refresh now", key="refresh_now", icon=":material/refresh:",
                   help="Ask the running service (`trendwatch serve`) to collect and analyse now",
                   disabled=not data.store_ready(url)):
-        from trendwatch.store.refresh import request_refresh
-
         settings, _ = data.settings()
         every = settings.dashboard.refresh_every if settings else timedelta(minutes=5)
-        answer = request_refresh(data.store(url), now, every)
-        data.job_rows.clear()
+        answer = data.ask_refresh(url, now, every)
         if answer.accepted:
             st.toast("Refresh requested: the service will collect and analyse shortly.")
         elif answer.pending:

@@ -211,7 +211,7 @@ def test_refresh_is_rate_limited_across_users(tmp_path):
 
     from trendwatch.store import jobs as job_rows
     from trendwatch.store import open_store
-    from trendwatch.store.refresh import request_refresh
+    from trendwatch.store.jobs import ask_refresh as request_refresh
 
     store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

@@ -12,7 +12,8 @@ what was missed. Two rows are not jobs of their own:
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -78,3 +79,26 @@ def get_job(store: Store, name: str) -> dict[str, Any] | None:
 def list_jobs(store: Store) -> list[dict[str, Any]]:
     with store.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(jobs).order_by(jobs.c.name))]
+
+
+@dataclass(frozen=True)
+class RefreshAnswer:
+    accepted: bool
+    pending: bool = False              # an earlier request is still waiting for the service
+    next_allowed_at: datetime | None = None
+
+
+def ask_refresh(store: Store, now: datetime, every: timedelta) -> RefreshAnswer:
+    """The dashboard's rate-limited "Refresh now": accepted only when nothing is pending and
+    the service last started a refresh ``every`` ago or more (across all users)."""
+    with store.begin() as conn:
+        row = conn.execute(select(jobs.c.next_run_at, jobs.c.last_started_at)
+                           .where(jobs.c.name == REFRESH)).first()
+        pending, last = (row.next_run_at, row.last_started_at) if row else (None, None)
+        if pending is not None:
+            return RefreshAnswer(False, pending=True, next_allowed_at=pending + every)
+        if last is not None and now - last < every:
+            return RefreshAnswer(False, next_allowed_at=last + every)
+        upsert(conn, jobs, [{"name": REFRESH, "next_run_at": now}], index_elements=["name"],
+               update=["next_run_at"])
+        return RefreshAnswer(True)
