@@ -48,7 +48,7 @@ collect: install ## one collection pass
 test: install ## run the whole test suite
 	$(PY) -m pytest -q
 
-dashboard: install ## the dashboard alone on http://localhost:8501 (reads feeds.toml / TRENDWATCH_* like the CLI)
+dashboard: install ## the dashboard alone on http://127.0.0.1:8501 (loopback only) (reads feeds.toml / TRENDWATCH_* like the CLI)
 	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1 \
 		--server.headless true --browser.gatherUsageStats false --global.developmentMode false \
 		--server.fileWatcherType none
