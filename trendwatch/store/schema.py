@@ -279,3 +279,34 @@ deliveries = Table(
     Column("error", Text),
     Column("detail", JSON, nullable=False, default=dict),
 )
+
+# --- the locked door (issue: a locked door, and nothing lost) -------------------------------
+
+users = Table(
+    "users", metadata,
+    Column("name", Name(200), primary_key=True),
+    Column("password_hash", Text, nullable=False),           # argon2id, never the password
+    Column("role", String(20), nullable=False),              # viewer | admin
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime),
+)
+
+leases = Table(
+    "leases", metadata,
+    Column("name", Name(200), primary_key=True),             # "service", later a job or a source
+    Column("holder", Text, nullable=False),                  # host:pid:token of the holder
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+quotas = Table(
+    "quotas", metadata,
+    Column("key", Name(200), primary_key=True),              # "<source>:<period>", e.g. x-acme:2026-12
+    Column("cap", Integer, nullable=False),
+    Column("used", Integer, nullable=False, default=0),      # settled: what the platform counted
+    Column("reserved", Integer, nullable=False, default=0),  # held by requests in flight
+    Column("updated_at", UTCDateTime, nullable=False),
+)
