@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from trendwatch.lang import arabic
 from trendwatch.models import Label
 
 MIN_LANG_SHARE = 0.1
@@ -23,6 +24,7 @@ HASHTAG_SHARE = 0.3        # a hashtag in ≥ 30 % of a topic's posts …
 HASHTAG_ACCOUNTS = 3       # … by ≥ 3 accounts names the topic
 KEEP_OVERLAP = 2           # keep the old label while ≥ 2 of its top-5 keywords stay in the top 10
 _CLEAN = re.compile(r"https?://\S+|www\.\S+|@\w+|#|\bRT\b|&amp;|&\w+;", re.UNICODE)
+_TOKEN = re.compile(r"(?u)\b\w[\w'-]*\w\b")
 
 
 @dataclass
@@ -48,7 +50,34 @@ def stop_words(lang: str) -> frozenset[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words |= set(ENGLISH_STOP_WORDS)
+    if lang == "ar":
+        # terms are counted by their folded, clitic-free key (see _KeyedTerms)
+        words |= {arabic.match_key(w) for w in words}
     return frozenset(words)
+
+
+class _KeyedTerms:
+    """Unigrams and bigrams of each text by matching key, remembering how each key is
+    written: Arabic words are counted folded and without clitics ("والرياض" and
+    "بالرياض" are one term) and shown in their most common written form ("الرياض")."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, Counter[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        keys: list[str] = []
+        for word in _TOKEN.findall(text.lower()):
+            if arabic.has_arabic(word):
+                key, shown = arabic.match_key(word), arabic.display_form(word)
+            else:
+                key = shown = word
+            keys.append(key)
+            self.written.setdefault(key, Counter())[shown] += 1
+        return keys + [f"{a} {b}" for a, b in zip(keys, keys[1:])]
+
+    def shown(self, term: str) -> str:
+        return " ".join(self.written[w].most_common(1)[0][0] if w in self.written else w
+                        for w in term.split(" "))
 
 
 def topic_languages(langs: Sequence[str | None]) -> list[str]:
@@ -58,17 +87,25 @@ def topic_languages(langs: Sequence[str | None]) -> list[str]:
     return found or ["en"]
 
 
-def c_tf_idf(docs: list[TopicDocs]) -> tuple[np.ndarray, np.ndarray]:
-    """(terms, weights[topic, term]) BERTopic-style: tf per class × log(1 + A / f_term)."""
+def c_tf_idf(docs: list[TopicDocs], terms_of: _KeyedTerms | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """(term keys, weights[topic, term]) BERTopic-style: tf per class × log(1 + A / f_term).
+
+    Bigrams never span two texts (each text is analysed on its own, then summed per topic)."""
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import CountVectorizer
 
-    joined = [" ".join(_CLEAN.sub(" ", t) for t in d.texts) for d in docs]
-    vectorizer = CountVectorizer(ngram_range=(1, 2), lowercase=True, min_df=1,
-                                 token_pattern=r"(?u)\b\w[\w'-]*\w\b")
+    terms_of = terms_of or _KeyedTerms()
+    vectorizer = CountVectorizer(analyzer=terms_of, min_df=1)
+    texts = [_CLEAN.sub(" ", t) for d in docs for t in d.texts]
+    owner = np.repeat(np.arange(len(docs)), [len(d.texts) for d in docs])
     try:
-        counts = vectorizer.fit_transform(joined)
+        per_text = vectorizer.fit_transform(texts)
     except ValueError:  # nothing but stop words / punctuation
         return np.array([]), np.zeros((len(docs), 0))
+    summing = csr_matrix((np.ones(len(texts)), (owner, np.arange(len(texts)))),
+                         shape=(len(docs), len(texts)))
+    counts = summing @ per_text
     counts = counts.astype(np.float64)
     tf = counts.multiply(1.0 / np.clip(counts.sum(axis=1), 1, None)).tocsr()
     freq = np.asarray(counts.sum(axis=0)).ravel()
@@ -137,7 +174,8 @@ def shared_hashtags(doc: TopicDocs, limit: int = 5) -> list[str]:
 def label_topics(docs: list[TopicDocs], *, embed_terms: Callable[[list[str]], np.ndarray] | None = None,
                  n_keywords: int = 10, n_candidates: int = 30) -> dict[int, Label]:
     """Labels for every topic at once (c-TF-IDF needs all classes to weigh terms)."""
-    terms, weights = c_tf_idf(docs)
+    terms_of = _KeyedTerms()
+    terms, weights = c_tf_idf(docs, terms_of)
     out: dict[int, Label] = {}
     for row, doc in enumerate(docs):
         langs = topic_languages(doc.langs)
@@ -148,7 +186,7 @@ def label_topics(docs: list[TopicDocs], *, embed_terms: Callable[[list[str]], np
             cands = [(terms[i], weights[row, i]) for i in order[:n_candidates * 4]
                      if weights[row, i] > 0 and _allowed(terms[i], stops)][:n_candidates]
             if cands:
-                words = [c[0] for c in cands]
+                words = [terms_of.shown(c[0]) for c in cands]
                 vectors = embed_terms(words) if embed_terms else None
                 keywords = mmr(words, np.array([c[1] for c in cands]), vectors, n_keywords)
         tag = dominant_hashtag(doc)

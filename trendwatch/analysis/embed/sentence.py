@@ -1,9 +1,5 @@
-"""The Embedder contract and the deterministic test embedder.
-
-An embedder turns texts into L2-normalised float32 vectors. ``model_id`` names the
-vector space: vectors from different model ids are never compared, and the store
-keeps one vector per (item, model_id).
-"""
+"""Real embedders by name: sentence-transformers models (torch or int8 ONNX) and the
+multilingual USE; ``make_embedder`` is the one place a model name becomes an embedder."""
 
 from __future__ import annotations
 
@@ -13,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from trendwatch.analysis.embed import multilingual
 from trendwatch.analysis.embed.base import (
     DEFAULT_MODEL,
     Embedder,
@@ -21,14 +18,6 @@ from trendwatch.analysis.embed.base import (
     resolve_model_path,
 )
 from trendwatch.errors import AnalysisError
-
-# ---------------------------------------------------------------------------
-# real models
-
-
-
-
-
 
 
 class SentenceTransformerEmbedder:
@@ -96,6 +85,8 @@ def make_embedder(name: str, *, cache_dir: Path | None = None, backend: str = "a
     if name.startswith("hashing"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 256
         return HashingEmbedder(dim)
+    if name.casefold() in multilingual.ALIASES:
+        return multilingual.MultilingualUseEmbedder(progress=progress)
     if backend not in ("auto", "onnx", "torch"):
         raise AnalysisError(f"unknown embedding backend {backend!r}: use auto, onnx or torch")
     if backend in ("auto", "onnx") and cache_dir is not None:
