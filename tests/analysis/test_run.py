@@ -164,3 +164,17 @@ def test_backtest_replays_in_a_scratch_copy(store, now, tmp_path):
                            for t in flagged)
     assert all(len(t["history"]) >= 1 for t in result.topics)
     assert "first_emerging" in result.as_csv().splitlines()[0]
+
+
+def test_a_model_switch_keeps_the_topics_ids(store, now):
+    """After a model change the known topics are placed in the new space from their members,
+    so the same stories keep their ids (the old centroids are of another size)."""
+    seed_world(store, now)
+    settings = make_settings()
+    first = analyze(store, settings, now, HashingEmbedder(256))
+    before = {r["topic_id"] for r in analysis_store.topic_rows(store, first.run_id)}
+    later = now + timedelta(hours=1)
+    second = analyze(store, settings, later, HashingEmbedder(128))
+    assert second.mode == "full" and second.model_id == "hashing-128"
+    after = {r["topic_id"] for r in analysis_store.topic_rows(store, second.run_id)}
+    assert after == before and second.new_topics == 0

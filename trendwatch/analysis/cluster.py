@@ -42,6 +42,7 @@ class ClusterParams:
     reassign: float = 0.5              # noise → nearest centroid at this cosine
     merge: float = 0.8                 # clusters with centroid cosine ≥ this merge
     exact_knn_max: int = 40_000        # above: approximate kNN (pynndescent)
+    layout_min: int = 400              # below: no UMAP, HDBSCAN on the vectors themselves
     seed: int = 42
 
     def cluster_size(self, n: int) -> int:
@@ -143,8 +144,11 @@ class FastUmapHdbscan:
     def reduce(self, X: np.ndarray) -> np.ndarray:
         p = self.params
         n = len(X)
-        if n <= p.n_neighbors * 2 + p.n_components:
-            return X  # too few points for a meaningful layout: cluster the vectors themselves
+        if n < max(p.layout_min, p.n_neighbors * 2 + p.n_components):
+            # a small window: UMAP's 15-neighbour graph glues together stories smaller than a
+            # neighbourhood (four 8-item stories in 72 headlines became one cluster), and at
+            # this size HDBSCAN on the vectors themselves costs nothing
+            return X
         from trendwatch.analysis.lazy import umap_module
 
         umap = umap_module()

@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from trendwatch.analysis.cluster import Clusterer, make_clusterer, normalize
-from trendwatch.analysis.embed.base import Embedder
+from trendwatch.analysis.embed.base import Embedder, choose_model
 from trendwatch.analysis.embed.sentence import load_embedder
 from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
 from trendwatch.config.schema import Settings
 from trendwatch.errors import AnalysisError
-from trendwatch.models import Label, RunSummary
+from trendwatch.models import Label, PriorTopic, RunSummary
 from trendwatch.store import Store
 from trendwatch.store import runs as db
 
@@ -39,6 +39,19 @@ def score_params(settings: Settings) -> ScoreParams:
     a = settings.analysis
     return ScoreParams(window=a.window, bin=a.bin, recent=a.recent, min_sources=a.min_sources,
                        max_source_share=a.max_source_share)
+
+
+def embedder_for_window(store: Store, settings: Settings, now: datetime,
+                        log: Callable[[str], None] | None = None) -> Embedder:
+    """The embedder for the window ending at ``now``: ``[analysis] model``, or with "auto" the
+    model the window's language mix calls for (``choose_model``); the choice is logged."""
+    previous = db.latest_run(store, before=now)
+    choice = choose_model(settings.analysis.model,
+                          db.window_languages(store, now - settings.analysis.window, now),
+                          previous["model_id"] if previous else None)
+    if log and settings.analysis.model != choice.model:
+        log(f"model {choice.model} ({choice.reason})")
+    return load_embedder(settings, str(store.engine.url), model=choice.model, log=log)
 
 
 def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder | None = None, *,
@@ -57,7 +70,7 @@ def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder 
     report = progress or (lambda stage, done, total: None)
     a = settings.analysis
     if embedder is None:
-        embedder = load_embedder(settings, str(store.engine.url), log=say)
+        embedder = embedder_for_window(store, settings, now, log=say)
     timings: dict[str, float] = {}
     start = now - a.window
     clock = time.perf_counter()
@@ -107,10 +120,14 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     ids = [w["id"] for w in window]
     vectors = db.load_vectors(store, ids, embedder.model_id)
     priors = db.load_priors(store, previous["id"] if previous else None)
+    model_changed = bool(previous and previous.get("model_id") not in (None, embedder.model_id))
+    if model_changed:
+        priors = rebase_priors(priors, ids, vectors)
     last_full = db.last_full_run(store, before=now)
     if full is None:
         full = (previous is None or last_full is None or not priors
-                or now - last_full["as_of"] >= a.recluster_every or now < previous["as_of"])
+                or now - last_full["as_of"] >= a.recluster_every or now < previous["as_of"]
+                or model_changed)
     labels = np.full(len(ids), -1, dtype=np.int64)
     prev_assign = db.load_assignments(store, previous["id"]) if previous and not full else {}
     report("cluster", 0, None)
@@ -203,6 +220,21 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
                       embedded=len(ids), clusters=len(clusters), topics=len(clusters),
                       new_topics=new_topics, statuses=statuses, model_id=embedder.model_id,
                       timings={k: round(v, 3) for k, v in timings.items()})
+
+
+def rebase_priors(priors: list[PriorTopic], ids: list[str], vectors: np.ndarray) -> list[PriorTopic]:
+    """Known topics in the new model's space after a model change: each centroid is the mean
+    of its members' new vectors, so tracking still recognises a story across the switch (the
+    old centroids live in another space, often of another size). Topics with no member in
+    the window cannot be placed and are left out of this run's matching."""
+    row_of = {i: n for n, i in enumerate(ids)}
+    out = []
+    for prior in priors:
+        rows = [row_of[i] for i in prior.members if i in row_of]
+        if rows:
+            out.append(PriorTopic(id=prior.id, centroid=normalize(vectors[rows].mean(axis=0)),
+                                  members=prior.members, dormant=prior.dormant))
+    return out
 
 
 def run_params(settings: Settings, model_id: str) -> dict[str, Any]:

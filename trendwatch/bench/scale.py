@@ -45,6 +45,7 @@ description = "E-bike subscription and fleet service for delivery teams."
 keywords = ["fleet", "cargo bike", "delivery", "last mile"]
 [analysis]
 window = "7d"
+model = "all-MiniLM-L6-v2"
 """
 
 

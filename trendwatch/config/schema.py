@@ -219,7 +219,7 @@ class HttpSettings(Section):
 
 class AnalysisSettings(Section):
     window: timedelta = timedelta(days=7)
-    model: str = "all-MiniLM-L6-v2"
+    model: str = "auto"  # auto: all-MiniLM-L6-v2 for English windows, use-multilingual-v3 for mixed
     every: timedelta = timedelta(hours=1)
     backend: str = Field(default="auto", pattern="^(auto|onnx|torch)$")  # embedding runtime
     recluster_every: timedelta = timedelta(hours=6)  # between full re-clusterings items join topics

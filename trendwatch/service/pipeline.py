@@ -68,8 +68,7 @@ async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas
     ``ideas=False``). The run itself is atomic: a crash keeps the previous run. Running
     it again at the same ``now`` over the same items reuses the run, replaces its
     opportunities and keeps its stored ideas. Errors propagate to the caller."""
-    from trendwatch.analysis.embed.sentence import load_embedder
-    from trendwatch.analysis.run import analyze
+    from trendwatch.analysis.run import analyze, embedder_for_window
 
     notes: list[str] = []
 
@@ -79,7 +78,7 @@ async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas
             say(message)
 
     if embedder is None:
-        embedder = await asyncio.to_thread(load_embedder, settings, str(store.engine.url), log=note)
+        embedder = await asyncio.to_thread(embedder_for_window, store, settings, now, log=note)
     summary = await asyncio.to_thread(analyze, store, settings, now, embedder, full=full,
                                       progress=progress, log=say)
     summary.notes = notes + summary.notes

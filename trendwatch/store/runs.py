@@ -308,3 +308,12 @@ def topic_histories(store: Store) -> list[dict[str, Any]]:
         out.append({"id": tid, "label": t.label, "keywords": t.keywords, "first_seen": t.first_seen_at,
                     "first_emerging": flagged[0] if flagged else None, "history": hist})
     return out
+
+
+def window_languages(store: Store, start: datetime, end: datetime) -> dict[str | None, int]:
+    """Items per detected language in (start, end]: what the automatic model choice weighs."""
+    query = (select(items.c.lang, func.count()).where(items.c.published_at > start,
+                                                      items.c.published_at <= end)
+             .group_by(items.c.lang))
+    with store.connect() as conn:
+        return {lang: n for lang, n in conn.execute(query)}

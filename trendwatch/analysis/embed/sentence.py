@@ -11,6 +11,7 @@ import numpy as np
 
 from trendwatch.analysis.embed import multilingual
 from trendwatch.analysis.embed.base import (
+    AUTO,
     DEFAULT_MODEL,
     Embedder,
     HashingEmbedder,
@@ -82,6 +83,8 @@ def make_embedder(name: str, *, cache_dir: Path | None = None, backend: str = "a
     The ONNX embedder keeps ``model_id`` = the model name: it is the same vector space
     (cosine ≥ 0.99 to torch, checked at export), so stored vectors stay usable.
     """
+    if name == AUTO:
+        name = DEFAULT_MODEL  # with no window to look at, "auto" is the English model
     if name.startswith("hashing"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 256
         return HashingEmbedder(dim)
@@ -102,11 +105,14 @@ def make_embedder(name: str, *, cache_dir: Path | None = None, backend: str = "a
     return SentenceTransformerEmbedder(name, progress=progress)
 
 
-def load_embedder(settings: Any, database_url: str | None = None, **kwargs: Any) -> Embedder:
-    """The embedder for ``[analysis]``: model and backend, int8 ONNX cached next to the data."""
+def load_embedder(settings: Any, database_url: str | None = None, *, model: str | None = None,
+                  **kwargs: Any) -> Embedder:
+    """The embedder for ``[analysis]`` (or ``model``, the window's choice when the setting is
+    "auto"), int8 ONNX cached next to the data."""
     from trendwatch.config.env import resolve_paths
     from trendwatch.store.db import key_file_for
 
     url = database_url or resolve_paths(None, None, settings).database_url
-    return make_embedder(settings.analysis.model, cache_dir=key_file_for(url).parent / "models",
+    return make_embedder(model or settings.analysis.model,
+                         cache_dir=key_file_for(url).parent / "models",
                          backend=settings.analysis.backend, **kwargs)
