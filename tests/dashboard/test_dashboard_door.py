@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = '[company]\nname = "Acme"\n'
 
 
-def _command_of(monkeypatch, tmp_path, address=None):
+def _command_of(monkeypatch, tmp_path, address=None, config=MINIMAL):
     seen = {}
 
     class FakePopen:
@@ -37,7 +37,7 @@ def _command_of(monkeypatch, tmp_path, address=None):
         config_path = tmp_path / "feeds.toml"
         db_url = f"sqlite:///{tmp_path / 'tw.db'}"
 
-    settings = parse_settings(MINIMAL)
+    settings = parse_settings(config)
     args = (Env(), settings, 8599) if address is None else (Env(), settings, 8599, address)
     cli_service.start_dashboard(*args)
     return seen["command"]
@@ -62,6 +62,40 @@ def test_dashboard_setting_defaults_to_loopback():
 def test_dashboard_refuses_beyond_loopback_without_sign_in(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="127.0.0.1"):
         _command_of(monkeypatch, tmp_path, "0.0.0.0")
+
+
+def test_dashboard_opens_beyond_loopback_with_password_sign_in_and_an_admin(monkeypatch,
+                                                                          tmp_path):
+    from datetime import datetime
+
+    from trendwatch.store import open_store
+    from trendwatch.store.users import add_user
+
+    config = MINIMAL + '[dashboard]\nauth = "password"\n'
+    with pytest.raises(ConfigError, match="no admin user"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
+    add_user(store, "vi", "viewer password", "viewer", datetime.now(UTC))
+    with pytest.raises(ConfigError, match="no admin user"):  # a viewer cannot run the door
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    add_user(store, "ad", "admin password", "admin", datetime.now(UTC))
+    command = _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    assert _flag(command, "--server.address") == "0.0.0.0"
+    assert _flag(command, "--browser.gatherUsageStats") == "false"
+
+
+def test_dashboard_refuses_oidc_beyond_loopback_until_its_secrets_exist(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = MINIMAL + '[dashboard]\nauth = "oidc"\n'
+    with pytest.raises(ConfigError, match="secrets.toml"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nredirect_uri = "x"\n')
+    with pytest.raises(ConfigError, match="lacks cookie_secret, client_id"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    assert _flag(_command_of(monkeypatch, tmp_path, "127.0.0.1", config),
+                 "--server.address") == "127.0.0.1"
 
 
 def test_run_passes_address_option(monkeypatch, tmp_path):
