@@ -353,7 +353,9 @@ def current_role(url: str, user: SessionUser) -> str | None:
         return row["role"] if row else None
     if user.via == "oidc":  # name is the verified e-mail the role was given for
         settings_, _ = settings()
-        admins = settings_.dashboard.admins if settings_ else []
+        if settings_ is None or settings_.dashboard.auth != "oidc":
+            return None
+        admins = settings_.dashboard.admins
         return ADMIN if user.is_admin and user.name.strip().lower() in admins else VIEWER
     return user.role if auth_mode() == "none" else None  # the local user needs auth = none
 

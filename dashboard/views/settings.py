@@ -123,7 +123,7 @@ def _reenter(path, on_disk: str, edited: str, user) -> None:
         cancel = c2.form_submit_button("Cancel", key="config_reenter_cancel")
     if cancel:
         st.session_state.pop("config_reenter", None)
-        st.info("Not saved. The file on disk is unchanged.")
+        st.rerun()
     elif confirm:
         _save(path, edited, user, password=password)
 
