@@ -8,15 +8,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard import data
 from dashboard.access import LOCAL_USER, SessionUser, oidc_role
-from trendwatch.config.door import door_refusal, is_loopback
+from trendwatch.config.door import door_refusal, is_loopback, oidc_problems, secrets_files
 from trendwatch.present import escape as safe
 
 USER_KEY = "door_user"
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 def listen_address() -> str | None:
@@ -99,9 +101,15 @@ def _password_gate(user: SessionUser | None) -> SessionUser:
 
 
 def _oidc_gate() -> SessionUser:
-    if not st.user.is_logged_in:
+    # st.user has no is_logged_in at all until [auth] is configured
+    if not st.user.get("is_logged_in", False):
         st.title("trendwatch")
         st.subheader("Sign in")
+        problems = oidc_problems(secrets_files(Path.cwd(), Path.home(), APP))
+        if problems:
+            st.error("Sign-in with your identity provider is not set up on the server: "
+                     + safe.md("; ".join(problems)) + ".")
+            st.stop()
         st.button("Sign in with your identity provider", key="oidc_sign_in", type="primary",
                   on_click=st.login)
         st.stop()

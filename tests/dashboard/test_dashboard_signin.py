@@ -342,3 +342,23 @@ def test_oidc_role():
     assert oidc_role("ada@example.com", admins, email_verified=False) == "viewer"
     assert oidc_role("bob@example.com", admins, email_verified=True) == "viewer"
     assert oidc_role(None, admins, email_verified=True) == "viewer"
+
+
+def test_oidc_shows_only_the_identity_provider_button_until_signed_in(tmp_path, monkeypatch):
+    from dashboard import door as door_module
+
+    config = tmp_path / "feeds.toml"
+    config.write_text('[company]\nname = "Acme"\n[dashboard]\nauth = "oidc"\n'
+                      'admins = ["ada@example.com"]\n')
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    monkeypatch.setenv(DATABASE_ENV, f"sqlite:///{tmp_path / 'tw.db'}")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    at = _app()  # no secrets.toml: say what is missing, offer no button that cannot work
+    assert any("not set up on the server" in e and "secrets.toml" in e.replace("\\", "")
+               for e in _errors(at))
+    assert not at.button and not at.text_area
+    monkeypatch.setattr(door_module, "oidc_problems", lambda files: [])
+    at = _app()
+    assert [b.key for b in at.button] == ["oidc_sign_in"]
+    assert not at.text_area
