@@ -16,7 +16,7 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import ui  # noqa: E402
+from dashboard import door, ui  # noqa: E402
 
 PAGES = [
     ("views/today.py", "Today", ":material/wb_sunny:"),
@@ -30,10 +30,12 @@ PAGES = [
 
 def run() -> None:
     st.set_page_config(page_title="trendwatch", page_icon="📈", layout="wide")
+    user = door.gate()  # nothing of the store is shown before this returns
     pages = [st.Page(path, title=title, icon=icon, default=(i == 0))
              for i, (path, title, icon) in enumerate(PAGES)]
     page = st.navigation(pages)
     st.sidebar.markdown("### trendwatch")
+    door.sidebar(user)
     ui.build_context()
     page.run()
 

@@ -1,15 +1,21 @@
-"""The dashboard's only door to the store and the config: cached loaders and two writes.
+"""The dashboard's only door to the store and the config: cached loaders, sign-in, writes.
 
 Every loader takes the database URL first, so caches are per store. Rows of a
 finished run never change, so loaders keyed by ``run_id`` keep results for long;
-what moves (latest run, source health, jobs, feedback) has short TTLs, and the two
-writes (feedback, refresh request) clear what they affect. The dashboard never runs
-pipeline stages and never loads a model.
+what moves (latest run, source health, jobs, feedback) has short TTLs, and the
+writes (feedback, refresh request, settings) clear what they affect. The dashboard
+never runs pipeline stages and never loads a model.
+
+Roles are enforced here, not by hiding buttons: saving settings and requesting a
+refresh take the session's user and raise ``AccessDenied`` for anyone but an admin,
+whose role is re-read from the users table (or ``[dashboard] admins``) on every write.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,14 +23,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.access import ADMIN, VIEWER, SessionUser, SignInThrottle
+from dashboard.guard import REENTER, REFUSE, decide_save, risky_changes
 from trendwatch.config.env import resolve_paths
 from trendwatch.config.load import load_settings
 from trendwatch.config.schema import Settings
-from trendwatch.errors import ConfigError, StoreError
+from trendwatch.errors import AccessDenied, ConfigError, ReauthRequired, StoreError
 from trendwatch.present.status import source_status
 from trendwatch.rank.relevance import VERDICTS
 from trendwatch.store import Store, open_store, views
 from trendwatch.store import jobs as job_store
+from trendwatch.store import users as user_rows
 from trendwatch.store.opportunities import add_feedback
 from trendwatch.store.runs import latest_run as _latest_run
 from trendwatch.store.sources import source_health as _source_health
@@ -231,14 +240,17 @@ def job_rows(url: str) -> pd.DataFrame:
     return _frame(views.job_table(store(url)))
 
 
-def request_refresh(url: str, now: datetime | None = None) -> None:
+def request_refresh(url: str, now: datetime | None = None, *, user: SessionUser | None) -> None:
     """Ask the service for a cycle now: jobs[refresh].next_run_at = now (the service polls it)."""
+    require_admin(url, user, "request a refresh")
     job_store.request_refresh(store(url), now or datetime.now(UTC))
     job_rows.clear()
 
 
-def ask_refresh(url: str, now: datetime, every: timedelta) -> job_store.RefreshAnswer:
-    """The button's request, rate-limited across users (see store.jobs.ask_refresh)."""
+def ask_refresh(url: str, now: datetime, every: timedelta, *,
+                user: SessionUser | None) -> job_store.RefreshAnswer:
+    """The button's request, admins only, rate-limited across users (store.jobs.ask_refresh)."""
+    require_admin(url, user, "request a refresh")
     answer = job_store.ask_refresh(store(url), now, every)
     job_rows.clear()
     return answer
@@ -285,6 +297,76 @@ def environment() -> dict[str, str | None]:
     return {CONFIG_ENV: os.environ.get(CONFIG_ENV), DATABASE_ENV: os.environ.get(DATABASE_ENV)}
 
 
+# --- sign-in and roles ------------------------------------------------------------------
+
+
+def auth_mode() -> str:
+    """[dashboard] auth of the config. A config that does not validate still names its
+    mode when it parses: a typo elsewhere must not open a door that was locked."""
+    settings_, _ = settings()
+    if settings_ is not None:
+        return settings_.dashboard.auth
+    try:
+        raw = tomllib.loads(config_path().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return "none"  # no config yet (first run): nothing to protect but the editor
+    except tomllib.TOMLDecodeError:
+        return "password"  # unreadable: stay closed; the server's file must be fixed there
+    mode = raw.get("dashboard", {}).get("auth", "none") if isinstance(raw.get("dashboard"),
+                                                                        dict) else "none"
+    return mode.strip().lower() if isinstance(mode, str) else "password"
+
+
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> SignInThrottle:
+    """One per dashboard server: every session's failed sign-ins count together."""
+    return SignInThrottle()
+
+
+@dataclass(frozen=True)
+class SignInAnswer:
+    user: SessionUser | None
+    wait: timedelta = timedelta(0)  # > 0: too many failures for this name, try again after
+
+
+def sign_in(url: str, name: str, password: str, now: datetime) -> SignInAnswer:
+    """Check a name and password against the users table, throttled per name.
+
+    A wrong password and an unknown name get the same answer in about the same time."""
+    throttle = sign_in_throttle()
+    wait = throttle.wait_left(name, now)
+    if wait > timedelta(0):
+        return SignInAnswer(None, wait)
+    found = user_rows.verify(store(url), name, password, now)
+    if found is None:
+        throttle.failed(name, now)
+        return SignInAnswer(None, throttle.wait_left(name, now))
+    throttle.succeeded(name)
+    return SignInAnswer(SessionUser(found["name"], found["role"], "password"))
+
+
+def current_role(url: str, user: SessionUser) -> str | None:
+    """The user's role now (None: no longer a user): the table or [dashboard] admins may
+    have changed since they signed in."""
+    if user.via == "password":
+        row = user_rows.get_user(store(url), user.name)
+        return row["role"] if row else None
+    if user.via == "oidc":  # name is the verified e-mail the role was given for
+        settings_, _ = settings()
+        if settings_ is None or settings_.dashboard.auth != "oidc":
+            return None
+        admins = settings_.dashboard.admins
+        return ADMIN if user.is_admin and user.name.strip().lower() in admins else VIEWER
+    return user.role if auth_mode() == "none" else None  # the local user needs auth = none
+
+
+def require_admin(url: str, user: SessionUser | None, action: str) -> None:
+    if user is None or not user.is_admin:
+        raise AccessDenied(f"only an admin can {action}; you are signed in as a viewer")
+    if current_role(url, user) != ADMIN:
+        raise AccessDenied(f"{user.name} is no longer an admin here; sign in again")
+
+
 # --- config file -------------------------------------------------------------------------
 
 
@@ -296,8 +378,12 @@ def read_config_text(path: Path) -> tuple[str, int | None]:
         return "", None
 
 
-def save_config(path: Path, text: str, expected_mtime: int | None) -> None:
-    """Replace the config atomically, only if valid and unchanged on disk since it was read.
+def save_config(path: Path, text: str, expected_mtime: int | None, *,
+                user: SessionUser | None, password: str | None = None,
+                now: datetime | None = None) -> None:
+    """Replace the config atomically, only if valid and unchanged on disk since it was read,
+    and only for an admin; a risky change (``guard.decide_save``) also needs ``password``,
+    checked against the users table like a sign-in (throttled per name).
 
     Written to a temporary file in the same folder, fsynced, then ``os.replace``d: a
     crash leaves either the old or the new file, never half of one.
@@ -306,9 +392,23 @@ def save_config(path: Path, text: str, expected_mtime: int | None) -> None:
 
     from trendwatch.config.check import check_text
 
+    url = database_url()
+    require_admin(url, user, "save settings")
     check = check_text(text, path)
     if not check.ok:
         raise ConfigError("refusing to save an invalid config:\n" + "\n".join(check.lines))
+    on_disk, _ = read_config_text(path)  # what the file says now, not what the page loaded
+    decision = decide_save(*risky_changes(on_disk, text), user)
+    if decision.action == REFUSE:
+        raise AccessDenied(decision.reason)
+    if decision.action == REENTER:
+        if not password:
+            raise ReauthRequired(decision.reason)
+        answer = sign_in(url, user.name, password, now or datetime.now(UTC))
+        if answer.user is None or answer.user.name != user.name:
+            wait = (f" (too many tries: wait {int(answer.wait.total_seconds())} s)"
+                    if answer.wait > timedelta(0) else "")
+            raise ReauthRequired(f"the password did not match{wait}; nothing was saved")
     current = path.stat().st_mtime_ns if path.exists() else None
     if current != expected_mtime:
         raise ConfigError(f"{path} changed on disk since it was loaded; reload it and "

@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, door
+from trendwatch.errors import AccessDenied
 from trendwatch.present import escape as safe
 from trendwatch.present.formats import ago as relative_ago
 from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
@@ -79,6 +80,7 @@ def build_context() -> Context:
 
 def context() -> Context:
     ctx = st.session_state.get("ctx")
+    door.gate()  # a page run on its own (tests) is behind the door too
     if ctx is None:  # a page run on its own (tests); the app normally sets it first
         ctx = build_context()
     return ctx
@@ -109,12 +111,18 @@ def _service_box(url: str, run: dict[str, Any] | None) -> None:
     if len(pending) and _is_set(pending.iloc[0]["next_run_at"]):
         box.caption(f"Refresh requested {ago(pending.iloc[0]['next_run_at'], now)}; the service "
                     "picks it up on its next tick.")
+    user = door.gate()
     if box.button("Refresh now", key="refresh_now", icon=":material/refresh:",
-                  help="Ask the running service (`trendwatch serve`) to collect and analyse now",
-                  disabled=not data.store_ready(url)):
+                  help="Ask the running service (`trendwatch serve`) to collect and analyse now"
+                  + ("" if user.is_admin else " (admins only)"),
+                  disabled=not data.store_ready(url) or not user.is_admin):
         settings, _ = data.settings()
         every = settings.dashboard.refresh_every if settings else timedelta(minutes=5)
-        answer = data.ask_refresh(url, now, every)
+        try:
+            answer = data.ask_refresh(url, now, every, user=user)
+        except AccessDenied as exc:
+            box.warning(f"Not requested: {safe.md(exc)}.")
+            return
         if answer.accepted:
             st.toast("Refresh requested: the service will collect and analyse shortly.")
         elif answer.pending:

@@ -16,8 +16,11 @@
     ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
     ├── GenerationError             an idea generator failed (endpoint down, bad output); templates take over
     │   └── GenerationTimeout       the LLM endpoint did not answer within [ideas] timeout
-    └── DeliveryError               a briefing could not be delivered to a target (retried)
-        └── PermanentDeliveryError  retrying cannot help (bad credentials, 4xx, missing secret)
+    ├── DeliveryError               a briefing could not be delivered to a target (retried)
+    │   └── PermanentDeliveryError  retrying cannot help (bad credentials, 4xx, missing secret)
+    ├── UserError                   a dashboard user cannot be added/changed (exists, unknown, weak password)
+    └── AccessDenied                the signed-in user may not do this (a viewer saving settings)
+        └── ReauthRequired          a risky settings save needs the admin's password again
 
 Driver errors (aiohttp, SQLAlchemy, feedparser) are translated once, at the
 boundary, with ``raise … from exc``; anything else is a bug and propagates.
@@ -114,3 +117,16 @@ class DeliveryError(TrendwatchError):
 
 class PermanentDeliveryError(DeliveryError):
     """Delivery failed in a way retrying cannot fix (refused login, 4xx, missing secret)."""
+
+
+class UserError(TrendwatchError):
+    """A dashboard user cannot be added, changed or removed as asked."""
+
+
+class AccessDenied(TrendwatchError):
+    """The signed-in user's role does not allow this action (checked server-side)."""
+
+
+class ReauthRequired(AccessDenied):
+    """The change is risky (endpoint and secret name together): the admin must re-enter
+    their password, and none (or a wrong one) was given."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
-from dashboard.guard import risky_changes
+from dashboard import data, door, ui
+from dashboard.guard import REENTER, REFUSE, decide_save, risky_changes
 from trendwatch.config.check import check_text
-from trendwatch.errors import ConfigError
+from trendwatch.errors import AccessDenied, ConfigError, ReauthRequired
 from trendwatch.present import escape as safe
 from trendwatch.store import views
 
@@ -18,6 +18,7 @@ def _hide_password(url: str) -> str:
 
 def render() -> None:
     ctx = ui.context()
+    user = door.gate()
     st.title("Settings")
     path = data.config_path()
     settings, error = data.settings()
@@ -53,7 +54,12 @@ def render() -> None:
     c1, c2, _ = st.columns([1, 1, 3])
     validate = c1.button("Validate", key="config_validate", icon=":material/fact_check:",
                          type="primary")
-    save = c2.button("Save", key="config_save", icon=":material/save:")
+    save = c2.button("Save", key="config_save", icon=":material/save:",
+                     disabled=not user.is_admin,
+                     help=None if user.is_admin else "Only an admin can save settings")
+    if not user.is_admin:
+        st.caption("You are a viewer: you can read and validate the settings; only an admin "
+                   "can save them.")
     if validate or save:
         check = check_text(edited, path)
         st.session_state["config_check"] = (edited, check.ok, check.lines)
@@ -64,27 +70,62 @@ def render() -> None:
             "Valid — same report as `trendwatch check-config`:" if ok else
             "Invalid — same report as `trendwatch check-config`:")
         st.code("\n".join(lines), language=None)
-        endpoints, secrets = risky_changes(text, edited) if save and ok else ([], [])
-        if save and ok and endpoints and secrets:
-            st.error("Not saved: this change both points an endpoint elsewhere ("
-                     + safe.md(", ".join(endpoints)) + ") and names a different secret ("
-                     + safe.md(", ".join(secrets)) + "), which could send that secret to the "
-                     "new endpoint. Save one change at a time, or edit the file on the server.")
-        elif save and ok:
-            try:
-                data.save_config(path, edited, st.session_state.get("config_loaded_mtime"))
-            except (ConfigError, OSError) as exc:
-                st.error(f"Not saved: {safe.md(exc)}")
+        if save and ok:
+            decision = decide_save(*risky_changes(text, edited), user)
+            if decision.action == REFUSE:
+                st.error(f"Not saved: {safe.md(decision.reason)}")
+            elif decision.action == REENTER:
+                st.session_state["config_reenter"] = edited
             else:
-                st.session_state["config_saved"] = True
-                st.session_state.pop("config_loaded_mtime", None)
-                st.rerun()
+                _save(path, edited, user)
         elif save:
             st.warning("Not saved: fix the problems above first. The file on disk is unchanged.")
+    pending = st.session_state.get("config_reenter")
+    if pending is not None and pending != edited:  # edited since: that change is no longer asked
+        st.session_state.pop("config_reenter", None)
+    elif pending is not None:
+        _reenter(path, text, edited, user)
     if st.session_state.pop("config_saved", False):
         st.success(f"Saved {path}. The CLI uses it from its next command; a running service "
                    "(`trendwatch serve` / `run`) keeps its settings until it is restarted: "
                    "restart it to apply the change.")
+
+
+def _save(path, text: str, user, password: str | None = None) -> bool:
+    try:
+        data.save_config(path, text, st.session_state.get("config_loaded_mtime"), user=user,
+                         password=password)
+    except ReauthRequired as exc:
+        st.error(f"Not saved: {safe.md(exc)}")
+        return False
+    except (AccessDenied, ConfigError, OSError) as exc:
+        st.error(f"Not saved: {safe.md(exc)}")
+        st.session_state.pop("config_reenter", None)
+        return False
+    st.session_state.pop("config_reenter", None)
+    st.session_state["config_saved"] = True
+    st.session_state.pop("config_loaded_mtime", None)
+    st.rerun()
+    return True
+
+
+def _reenter(path, on_disk: str, edited: str, user) -> None:
+    """A risky change waits here for the admin's password (checked like a sign-in)."""
+    decision = decide_save(*risky_changes(on_disk, edited), user)
+    st.warning(safe.md(decision.reason[:1].upper() + decision.reason[1:]))
+    with st.form("config_reenter_form", clear_on_submit=True):
+        password = st.text_input(f"Password of {user.name}", type="password",
+                                 key="config_reenter_password",
+                                 autocomplete="current-password")
+        c1, c2, _ = st.columns([1, 1, 3])
+        confirm = c1.form_submit_button("Confirm and save", key="config_reenter_confirm",
+                                        type="primary")
+        cancel = c2.form_submit_button("Cancel", key="config_reenter_cancel")
+    if cancel:
+        st.session_state.pop("config_reenter", None)
+        st.rerun()
+    elif confirm:
+        _save(path, edited, user, password=password)
 
 
 render()

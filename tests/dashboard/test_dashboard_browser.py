@@ -149,3 +149,57 @@ def _wait_for_feedback(url: str, topic_id: int, verdict: str, timeout: float = 1
         raise AssertionError(f"no {verdict} feedback row for topic {topic_id}")
     finally:
         store.close()
+
+
+def test_password_sign_in_in_a_real_browser(chromium, tmp_path):
+    """The sign-in form as a browser sees it: nothing before it, a refusal, then the pages."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from trendwatch.store.users import add_user
+
+    url, config, _info = seeded_files(tmp_path, datetime.now(UTC).replace(microsecond=0))
+    config.write_text(config.read_text() + '\n[dashboard]\nauth = "password"\n')
+    store = open_store(url)
+    add_user(store, "ada", "admin password 1", "admin", datetime.now(UTC))
+    store.close()
+    port = _free_port()
+    env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
+           "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(base, wait_until="domcontentloaded")
+                password = page.get_by_role("textbox", name="Password")
+                expect(password).to_be_visible(timeout=60_000)
+                assert password.get_attribute("type") == "password"
+                assert not page.get_by_text("E-bike battery swap stations").count()
+                page.get_by_role("textbox", name="Name").fill("ada")
+                password.fill("wrong password")
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_text("Wrong name or password.")).to_be_visible(timeout=30_000)
+                page.get_by_role("textbox", name="Name").fill("ada")
+                page.get_by_role("textbox", name="Password").fill("admin password 1")
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_text("E-bike battery swap stations").first).to_be_visible(
+                    timeout=60_000)
+                expect(page.get_by_text("Signed in as").first).to_be_visible()
+                page.get_by_role("button", name="Sign out").click()
+                expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=30_000)
+            finally:
+                browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

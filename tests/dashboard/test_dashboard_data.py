@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import data
+from dashboard.access import LOCAL_USER
 from tests.seed import PROFILE, seeded_files
 from trendwatch.errors import ConfigError
 from trendwatch.store.schema import feedback, ideas, jobs
@@ -74,24 +75,28 @@ def test_write_feedback_records_verdict_and_idea(seeded):
 
 def test_request_refresh_inserts_then_updates(seeded):
     url, _config, info = seeded
-    data.request_refresh(url, info.now)
-    data.request_refresh(url, info.now + timedelta(minutes=5))
+    data.request_refresh(url, info.now, user=LOCAL_USER)
+    data.request_refresh(url, info.now + timedelta(minutes=5), user=LOCAL_USER)
     with data.store(url).connect() as conn:
         rows = conn.execute(select(jobs).where(jobs.c.name == "refresh")).all()
     assert len(rows) == 1 and rows[0].next_run_at == info.now + timedelta(minutes=5)
 
 
-def test_save_config_refuses_invalid_text_and_concurrent_edits(seeded):
+def test_save_config_refuses_invalid_text_and_concurrent_edits(seeded, monkeypatch):
+    from trendwatch.config.env import CONFIG_ENV
+
     _url, config, _info = seeded
+    monkeypatch.setenv(CONFIG_ENV, str(config))
     text, mtime = data.read_config_text(config)
     with pytest.raises(ConfigError, match="invalid config"):
-        data.save_config(config, text.replace("[company]", "[compny]"), mtime)
+        data.save_config(config, text.replace("[company]", "[compny]"), mtime,
+                         user=LOCAL_USER)
     assert data.read_config_text(config)[0] == text
     config.write_text(text + "\n# edited elsewhere\n")
     with pytest.raises(ConfigError, match="changed on disk"):
-        data.save_config(config, text, mtime)
+        data.save_config(config, text, mtime, user=LOCAL_USER)
     text2, mtime2 = data.read_config_text(config)
-    data.save_config(config, text2.replace("top = 8", "top = 3"), mtime2)
+    data.save_config(config, text2.replace("top = 8", "top = 3"), mtime2, user=LOCAL_USER)
     assert "top = 3" in config.read_text()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import shutil
 import socket
 import subprocess
 import time
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = '[company]\nname = "Acme"\n'
 
 
-def _command_of(monkeypatch, tmp_path, address=None):
+def _command_of(monkeypatch, tmp_path, address=None, config=MINIMAL):
     seen = {}
 
     class FakePopen:
@@ -37,7 +38,7 @@ def _command_of(monkeypatch, tmp_path, address=None):
         config_path = tmp_path / "feeds.toml"
         db_url = f"sqlite:///{tmp_path / 'tw.db'}"
 
-    settings = parse_settings(MINIMAL)
+    settings = parse_settings(config)
     args = (Env(), settings, 8599) if address is None else (Env(), settings, 8599, address)
     cli_service.start_dashboard(*args)
     return seen["command"]
@@ -62,6 +63,40 @@ def test_dashboard_setting_defaults_to_loopback():
 def test_dashboard_refuses_beyond_loopback_without_sign_in(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="127.0.0.1"):
         _command_of(monkeypatch, tmp_path, "0.0.0.0")
+
+
+def test_dashboard_opens_beyond_loopback_with_password_sign_in_and_an_admin(monkeypatch,
+                                                                          tmp_path):
+    from datetime import datetime
+
+    from trendwatch.store import open_store
+    from trendwatch.store.users import add_user
+
+    config = MINIMAL + '[dashboard]\nauth = "password"\n'
+    with pytest.raises(ConfigError, match="no admin user"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    store = open_store(f"sqlite:///{tmp_path / 'tw.db'}")
+    add_user(store, "vi", "viewer password", "viewer", datetime.now(UTC))
+    with pytest.raises(ConfigError, match="no admin user"):  # a viewer cannot run the door
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    add_user(store, "ad", "admin password", "admin", datetime.now(UTC))
+    command = _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    assert _flag(command, "--server.address") == "0.0.0.0"
+    assert _flag(command, "--browser.gatherUsageStats") == "false"
+
+
+def test_dashboard_refuses_oidc_beyond_loopback_until_its_secrets_exist(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = MINIMAL + '[dashboard]\nauth = "oidc"\n'
+    with pytest.raises(ConfigError, match="secrets.toml"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nredirect_uri = "x"\n')
+    with pytest.raises(ConfigError, match="lacks cookie_secret, client_id"):
+        _command_of(monkeypatch, tmp_path, "0.0.0.0", config)
+    assert _flag(_command_of(monkeypatch, tmp_path, "127.0.0.1", config),
+                 "--server.address") == "127.0.0.1"
 
 
 def test_run_passes_address_option(monkeypatch, tmp_path):
@@ -100,14 +135,25 @@ def test_makefile_and_demo_start_streamlit_on_loopback_without_stats():
     assert '"--address", "127.0.0.1"' in demo
 
 
+# Every start of the dashboard is watched from two sides: inside the Streamlit server
+# (an audit hook in a sitecustomize records each socket.connect / getaddrinfo / sendto
+# target) and from a real browser on the page (every request the page makes is recorded
+# and none is let out). Streamlit's usage stats are sent by the page, to
+# data.streamlit.io, when --browser.gatherUsageStats is true; its server looks up the
+# machine's IPs (8.8.8.8, checkip.amazonaws.com) when it listens on every interface.
 AUDIT = r'''
 import json, os, sys
 _log = os.environ["DOOR_AUDIT_LOG"]
+_EVENTS = {"socket.connect": 1, "socket.sendto": 2, "socket.getaddrinfo": 0,
+           "socket.gethostbyname": 0, "socket.gethostbyname_ex": 0}
 def _hook(event, args):
-    if event == "socket.connect":
-        addr = args[1]
+    if event in _EVENTS:
+        target = args[_EVENTS[event]]
+        host = target[0] if isinstance(target, tuple) and target else target
+        if isinstance(host, bytes):
+            host = host.decode("ascii", "replace")
         with open(_log, "a") as handle:
-            handle.write(json.dumps(list(addr) if isinstance(addr, tuple) else [str(addr)]) + "\n")
+            handle.write(json.dumps([event, None if host is None else str(host)]) + "\n")
 sys.addaudithook(_hook)
 open(_log + ".started", "w").close()
 '''
@@ -119,52 +165,155 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _loopback(target: list) -> bool:
-    host = str(target[0])
-    if host.startswith("/") or host == "localhost" or not host:
-        return True  # unix sockets
+def _loopback_host(host: str | None) -> bool:
+    if host is None or host == "" or host.startswith("/"):
+        return True  # a wildcard bind, or a unix socket: neither leaves the machine
+    if host.lower() == "localhost":
+        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
-@pytest.mark.slow
-def test_dashboard_start_connects_only_to_loopback(tmp_path, monkeypatch):
-    (tmp_path / "audit").mkdir()
-    (tmp_path / "audit" / "sitecustomize.py").write_text(AUDIT)
-    log = tmp_path / "connects.jsonl"
-    port = _free_port()
-    app = cli_service.dashboard_app()
+def _loopback_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome", "chrome-extension"):
+        return True
+    return bool(parts.hostname) and _loopback_host(parts.hostname)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _watch_page(base: str, seconds: float) -> list[str]:
+    """Open the dashboard in headless chromium; return every non-loopback URL it asked for
+    (each one is aborted, so nothing leaves even when one is found)."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+
+    def route(r):
+        if _loopback_url(r.request.url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-dev-shm-usage"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=args)
+        try:
+            context = browser.new_context()
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("websocket", lambda ws: None if _loopback_url(ws.url) else outside.append(ws.url))
+            page.goto(base, wait_until="domcontentloaded")
+            page.get_by_text("you are the local user").first.wait_for(timeout=90_000)
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline and not outside:
+                page.wait_for_timeout(250)
+        finally:
+            browser.close()
+    return outside
+
+
+def _start_audited(tmp_path, monkeypatch, stats: str, address: str | None):
+    """Start the dashboard as `trendwatch run` does (start_dashboard, its flags, its child
+    environment), with the audit hook on the child's path; None address = Streamlit's
+    default (every interface), started by hand since start_dashboard refuses it."""
     import os
 
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'audit'}{os.pathsep}{ROOT}",
-           "DOOR_AUDIT_LOG": str(log), "TRENDWATCH_CONFIG": str(tmp_path / "feeds.toml"),
-           "TRENDWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}", "HOME": str(tmp_path)}
-    process = subprocess.Popen(cli_service.streamlit_command(app, port, "127.0.0.1"), env=env,
-                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
-                    assert page.status == 200
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as page:
-                    assert page.status == 200
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        time.sleep(3)  # usage stats are sent shortly after start
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    audit = tmp_path / "audit"
+    audit.mkdir()
+    (audit / "sitecustomize.py").write_text(AUDIT)
+    log = tmp_path / "connects.jsonl"
+    monkeypatch.setenv("PYTHONPATH", f"{audit}{os.pathsep}{ROOT}")
+    monkeypatch.setenv("DOOR_AUDIT_LOG", str(log))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    flags = list(cli_service.STREAMLIT_FLAGS)
+    flags[flags.index("--browser.gatherUsageStats") + 1] = stats
+    monkeypatch.setattr(cli_service, "STREAMLIT_FLAGS", tuple(flags))
+    port = _free_port()
+    (tmp_path / "feeds.toml").write_text(MINIMAL)
+
+    class Env:
+        config_path = str(tmp_path / "feeds.toml")
+        db_url = f"sqlite:///{tmp_path / 'tw.db'}"
+
+    if address is None:
+        command = cli_service.streamlit_command(cli_service.dashboard_app(), port, "x")
+        at = command.index("--server.address")
+        del command[at:at + 2]
+        environment = {**os.environ, "TRENDWATCH_CONFIG": Env.config_path,
+                       "TRENDWATCH_DATABASE_URL": Env.db_url}
+        process = subprocess.Popen(command, env=environment, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        process = cli_service.start_dashboard(Env(), parse_settings(MINIMAL), port, address)
+    assert process is not None
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as page:
+                assert page.status == 200
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                cli_service.stop_dashboard(process)
+                raise
+            time.sleep(0.5)
+    return process, base, log
+
+
+def _server_outside(log: Path) -> list:
+    assert Path(f"{log}.started").exists(), "the audit hook was not installed in the server"
     targets = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    assert Path(f"{log}.started").exists(), "the audit hook was not installed"
-    outside = [t for t in targets if not _loopback(t)]
-    assert outside == [], f"dashboard connected beyond loopback: {outside}"
+    return [t for t in targets if not _loopback_host(t[1])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stats", ["false", "true"])
+def test_dashboard_start_reaches_nothing_beyond_loopback(tmp_path, monkeypatch, stats):
+    """As started by the CLI nothing leaves the machine; the same start with usage stats
+    switched on is caught (the page asks data.streamlit.io), so the audit can fail."""
+    if _chromium() is None:
+        if stats == "true":
+            pytest.skip("chromium is not installed: the usage-stats call is made by the page")
+    process, base, log = _start_audited(tmp_path, monkeypatch, stats, "127.0.0.1")
+    try:
+        page_outside = _watch_page(base, seconds=8) if _chromium() else []
+        time.sleep(1)
+    finally:
+        cli_service.stop_dashboard(process)
+    server_outside = _server_outside(log)
+    if stats == "false":
+        assert server_outside == [], f"the dashboard server reached beyond loopback: {server_outside}"
+        assert page_outside == [], f"the dashboard page reached beyond loopback: {page_outside}"
+    else:
+        assert page_outside, "usage stats on, yet the audit saw no call beyond loopback"
+        assert all("streamlit.io" in url for url in page_outside), page_outside
+
+
+@pytest.mark.slow
+def test_server_audit_catches_streamlits_own_ip_lookups(tmp_path, monkeypatch):
+    """The server-side hook is live too: listening on every interface, Streamlit looks up
+    the machine's addresses (a UDP connect to 8.8.8.8, checkip.amazonaws.com)."""
+    process, _base, log = _start_audited(tmp_path, monkeypatch, "false", None)
+    try:
+        time.sleep(3)
+    finally:
+        cli_service.stop_dashboard(process)
+    outside = _server_outside(log)
+    assert outside, "no server lookup seen: the audit hook could not fail"
+    assert {host for _, host in outside} & {"8.8.8.8", "checkip.amazonaws.com"}, outside
 
 
 def test_guard_flags_endpoint_and_secret_changed_together():

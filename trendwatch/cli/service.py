@@ -24,6 +24,7 @@ from trendwatch.cli.common import (
 )
 from trendwatch.cli.group import cli
 from trendwatch.collect.privacy import privacy_key
+from trendwatch.config.door import door_refusal, is_loopback, oidc_problems, secrets_files
 from trendwatch.config.durations import parse_duration
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
 from trendwatch.errors import ConfigError
@@ -37,11 +38,6 @@ from trendwatch.store import views
 # Streamlit must not reach the internet (gatherUsageStats looks up the machine's IP)
 STREAMLIT_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false",
                    "--global.developmentMode", "false", "--server.fileWatcherType", "none")
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
-
-def is_loopback(address: str) -> bool:
-    return address in LOOPBACK or address.startswith("127.")
 
 
 def streamlit_command(app: Path, port: int, address: str) -> list[str]:
@@ -141,13 +137,9 @@ def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
 
 def start_dashboard(env, settings, port: int,
                     address: str = "127.0.0.1") -> subprocess.Popen | None:
-    if not is_loopback(address):
-        raise ConfigError(
-            f"refusing to open the dashboard on {address} (beyond this machine) without a "
-            "sign-in, and there is no sign-in in this version: listen on 127.0.0.1 (drop "
-            "--address / [dashboard] address) and reach it through an SSH tunnel or a "
-            "reverse proxy that authenticates")
+    paths = resolve_paths(env.config_path, env.db_url, settings)
     app = dashboard_app()
+    check_door(settings, address, paths.database_url, app)
     if app is None:
         err_console.print("[yellow]dashboard not started:[/] the dashboard package is not "
                           "installed with trendwatch (reinstall it: pip install -e . in the "
@@ -161,7 +153,6 @@ def start_dashboard(env, settings, port: int,
         err_console.print(f"[red]dashboard not started:[/] port {port} is in use (another dashboard "
                           f"or program); pick another with --port (make run PORT=…)")
         return None
-    paths = resolve_paths(env.config_path, env.db_url, settings)
     environment = child_env(**{CONFIG_ENV: str(paths.config.resolve()),
                                DATABASE_ENV: paths.database_url})
     command = streamlit_command(app, port, address)
@@ -170,6 +161,30 @@ def start_dashboard(env, settings, port: int,
     host = f"[{address}]" if ":" in address else address
     err_console.print(f"dashboard on [bold]http://{host}:{port}[/] (pid {process.pid})")
     return process
+
+
+def check_door(settings, address: str, database_url: str, app: Path | None) -> None:
+    """Refuse (ConfigError) to listen beyond loopback without a working sign-in."""
+    from trendwatch.store import open_store
+    from trendwatch.store.users import count_admins
+
+    auth = settings.dashboard.auth
+    admins = 0
+    if auth == "password":
+        store = open_store(database_url)
+        try:
+            admins = count_admins(store)
+        finally:
+            store.close()
+        if admins == 0 and is_loopback(address):
+            err_console.print("[yellow]no dashboard admin yet:[/] nobody can sign in until "
+                              "one is added (trendwatch user add NAME --role admin)")
+    oidc = oidc_problems(secrets_files(Path.cwd(), Path.home(), app)) if auth == "oidc" else []
+    refusal = door_refusal(address, auth, admins=admins, oidc=oidc)
+    if refusal:
+        raise ConfigError(refusal)
+    if auth == "oidc" and oidc:  # loopback: it starts, but sign-in will fail until fixed
+        err_console.print("[yellow]oidc sign-in not ready:[/] " + "; ".join(oidc))
 
 
 def stop_dashboard(process: subprocess.Popen, grace: float = 10.0) -> None:

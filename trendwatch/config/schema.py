@@ -407,12 +407,39 @@ class StorageSettings(Section):
     url: str | None = None
 
 
+AUTH_MODES = ("none", "password", "oidc")
+
+
 class DashboardSettings(Section):
     """Where the dashboard listens. Loopback by default; anything else needs a sign-in
     (dashboard users, ``trendwatch user add``, or ``[auth]`` in .streamlit/secrets.toml)."""
 
     address: str = "127.0.0.1"
     refresh_every: timedelta = timedelta(minutes=5)  # at most one "Refresh now" per this, all users
+    # none: no sign-in (loopback only; the local user is admin) · password: the users table
+    # (`trendwatch user add`) · oidc: Streamlit's st.login with [auth] in .streamlit/secrets.toml
+    auth: str = "none"
+    admins: list[str] = []  # oidc: e-mail addresses with the admin role; everyone else views
+
+    @field_validator("auth", mode="before")
+    @classmethod
+    def _auth(cls, value: Any) -> str:
+        choice = str(value).strip().lower() if isinstance(value, str) else value
+        if choice not in AUTH_MODES:
+            raise ValueError(
+                f"auth must be one of {', '.join(repr(m) for m in AUTH_MODES)}, not {value!r}: "
+                '"password" signs in the users of `trendwatch user add`, "oidc" uses your '
+                'identity provider ([auth] in .streamlit/secrets.toml), "none" is for 127.0.0.1')
+        return choice
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, value: list[str]) -> list[str]:
+        cleaned = [v.strip().lower() for v in value]
+        if any(not v or "@" not in v for v in cleaned):
+            raise ValueError("admins lists e-mail addresses (as your identity provider reports "
+                             "them), e.g. [\"ana@example.com\"]")
+        return cleaned
 
     _durations = field_validator("refresh_every", mode="before")(
         classmethod(lambda cls, v: _duration(v))
