@@ -111,7 +111,9 @@ def _with(options):
 @common_options
 @_with(_serve_options)
 def serve(env, tick: str, log_level: str) -> None:
-    """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops)."""
+    """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops).
+
+    One service per store: a second one on the same database is refused."""
     service = _service(env, tick, log_level)
     asyncio.run(service.run())
 
@@ -128,6 +130,7 @@ def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
             no_dashboard: bool) -> None:
     """The service plus the dashboard on http://127.0.0.1:PORT, in one command."""
     service = _service(env, tick, log_level)
+    service.claim()  # a second service is refused before it starts a dashboard of its own
     dashboard = None
     if not no_dashboard:
         dashboard = start_dashboard(env, service.settings, port,
@@ -135,6 +138,7 @@ def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
     try:
         asyncio.run(service.run())
     finally:
+        service.release()  # run() released it already unless it never started
         if dashboard is not None:
             stop_dashboard(dashboard)
 

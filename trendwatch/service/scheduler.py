@@ -8,7 +8,15 @@ The only module that imports APScheduler. Jobs:
               then alerts on topics that turned emerging
     briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
     purge     daily at 03:30 in the same zone: ``[privacy] retention``
-    poll      every few seconds: the dashboard's "refresh now" (collect + analyze), heartbeat
+    poll      every few seconds: the dashboard's "refresh now" (collect + analyze)
+    beat      every ``lease_ttl`` / 3 (30 s at most): the heartbeat of the ``jobs`` row and
+              of the store's ``service`` lease, never held up by a running step
+
+One service per store: ``claim`` takes the ``service`` lease (store/leases.py) before
+anything runs, and a second service on the same store is refused with the holder's host,
+pid and last heartbeat. The lease is released on a graceful stop; a killed service's lease
+expires after ``lease_ttl``, or is taken over at once by a service on the same machine that
+sees the holder's process is gone. A service that finds its lease taken over stops.
 
 Steps never overlap (one lock, ``max_instances=1``, coalescing). A run missed while
 the service was down runs once at start (``first_run_time``), never N times. SIGINT /
@@ -37,16 +45,18 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from trendwatch.config.schema import Settings
-from trendwatch.errors import DeliveryError, StoreError, TrendwatchError
+from trendwatch.errors import DeliveryError, ServiceRunning, StoreError, TrendwatchError
 from trendwatch.service import pipeline
 from trendwatch.store import Store
 from trendwatch.store import jobs as job_rows
+from trendwatch.store import leases as lease_rows
 
 log = logging.getLogger("trendwatch.scheduler")
 
 JOBS = ("collect", "analyze", "briefing", "purge")
 PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
+LEASE_TTL = timedelta(seconds=90)  # a killed service blocks a restart this long at most
 FIRST_ANALYSIS_DELAY = timedelta(seconds=5)
 
 Step = Callable[[datetime], Awaitable[str | None]]   # a key=value summary; None = nothing to do
@@ -66,6 +76,15 @@ def build_triggers(settings: Settings, tick: timedelta) -> dict[str, BaseTrigger
         "briefing": CronTrigger(hour=hour, minute=minute, timezone=zone),
         "purge": CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=zone),
     }
+
+
+def held_message(lease: lease_rows.Lease, now: datetime, ttl: timedelta) -> str:
+    """Why a second service may not start, naming the one that runs."""
+    beat = max(int((now - lease.heartbeat_at).total_seconds()), 0)
+    return (f"another trendwatch service (host {lease.host}, pid {lease.pid}) is running on this "
+            f"store since {lease.acquired_at:%Y-%m-%d %H:%M:%S} UTC (last heartbeat {beat} s ago); "
+            f"stop it first, or wait {int(ttl.total_seconds())} s if it died (its lease expires "
+            f"at {lease.expires_at:%H:%M:%S} UTC)")
 
 
 def first_run_time(trigger: BaseTrigger, last_started: datetime | None, now: datetime, *,
@@ -151,7 +170,8 @@ class Service:
     def __init__(self, store: Store, settings: Settings, *, steps: Steps | None = None,
                  clock: Callable[[], datetime] = utcnow, tick: timedelta = timedelta(minutes=1),
                  poll: timedelta = timedelta(seconds=5), privacy_key: bytes | None = None,
-                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True):
+                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True,
+                 lease_ttl: timedelta = LEASE_TTL):
         self.store = store
         self.settings = settings
         self.steps = steps or default_steps(store, settings, privacy_key)
@@ -164,11 +184,36 @@ class Service:
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._active: set[asyncio.Task] = set()
-        self._last_heartbeat: datetime | None = None
+        self.lease_ttl = lease_ttl
+        self.lease: lease_rows.Lease | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    def claim(self) -> lease_rows.Lease:
+        """Take the store's ``service`` lease; ServiceRunning if another service holds it."""
+        if self.lease is not None:
+            return self.lease
+        now = self.clock()
+        holder, host, pid = lease_rows.new_holder()
+        lease = lease_rows.acquire(self.store, lease_rows.SERVICE, holder, host, pid, now,
+                                   self.lease_ttl)
+        if not lease.ours and lease_rows.died_here(lease):
+            log.warning("the previous service (pid %d on this machine) was killed: taking over "
+                        "its lease", lease.pid)
+            lease = lease_rows.acquire(self.store, lease_rows.SERVICE, holder, host, pid, now,
+                                       self.lease_ttl, replacing=lease.holder)
+        if not lease.ours:
+            raise ServiceRunning(held_message(lease, now, self.lease_ttl))
+        self.lease = lease
+        return lease
+
+    def release(self) -> None:
+        if self.lease is not None:
+            lease_rows.release(self.store, self.lease)
+            self.lease = None
+
     async def run(self) -> None:
+        await asyncio.to_thread(self.claim)
         loop = asyncio.get_running_loop()
         handled = []
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -182,6 +227,7 @@ class Service:
         finally:
             for sig in handled:
                 loop.remove_signal_handler(sig)
+            await self._state(self.release)
 
     async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         now = self.clock()
@@ -201,6 +247,9 @@ class Service:
             self.scheduler.add_job(self._job, trigger, args=[name], id=name, name=name, **extra)
         self.scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll.total_seconds()),
                                id="poll", name="poll", next_run_time=now)
+        beat = min(HEARTBEAT, self.lease_ttl / 3)
+        self.scheduler.add_job(self.beat, IntervalTrigger(seconds=beat.total_seconds()),
+                               id="beat", name="beat", next_run_time=now + beat)
         self.scheduler.start()
         for name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
@@ -278,11 +327,25 @@ class Service:
         if name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
 
+    async def beat(self) -> None:
+        """Heartbeats: the ``jobs`` row for status, the lease for the one-service rule."""
+        now = self.clock()
+        await self._state(job_rows.heartbeat, self.store, now)
+        if self.lease is None:
+            return
+        kept = await self._state(lease_rows.heartbeat, self.store, self.lease, now,
+                                 self.lease_ttl)
+        if kept is False and not self._stop.is_set():
+            # our lease expired (the store was unreachable too long) and another service took
+            # it: two services must not run on one store, so this one goes
+            current = await self._state(lease_rows.get_lease, self.store, lease_rows.SERVICE)
+            log.error("the store's service lease was taken over by host=%s pid=%s: stopping",
+                      getattr(current, "host", "?"), getattr(current, "pid", "?"))
+            self.lease = None
+            self.request_stop("lease lost")
+
     async def _poll(self) -> None:
         now = self.clock()
-        if self._last_heartbeat is None or now - self._last_heartbeat >= HEARTBEAT:
-            self._last_heartbeat = now
-            await self._state(job_rows.heartbeat, self.store, now)
         if self._stop.is_set():
             return
         requested = await self._state(job_rows.take_refresh_request, self.store, now)
