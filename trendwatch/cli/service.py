@@ -88,7 +88,10 @@ def _service(env, tick: str, log_level: str):
     store = env.store(settings)
     setup_logging(log_level)
     key = privacy_key(settings, env.database_url(settings))
-    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"))
+    # the file the settings came from: the service reloads it when it changes
+    config = resolve_paths(env.config_path, env.db_url, settings).config
+    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"),
+                   config_path=config)
 
 
 _serve_options = [
