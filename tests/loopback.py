@@ -49,6 +49,6 @@ def logging_app(log: list[web.Request]) -> web.Application:
     return web.Application(middlewares=[record])
 
 
-async def run_collector(collector, state, now, http_settings=None):
+async def run_collector(collector, state, now, http_settings=None, budget=None):
     async with HttpClient(http_settings) as http:
-        return await collector.collect(CollectContext(http=http, now=now), state)
+        return await collector.collect(CollectContext(http=http, now=now, budget=budget), state)

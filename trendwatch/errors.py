@@ -3,6 +3,7 @@
     TrendwatchError                 base; the CLI prints its message, never a traceback
     ├── ConfigError                 feeds.toml is missing, unparsable or invalid (names file, key, line)
     ├── StoreError                  the database could not be opened or migrated
+    ├── ServiceRunning              another service holds this store's lease (names its host and pid)
     ├── CollectError                an expected failure of one source; recorded on its row
     │   ├── FetchError              network-level failure (DNS, refused, reset, TLS)
     │   │   ├── FetchTimeout        the total timeout ran out
@@ -44,6 +45,10 @@ class ConfigError(TrendwatchError):
 
 class StoreError(TrendwatchError):
     """The store could not be opened, migrated or written."""
+
+
+class ServiceRunning(TrendwatchError):
+    """Another trendwatch service holds the store's ``service`` lease."""
 
 
 class CollectError(TrendwatchError):

@@ -9,6 +9,7 @@ from dashboard.guard import REENTER, REFUSE, decide_save, risky_changes
 from trendwatch.config.check import check_text
 from trendwatch.errors import AccessDenied, ConfigError, ReauthRequired
 from trendwatch.present import escape as safe
+from trendwatch.service.reload import CONFIG_CHECK, CONFIG_JOB
 from trendwatch.store import views
 
 
@@ -86,9 +87,29 @@ def render() -> None:
     elif pending is not None:
         _reenter(path, text, edited, user)
     if st.session_state.pop("config_saved", False):
-        st.success(f"Saved {path}. The CLI uses it from its next command; a running service "
-                   "(`trendwatch serve` / `run`) keeps its settings until it is restarted: "
-                   "restart it to apply the change.")
+        st.success(f"Saved {path}. The CLI uses it from its next command; the running service "
+                   f"(`trendwatch serve` / `run`) picks this up within "
+                   f"{int(CONFIG_CHECK.total_seconds())} seconds (a changed database or "
+                   "dashboard address needs a restart).")
+    _reload_status(ctx.url)
+
+
+def _reload_status(url: str) -> None:
+    """What the running service made of the file when it last loaded it (jobs row "config")."""
+    jobs = data.job_rows(url)
+    rows = jobs[jobs["name"] == CONFIG_JOB] if len(jobs) else jobs
+    if not len(rows):
+        st.caption("No running service has loaded this file yet.")
+        return
+    row = rows.iloc[0]
+    when = ui.ago(row["last_finished_at"])
+    note = row["last_error"] if isinstance(row["last_error"], str) else ""
+    if row["last_status"] == "failed":
+        st.error(f"The running service could not reload this file ({safe.md(when)}) and keeps "
+                 f"its previous settings: {safe.md(note)}")
+    else:
+        st.caption(f"The running service last loaded this file {safe.md(when)}"
+                   + (f" — {safe.md(note)}" if note else "."))
 
 
 def _save(path, text: str, user, password: str | None = None) -> bool:

@@ -84,7 +84,10 @@ def _service(env, tick: str, log_level: str):
     store = env.store(settings)
     setup_logging(log_level)
     key = privacy_key(settings, env.database_url(settings))
-    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"))
+    # the file the settings came from: the service reloads it when it changes
+    config = resolve_paths(env.config_path, env.db_url, settings).config
+    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"),
+                   config_path=config)
 
 
 _serve_options = [
@@ -107,7 +110,9 @@ def _with(options):
 @common_options
 @_with(_serve_options)
 def serve(env, tick: str, log_level: str) -> None:
-    """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops)."""
+    """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops).
+
+    One service per store: a second one on the same database is refused."""
     service = _service(env, tick, log_level)
     asyncio.run(service.run())
 
@@ -124,6 +129,7 @@ def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
             no_dashboard: bool) -> None:
     """The service plus the dashboard on http://127.0.0.1:PORT, in one command."""
     service = _service(env, tick, log_level)
+    service.claim()  # a second service is refused before it starts a dashboard of its own
     dashboard = None
     if not no_dashboard:
         dashboard = start_dashboard(env, service.settings, port,
@@ -131,6 +137,7 @@ def run_cmd(env, tick: str, log_level: str, port: int, address: str | None,
     try:
         asyncio.run(service.run())
     finally:
+        service.release()  # run() released it already unless it never started
         if dashboard is not None:
             stop_dashboard(dashboard)
 

@@ -31,6 +31,7 @@ from trendwatch.errors import CollectError, SourceGone
 from trendwatch.models import SourceSpec
 from trendwatch.store import Store
 from trendwatch.store import sources as source_rows
+from trendwatch.store.quotas import StoreBudget
 
 POOL_MIN_SOURCES = 8
 
@@ -110,7 +111,8 @@ async def collect_sources(
         return await loop.run_in_executor(pool, functools.partial(fn, *args))
 
     async with HttpClient(settings.http) as http:
-        ctx = CollectContext(http=http, now=now, run_cpu=run_cpu if pool else None)
+        ctx = CollectContext(http=http, now=now, run_cpu=run_cpu if pool else None,
+                             budget=StoreBudget(store))
 
         async def one(options: SourceOptions) -> SourceOutcome:
             outcome = await _collect_one(store, settings, writer, ctx, options,

@@ -8,7 +8,18 @@ The only module that imports APScheduler. Jobs:
               then alerts on topics that turned emerging
     briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
     purge     daily at 03:30 in the same zone: ``[privacy] retention``
-    poll      every few seconds: the dashboard's "refresh now" (collect + analyze), heartbeat
+    poll      every few seconds: the dashboard's "refresh now" (collect + analyze)
+    config    every few seconds (``reload.CONFIG_CHECK``): a changed, valid feeds.toml is
+              swapped in live (sources synced, schedules moved); an invalid one is logged
+              and recorded on the ``config`` jobs row while the running settings stay
+    beat      every ``lease_ttl`` / 3 (30 s at most): the heartbeat of the ``jobs`` row and
+              of the store's ``service`` lease, never held up by a running step
+
+One service per store: ``claim`` takes the ``service`` lease (store/leases.py) before
+anything runs, and a second service on the same store is refused with the holder's host,
+pid and last heartbeat. The lease is released on a graceful stop; a killed service's lease
+expires after ``lease_ttl``, or is taken over at once by a service on the same machine that
+sees the holder's process is gone. A service that finds its lease taken over stops.
 
 Steps never overlap (one lock, ``max_instances=1``, coalescing). A run missed while
 the service was down runs once at start (``first_run_time``), never N times. SIGINT /
@@ -20,6 +31,7 @@ Job state (last start/finish/status/error, next run) is kept in the ``jobs`` tab
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -28,6 +40,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,17 +49,35 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from trendwatch.collect.run import source_specs
+from trendwatch.config.load import parse_settings
 from trendwatch.config.schema import Settings
-from trendwatch.errors import DeliveryError, StoreError, TrendwatchError
+from trendwatch.errors import (
+    ConfigError,
+    DeliveryError,
+    ServiceRunning,
+    StoreError,
+    TrendwatchError,
+)
 from trendwatch.service import pipeline
+from trendwatch.service.reload import (
+    CONFIG_CHECK,
+    CONFIG_JOB,
+    ConfigChange,
+    diff_settings,
+    keep_fixed,
+)
 from trendwatch.store import Store
 from trendwatch.store import jobs as job_rows
+from trendwatch.store import leases as lease_rows
+from trendwatch.store import sources as source_rows
 
 log = logging.getLogger("trendwatch.scheduler")
 
 JOBS = ("collect", "analyze", "briefing", "purge")
 PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
+LEASE_TTL = timedelta(seconds=90)  # a killed service blocks a restart this long at most
 FIRST_ANALYSIS_DELAY = timedelta(seconds=5)
 
 Step = Callable[[datetime], Awaitable[str | None]]   # a key=value summary; None = nothing to do
@@ -66,6 +97,15 @@ def build_triggers(settings: Settings, tick: timedelta) -> dict[str, BaseTrigger
         "briefing": CronTrigger(hour=hour, minute=minute, timezone=zone),
         "purge": CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=zone),
     }
+
+
+def held_message(lease: lease_rows.Lease, now: datetime, ttl: timedelta) -> str:
+    """Why a second service may not start, naming the one that runs."""
+    beat = max(int((now - lease.heartbeat_at).total_seconds()), 0)
+    return (f"another trendwatch service (host {lease.host}, pid {lease.pid}) is running on this "
+            f"store since {lease.acquired_at:%Y-%m-%d %H:%M:%S} UTC (last heartbeat {beat} s ago); "
+            f"stop it first, or wait {int(ttl.total_seconds())} s if it died (its lease expires "
+            f"at {lease.expires_at:%H:%M:%S} UTC)")
 
 
 def first_run_time(trigger: BaseTrigger, last_started: datetime | None, now: datetime, *,
@@ -151,9 +191,13 @@ class Service:
     def __init__(self, store: Store, settings: Settings, *, steps: Steps | None = None,
                  clock: Callable[[], datetime] = utcnow, tick: timedelta = timedelta(minutes=1),
                  poll: timedelta = timedelta(seconds=5), privacy_key: bytes | None = None,
-                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True):
+                 first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True,
+                 lease_ttl: timedelta = LEASE_TTL, config_path: str | Path | None = None,
+                 config_check: timedelta = CONFIG_CHECK):
         self.store = store
         self.settings = settings
+        self.privacy_key = privacy_key
+        self._default_steps = steps is None  # rebuilt on a reload; given steps are the caller's
         self.steps = steps or default_steps(store, settings, privacy_key)
         self.clock = clock
         self.tick = tick
@@ -164,11 +208,40 @@ class Service:
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._active: set[asyncio.Task] = set()
-        self._last_heartbeat: datetime | None = None
+        self.lease_ttl = lease_ttl
+        self.lease: lease_rows.Lease | None = None
+        self.config_path = Path(config_path) if config_path is not None else None
+        self.config_check = config_check
+        # what the running settings were loaded from: (mtime_ns, size) and sha256 of the bytes
+        self._config_stat, self._config_digest = self._fingerprint()
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    def claim(self) -> lease_rows.Lease:
+        """Take the store's ``service`` lease; ServiceRunning if another service holds it."""
+        if self.lease is not None:
+            return self.lease
+        now = self.clock()
+        holder, host, pid = lease_rows.new_holder()
+        lease = lease_rows.acquire(self.store, lease_rows.SERVICE, holder, host, pid, now,
+                                   self.lease_ttl)
+        if not lease.ours and lease_rows.died_here(lease):
+            log.warning("the previous service (pid %d on this machine) was killed: taking over "
+                        "its lease", lease.pid)
+            lease = lease_rows.acquire(self.store, lease_rows.SERVICE, holder, host, pid, now,
+                                       self.lease_ttl, replacing=lease.holder)
+        if not lease.ours:
+            raise ServiceRunning(held_message(lease, now, self.lease_ttl))
+        self.lease = lease
+        return lease
+
+    def release(self) -> None:
+        if self.lease is not None:
+            lease_rows.release(self.store, self.lease)
+            self.lease = None
+
     async def run(self) -> None:
+        await asyncio.to_thread(self.claim)
         loop = asyncio.get_running_loop()
         handled = []
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -182,6 +255,7 @@ class Service:
         finally:
             for sig in handled:
                 loop.remove_signal_handler(sig)
+            await self._state(self.release)
 
     async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         now = self.clock()
@@ -201,6 +275,15 @@ class Service:
             self.scheduler.add_job(self._job, trigger, args=[name], id=name, name=name, **extra)
         self.scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll.total_seconds()),
                                id="poll", name="poll", next_run_time=now)
+        if self.config_path is not None:
+            await self._state(job_rows.job_finished, self.store, CONFIG_JOB, now)
+            self.scheduler.add_job(self._check_config_job,
+                                   IntervalTrigger(seconds=self.config_check.total_seconds()),
+                                   id=CONFIG_JOB, name=CONFIG_JOB,
+                                   next_run_time=now + self.config_check)
+        beat = min(HEARTBEAT, self.lease_ttl / 3)
+        self.scheduler.add_job(self.beat, IntervalTrigger(seconds=beat.total_seconds()),
+                               id="beat", name="beat", next_run_time=now + beat)
         self.scheduler.start()
         for name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
@@ -278,11 +361,25 @@ class Service:
         if name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
 
+    async def beat(self) -> None:
+        """Heartbeats: the ``jobs`` row for status, the lease for the one-service rule."""
+        now = self.clock()
+        await self._state(job_rows.heartbeat, self.store, now)
+        if self.lease is None:
+            return
+        kept = await self._state(lease_rows.heartbeat, self.store, self.lease, now,
+                                 self.lease_ttl)
+        if kept is False and not self._stop.is_set():
+            # our lease expired (the store was unreachable too long) and another service took
+            # it: two services must not run on one store, so this one goes
+            current = await self._state(lease_rows.get_lease, self.store, lease_rows.SERVICE)
+            log.error("the store's service lease was taken over by host=%s pid=%s: stopping",
+                      getattr(current, "host", "?"), getattr(current, "pid", "?"))
+            self.lease = None
+            self.request_stop("lease lost")
+
     async def _poll(self) -> None:
         now = self.clock()
-        if self._last_heartbeat is None or now - self._last_heartbeat >= HEARTBEAT:
-            self._last_heartbeat = now
-            await self._state(job_rows.heartbeat, self.store, now)
         if self._stop.is_set():
             return
         requested = await self._state(job_rows.take_refresh_request, self.store, now)
@@ -298,6 +395,95 @@ class Service:
                     await self._execute(job_rows.REFRESH, self.steps.refresh)
         finally:
             self._active.discard(task)
+
+    # -- live reload ----------------------------------------------------------------------
+
+    def _fingerprint(self) -> tuple[tuple[int, int] | None, str | None]:
+        if self.config_path is None:
+            return None, None
+        try:
+            stat = self.config_path.stat()
+            digest = hashlib.sha256(self.config_path.read_bytes()).hexdigest()
+        except OSError:
+            return None, None
+        return (stat.st_mtime_ns, stat.st_size), digest
+
+    async def _check_config_job(self) -> None:
+        if not self._stop.is_set():
+            await self.check_config(self.clock())
+
+    async def check_config(self, now: datetime) -> str | None:
+        """One look at feeds.toml: reload it if its bytes changed. Returns what was logged
+        (None when unchanged)."""
+        if self.config_path is None:
+            return None
+        path = self.config_path
+        try:
+            stat = await asyncio.to_thread(path.stat)
+        except OSError:
+            return None  # mid-replace, or gone: the running settings stay until a file is back
+        seen = (stat.st_mtime_ns, stat.st_size)
+        if seen == self._config_stat:
+            return None
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError:
+            return None
+        self._config_stat = seen
+        digest = hashlib.sha256(data).hexdigest()
+        if digest == self._config_digest:
+            return None  # touched, same bytes
+        self._config_digest = digest
+        try:
+            new = parse_settings(data.decode("utf-8"), source_name=str(path))
+            specs = source_specs(new.sources)
+        except UnicodeDecodeError as exc:
+            return await self._reload_failed(now, f"{path}: cannot read the config file: {exc}")
+        except ConfigError as exc:
+            return await self._reload_failed(now, str(exc))
+        change = diff_settings(self.settings, new)
+        new = keep_fixed(self.settings, new)
+        try:
+            await asyncio.to_thread(source_rows.sync_sources, self.store, specs, now)
+        except StoreError as exc:
+            self._config_digest = None  # try again at the next check
+            self._config_stat = None
+            log.error("config reload postponed: cannot sync the sources error=%s",
+                      json.dumps(str(exc)))
+            return None
+        self.settings = new
+        if self._default_steps:
+            self.steps = default_steps(self.store, new, self.privacy_key)
+        await self._reschedule(change, now)
+        message = change.summary(path.name)
+        log.info("%s", message)
+        if change.restart_needed:
+            await self._state(job_rows.job_noted, self.store, CONFIG_JOB, now,
+                              change.restart_note())
+        else:
+            await self._state(job_rows.job_finished, self.store, CONFIG_JOB, now)
+        return message
+
+    async def _reload_failed(self, now: datetime, error: str) -> str:
+        message = f"{self.config_path.name} not reloaded, the running settings stay: {error}"
+        log.error("%s", message)
+        await self._state(job_rows.job_finished, self.store, CONFIG_JOB, now, error)
+        return message
+
+    async def _reschedule(self, change: ConfigChange, now: datetime) -> None:
+        if self.scheduler is None or not change.reschedule:
+            return
+        triggers = build_triggers(self.settings, self.tick)
+        known = {row["name"]: row for row in job_rows.list_jobs(self.store)}
+        for name in change.reschedule:
+            trigger = triggers[name]
+            self.scheduler.reschedule_job(name, trigger=trigger)
+            # an interval continues from its last start (a shorter one may be due now)
+            first = first_run_time(trigger, (known.get(name) or {}).get("last_started_at"), now,
+                                   run_if_never=None)
+            if first is not None and isinstance(trigger, IntervalTrigger):
+                self.scheduler.modify_job(name, next_run_time=first)
+            await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -102,3 +102,8 @@ def ask_refresh(store: Store, now: datetime, every: timedelta) -> RefreshAnswer:
         upsert(conn, jobs, [{"name": REFRESH, "next_run_at": now}], index_elements=["name"],
                update=["next_run_at"])
         return RefreshAnswer(True)
+
+
+def job_noted(store: Store, name: str, now: datetime, note: str) -> None:
+    """Finished ok, with something to act on (e.g. "restart needed …"), kept in last_error."""
+    _set(store, name, last_finished_at=now, last_status="ok", last_error=note)

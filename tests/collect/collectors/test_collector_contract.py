@@ -26,6 +26,7 @@ from trendwatch.collect.collectors import REGISTRY, bluesky, build_collector, re
 from trendwatch.collect.http import HttpClient
 from trendwatch.collect.run import collect_sources
 from trendwatch.models import SourceState
+from trendwatch.store.quotas import StoreBudget
 from trendwatch.store.schema import items
 
 
@@ -153,7 +154,8 @@ async def test_collector_contract(contract, store, now, monkeypatch):
     settings.sources = [options]
 
     # 1. the raw items: aware UTC times
-    result = await run_collector(build_collector(options), SourceState(), now)
+    result = await run_collector(build_collector(options), SourceState(), now,
+                                 budget=StoreBudget(store))
     assert result.items, f"{kind}: the fixture responses produced no items"
     for item in result.items:
         assert item.published_at is not None, f"{kind}: item without a time: {item}"

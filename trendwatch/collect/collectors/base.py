@@ -22,20 +22,42 @@ from trendwatch.config.schema import SourceOptions
 from trendwatch.models import CollectResult, RawItem, SourceState, TrendPoint
 
 __all__ = [
-    "BaseCollector", "CollectContext", "CollectResult", "Collector", "RawItem",
+    "BaseCollector", "Budget", "CollectContext", "CollectResult", "Collector", "RawItem",
     "SourceState", "TrendPoint",
 ]
 
 T = TypeVar("T")
 
 
+class Budget(Protocol):
+    """A read budget shared by every process on the store (``store.quotas.StoreBudget``).
+
+    Blocking calls (they wait for a row lock): collectors call them off the event loop.
+    """
+
+    def reserve(self, key: str, cap: int, want: int, now: datetime, *, minimum: int = 1,
+                carried: int = 0) -> int:
+        """Take up to ``want`` of what is left under ``cap`` (0 if less than ``minimum``)."""
+        ...
+
+    def settle(self, key: str, reserved: int, used: int, now: datetime) -> None:
+        """Give back a reservation and count what the platform actually counted."""
+        ...
+
+    def used(self, key: str) -> int:
+        """Used plus reserved under ``key`` (for messages)."""
+        ...
+
+
 @dataclass
 class CollectContext:
-    """What a collector may use: the shared HTTP client and a pool for CPU-bound parsing."""
+    """What a collector may use: the shared HTTP client, a pool for CPU-bound parsing and
+    the store's read budgets (None outside a store: paid sources then refuse to run)."""
 
     http: HttpClient
     now: datetime
     run_cpu: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
+    budget: Budget | None = None
 
     async def cpu(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a pure function off the event loop (in the parse process pool when there is one)."""

@@ -7,12 +7,16 @@ Wire facts this follows: `GET /2/tweets/search/recent?query=…&max_results=10..
 "next_token"}}` (no `data` when nothing matched). 429 carries `x-rate-limit-reset` (epoch).
 
 X bills every post read, so `monthly_read_cap` is required: reads are counted per UTC
-calendar month in the source's cursor (in the store) and the source stops at the cap
-with BudgetExceeded until the next month; a request never asks for more than is left.
+calendar month in the store's `quotas` row of the source (``ctx.budget``), shared by every
+process on the store (the service and a `trendwatch collect` beside it). Each request first
+reserves its `max_results` under a row lock, then settles with X's `meta.result_count`, so
+two processes never both spend the same remainder. The source stops at the cap with
+BudgetExceeded until the next month; a request never asks for more than is left.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -80,6 +84,11 @@ def month_key(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y-%m")
 
 
+def quota_key(source: str, now: datetime) -> str:
+    """The source's read budget for the UTC month of ``now`` (a new month, a new count)."""
+    return f"{source}:{month_key(now)}"
+
+
 def seconds_to_next_month(now: datetime) -> float:
     now = now.astimezone(UTC)
     start = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=UTC)
@@ -130,15 +139,15 @@ class XCollector(BaseCollector):
         token = secret(o, "token_env", "X bearer token")
         if not token:  # pragma: no cover - token_env is required by the options model
             raise AuthRequired("X needs a bearer token: set token_env")
+        budget = ctx.budget
+        if budget is None:
+            raise CollectError("X reads are paid and counted in the store: collect X through "
+                               "`trendwatch collect` or the service, which share its read budget")
         month = month_key(ctx.now)
-        budget = dict(state.cursor.get("budget") or {})
-        used = int(budget.get("reads", 0)) if budget.get("month") == month else 0
-        cursor = {"since_id": state.cursor.get("since_id"), "budget": {"month": month, "reads": used}}
-        if o.monthly_read_cap - used < MIN_RESULTS:
-            raise BudgetExceeded(
-                f"X monthly read cap reached: {used} of {o.monthly_read_cap} posts read in {month}; "
-                f"reading again next month (raise monthly_read_cap to read more)",
-                retry_after=seconds_to_next_month(ctx.now))
+        key = quota_key(o.name or o.default_name(), ctx.now)
+        legacy = dict(state.cursor.get("budget") or {})  # counted in the cursor before quotas
+        carried = int(legacy.get("reads", 0)) if legacy.get("month") == month else 0
+        cursor: dict[str, Any] = {"since_id": state.cursor.get("since_id")}
 
         items: list[RawItem] = []
         warnings: list[str] = []
@@ -149,30 +158,45 @@ class XCollector(BaseCollector):
             params["since_id"] = cursor["since_id"]
         newest = cursor["since_id"]
         for page in range(o.max_pages):
-            left = o.monthly_read_cap - cursor["budget"]["reads"]
-            if left < MIN_RESULTS:
+            granted = await asyncio.to_thread(budget.reserve, key, o.monthly_read_cap, MAX_RESULTS,
+                                              ctx.now, minimum=MIN_RESULTS, carried=carried)
+            if not granted:
+                if not page:
+                    used = await asyncio.to_thread(budget.used, key)
+                    raise BudgetExceeded(
+                        f"X monthly read cap reached: {used} of {o.monthly_read_cap} posts read in "
+                        f"{month}; reading again next month (raise monthly_read_cap to read more)",
+                        retry_after=seconds_to_next_month(ctx.now))
                 warnings.append(f"monthly read cap of {o.monthly_read_cap} reached; stopped")
                 break
+            # what X bills unless we learn better: a reply we never saw may still have counted
+            counted = granted
             try:
                 result = await ctx.http.fetch(
-                    self.target(), params={**params, "max_results": min(MAX_RESULTS, left)},
+                    self.target(), params={**params, "max_results": granted},
                     headers={"Authorization": f"Bearer {token}"}, accept="application/json",
                     ok_statuses=frozenset({401, 403, 429}))
                 error = _status_error(result, ctx.now)
                 if error is not None:
+                    counted = 0  # X answered with an error: no post was read
                     raise error
+                data = result.json()
+                found = parse_search(data)
+                counted = as_int(get(data, "meta", "result_count")) or len(found)
             except CollectError as exc:
+                if getattr(exc, "status", None) is not None:
+                    counted = 0
                 if not page:
                     raise
-                # keep what was read (and paid for): the reads must be counted in the cursor
+                # keep what the earlier pages read (and paid for)
                 warnings.append(str(exc))
                 retry_after = getattr(exc, "retry_after", None)
                 break
+            finally:
+                await asyncio.to_thread(budget.settle, key, granted, counted, ctx.now)
+            carried = 0
             received += len(result.body)
-            data = result.json()
-            found = parse_search(data)
             items += found
-            cursor["budget"]["reads"] += as_int(get(data, "meta", "result_count")) or len(found)
             if page == 0 and get(data, "meta", "newest_id"):
                 newest = get(data, "meta", "newest_id")
             token_next = get(data, "meta", "next_token")
