@@ -37,3 +37,25 @@ def test_noise_counts_as_its_own_label():
 
     m = cluster_metrics(np.array([0, 0, 1, 1]), np.array([0, -1, 1, -1]), 1.0)
     assert m["noise"] == 0.5 and m["nmi"] < 1.0 and m["nmi_non_noise"] == 1.0
+
+
+def test_language_shares_count_noise_and_wrong_topics_as_misses():
+    import numpy as np
+
+    from trendwatch.bench.eval import language_shares
+
+    docs = [ds.Doc(id=str(i), text="", label=label) for i, label in
+            enumerate(["a", "a", "a", "b", "b", "b"])]
+    labels = np.array([0, 0, 1, 1, 1, -1])      # doc 2 lands in b's topic, doc 5 is noise
+    langs = ["en", "es", "es", "en", "es", "en"]
+    shares = language_shares(docs, labels, langs, minimum=1)
+    assert shares == {"en": {"items": 3, "share": round(2 / 3, 3)},
+                      "es": {"items": 3, "share": round(2 / 3, 3)}}
+
+
+def test_cross_lingual_pairs_with_a_bag_of_words_model_pair_nothing():
+    from trendwatch.analysis.embed.base import HashingEmbedder
+    from trendwatch.bench.pairs import cross_lingual
+
+    result = cross_lingual(HashingEmbedder())
+    assert result["pairs"] >= 12 and result["same_mean"] < 0.3 and set(result["per_lang"]) >= {"ar", "es"}

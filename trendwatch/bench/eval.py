@@ -78,6 +78,55 @@ def embedding_speed(texts: list[str], cache_dir: Path) -> tuple[dict, object]:
              "cosine_min": round(float(cos.min()), 4)}, ours)
 
 
+def language_shares(docs, labels: np.ndarray, langs: list[str], minimum: int = 20) -> dict:
+    """Per detected language: the share of its items that land in their event's topic (the
+    cluster whose majority is that event). Noise counts as a miss."""
+    from collections import Counter
+
+    y = np.array([d.label for d in docs])
+    majority = {c: Counter(y[labels == c].tolist()).most_common(1)[0][0]
+                for c in set(labels.tolist()) if c >= 0}
+    out = {}
+    for lang, n in Counter(langs).most_common():
+        if n < minimum:
+            continue
+        rows = [i for i, l in enumerate(langs) if l == lang]
+        hits = sum(1 for i in rows if labels[i] >= 0 and majority[labels[i]] == y[i])
+        out[lang] = {"items": n, "share": round(hits / n, 3)}
+    return out
+
+
+def compare_models(models: list[str], news, crisis, cache_dir: Path) -> list[dict]:
+    """Each model on the same texts: clustering quality (our clusterer), the per-language
+    share on CrisisLexT26's multilingual tweets, cross-lingual pairs and speed."""
+    import py3langid
+
+    from trendwatch.analysis.cluster import FastUmapHdbscan
+    from trendwatch.analysis.embed.sentence import make_embedder
+    from trendwatch.bench.pairs import cross_lingual
+
+    langs = [py3langid.classify(d.text)[0] for d in crisis]
+    out = []
+    for name in models:
+        embedder = make_embedder(name, cache_dir=cache_dir, backend="auto")
+        embedder.embed([d.text for d in news[:64]])
+        t = time.perf_counter()
+        X_news = embedder.embed([d.text for d in news])
+        speed = len(news) / (time.perf_counter() - t)
+        X_crisis = embedder.embed([d.text for d in crisis])
+        row: dict = {"model": name, "items_per_s": round(speed, 1),
+                     "cross_lingual": cross_lingual(embedder)}
+        for key, X, docs in (("news", X_news, news), ("crisis", X_crisis, crisis)):
+            t = time.perf_counter()
+            labels = FastUmapHdbscan().fit_predict(X)
+            row[key] = cluster_metrics(np.array([d.label for d in docs]), labels,
+                                       time.perf_counter() - t)
+            if key == "crisis":
+                row["per_language"] = language_shares(docs, labels, langs)
+        out.append(row)
+    return out
+
+
 def clustering(name: str, X: np.ndarray, y: np.ndarray) -> dict:
     from trendwatch.analysis.cluster import BertopicDefault, FastUmapHdbscan
 
@@ -111,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("data/bench"))
     parser.add_argument("--quick", action="store_true", help="subsets: a smoke test in ~2 minutes")
     parser.add_argument("--skip-emergence", action="store_true")
+    parser.add_argument("--models", default="all-MiniLM-L6-v2,use-multilingual-v3",
+                        help="comma-separated models compared side by side ('' to skip)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("NUMBA_CACHE_DIR", str(args.out.parent / ".numba-cache"))
@@ -137,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         clustering("News-T", X_news, np.array([d.label for d in news])),
         clustering("CrisisLexT26 related", X_crisis, np.array([d.label for d in crisis])),
     ]
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    if models:
+        print(f"models side by side: {', '.join(models)} …", file=sys.stderr)
+        results["models"] = compare_models(models, news, crisis, cache_dir)
     if not args.skip_emergence:
         print("emergence replay …", file=sys.stderr)
         results["emergence"] = replay(args.eval_dir, embedder, quick=args.quick,
@@ -183,6 +238,21 @@ def print_report(r: dict) -> None:
         table.add_row("analysis run (replay)", f"{em['seconds_per_run']} s/run, "
                       f"{em['items_per_s']} items/s", str(em["stage_seconds"]), "")
     console.print(table)
+    if r.get("models"):
+        side = Table(title="models side by side (same texts, same clusterer)", header_style="bold")
+        for col in ("model", "News-T NMI / ARI", "CrisisLex NMI / ARI", "CrisisLex share in its "
+                    "event's topic, per language", "translation pairs: same / unrelated / top-1",
+                    "items/s"):
+            side.add_column(col)
+        for m in r["models"]:
+            cl = m["cross_lingual"]
+            side.add_row(m["model"], f"{m['news']['nmi']} / {m['news']['ari']}",
+                         f"{m['crisis']['nmi']} / {m['crisis']['ari']}",
+                         ", ".join(f"{k} {v['share']:.0%} ({v['items']})"
+                                   for k, v in m["per_language"].items()),
+                         f"{cl['same_mean']} / {cl['unrelated_mean']} / {cl['top1']:.0%}",
+                         str(m["items_per_s"]))
+        console.print(side)
     if em:
         events = Table(title="emergence per event", header_style="bold")
         for col in ("event", "onset (UTC)", "first flag", "delay h", "label"):
