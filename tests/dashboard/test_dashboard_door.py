@@ -113,6 +113,9 @@ def test_run_passes_address_option(monkeypatch, tmp_path):
     class FakeService:
         settings = parse_settings(MINIMAL)
 
+        def claim(self):
+            return None
+
         async def run(self):
             return None
 
