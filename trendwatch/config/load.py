@@ -52,6 +52,15 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
         problems.extend(_validation_problems(source_name, locator, exc, prefix=()))
 
     sources = _validate_sources(raw_sources, source_name, locator, problems)
+    if settings is not None:
+        # relative paths in the config (import folders, file sources) mean: next to the config
+        settings.storage.set_base(Path(source_name).parent.resolve())
+        for index, options in sources:
+            problem = options.bind_storage(settings.storage)
+            if problem is not None:
+                key, message = problem
+                problems.append(_problem(source_name, locator, ("sources", index, key),
+                                         f"source {options.name!r}: {message}"))
     if problems:
         plural = "s" if len(problems) > 1 else ""
         raise ConfigError(
@@ -60,7 +69,7 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
             problems=problems,
         )
     assert settings is not None
-    settings.sources = sources
+    settings.sources = [options for _index, options in sources]
     if settings.company is None and not settings.profiles:
         raise ConfigError(
             f"{source_name}: [company] is missing: add a [company] table with at least `name` "
@@ -73,12 +82,13 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
 
 def _validate_sources(
     raw_sources: list[Any], source_name: str, locator: _KeyLocator, problems: list[str]
-) -> list[SourceOptions]:
+) -> list[tuple[int, SourceOptions]]:
+    """The valid sources with their index among the [[sources]] tables."""
     from trendwatch.collect.collectors import (
         REGISTRY,  # the registry imports config models, so import late
     )
 
-    sources: list[SourceOptions] = []
+    sources: list[tuple[int, SourceOptions]] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
         where = ("sources", index)
@@ -108,7 +118,7 @@ def _validate_sources(
                                      f"sources[{seen[options.name]}]); names must be unique"))
             continue
         seen[options.name] = index
-        sources.append(options)
+        sources.append((index, options))
     return sources
 
 
