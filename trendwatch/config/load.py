@@ -14,6 +14,7 @@ from pydantic import (
 from trendwatch.config.env import CONFIG_ENV, DEFAULT_CONFIG_PATH
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import ConfigError
+from trendwatch.present.redact import redact_text
 
 
 def load_settings(path: str | Path) -> Settings:
@@ -151,6 +152,7 @@ def _format_loc(loc: tuple) -> str:
 def _problem(source_name: str, locator: _KeyLocator, loc: tuple, message: str) -> str:
     line = locator.line_of(loc)
     where = f"{source_name}:{line}" if line else source_name
+    message = redact_text(message)  # validators quote values: a URL's password stays out
     return f"{where}: {_format_loc(loc)}: {message}" if loc else f"{where}: {message}"
 
 

@@ -83,9 +83,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        # the URL itself is not quoted: unparsable, its password cannot be masked reliably
         raise StoreError(
-            f"{url!r} is not a database URL; expected e.g. sqlite:///data/trendwatch.db "
+            "the database URL is not valid; expected e.g. sqlite:///data/trendwatch.db "
             "or postgresql+psycopg://user@host/db"
         ) from exc
     if parsed.drivername in ("postgres", "postgresql"):  # postgres:// as Heroku & co. spell it
