@@ -47,7 +47,7 @@ def feeds_toml(base: str) -> str:
 
 def cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "COLUMNS": "250",
-           "TRENDWATCH_PRIVACY_KEY": "e2e-key"}
+           "TRENDWATCH_PRIVACY_KEY": "e2e-key-0123456789abcdef"}
     for case in CASES.values():
         env.update(case.env)
     return subprocess.run(

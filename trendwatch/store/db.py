@@ -155,9 +155,18 @@ def _dialect_insert(conn: Connection, table: Table) -> Any:
     raise StoreError(f"unsupported dialect {conn.dialect.name}")  # pragma: no cover
 
 
+def sqlite_folder(database_url: str) -> Path | None:
+    """The folder of a SQLite database file; None for any other store (or a bad URL)."""
+    try:
+        url = make_url(database_url)
+    except (ArgumentError, ValueError):
+        return None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return None
+
+
 def key_file_for(database_url: str) -> Path:
     """Where a file that belongs with this store lives: next to a SQLite file, else ./data."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / "privacy.key"
-    return Path("data") / "privacy.key"
+    folder = sqlite_folder(database_url)
+    return (folder if folder is not None else Path("data")) / "privacy.key"
