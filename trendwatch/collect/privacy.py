@@ -9,18 +9,27 @@ start) different pseudonyms: there the variable is required.
 A key that is empty or shorter than MIN_KEY_BYTES is an error, never a reason to store
 handles in clear. The key file is created with mode 0600 from its first byte (written to a
 private temporary file, then renamed), so it is never readable by others, not even briefly.
+
+Links name people too: ``https://instance/@alice/1``, ``at://did:plc:…/app.bsky.feed.post/…``,
+``/user/alice/comments/…``. In privacy mode ``handle_free`` rewrites a post's ``url`` to a
+form without the account where the platform has one, drops it where it has none, and
+hashes the account inside ``external_id`` (which stays unique and stable, so dedup works).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from trendwatch.config.env import secret
 from trendwatch.config.schema import Settings
 from trendwatch.errors import ConfigError
+from trendwatch.models import RawItem
 from trendwatch.store.db import key_file_for, sqlite_folder
 
 MIN_KEY_BYTES = 16
@@ -84,3 +93,73 @@ def _create_key_file(path: Path) -> bytes:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return key
+
+
+# --- handle-free links -------------------------------------------------------------------------
+
+Pseudonym = Callable[[str, str], str]
+
+# Mastodon web links: /@user/123, /@user@remote/123 and the ActivityPub /users/user/statuses/123
+# (newer servers: /ap/users/<account id>/statuses/123); all open as /statuses/123 on that host
+_MASTODON_STATUS = re.compile(
+    r"^(?P<origin>https?://[^/@\s]+)/(?:@[^/\s]+|(?:ap/)?users/[^/\s]+/statuses)/(?P<id>[\w-]+)/?$")
+# the account segment of an ActivityPub id or web link, to be hashed
+_MASTODON_ACCOUNT = re.compile(r"^(?P<origin>https?://[^/@\s]+)/(?P<kind>@|(?:ap/)?users/)(?P<account>[^/\s]+)(?P<rest>/.*)?$")
+# at://<did or handle>/<collection>/<rkey>
+_AT_URI = re.compile(r"^at://(?P<repo>[^/\s]+)(?P<rest>/.*)?$")
+# reddit.com/r/<sub>/comments/<id>/…, /user/<name>/comments/<id>/…, /r/u_<name>/comments/<id>/…
+_REDDIT_POST = re.compile(r"^https?://(?:[\w-]+\.)?reddit\.com/.*?/?comments/(?P<id>[a-z0-9]+)(?:/|$)", re.I)
+_REDDIT_PERSON = re.compile(r"(?i)reddit\.com/(?:u|user|r/u_)[/_]?")
+
+
+def handle_free(platform: str, raw: RawItem, pseudonym: Pseudonym) -> RawItem:
+    """``raw`` with ``url`` and ``external_id`` that name no account (privacy mode). Pure."""
+    if platform == "mastodon":
+        url, external_id = _mastodon_url(raw.url), _mastodon_id(raw.external_id, pseudonym)
+    elif platform == "bluesky":
+        # bsky.app links need the actor (handle or DID, both identify the person): none
+        url = None if raw.url and "bsky.app/profile/" in raw.url else raw.url
+        external_id = _at_uri_id(raw.external_id, pseudonym)
+    elif platform == "reddit":
+        url, external_id = _reddit_url(raw.url), raw.external_id
+    else:
+        return raw
+    if url == raw.url and external_id == raw.external_id:
+        return raw
+    return dataclasses.replace(raw, url=url, external_id=external_id)
+
+
+def _mastodon_url(url: str | None) -> str | None:
+    if not url:
+        return url
+    status = _MASTODON_STATUS.match(url)
+    if status:
+        return f"{status['origin']}/statuses/{status['id']}"
+    # another link that names an account (a profile, a remote server's own form): none
+    return None if _MASTODON_ACCOUNT.match(url) else url
+
+
+def _mastodon_id(external_id: str | None, pseudonym: Pseudonym) -> str | None:
+    if not external_id:
+        return external_id
+    match = _MASTODON_ACCOUNT.match(external_id)
+    if not match:
+        return external_id
+    account = pseudonym("mastodon", f"{match['account']}@{match['origin']}")
+    return f"{match['origin']}/{match['kind']}{account}{match['rest'] or ''}"
+
+
+def _at_uri_id(external_id: str | None, pseudonym: Pseudonym) -> str | None:
+    match = _AT_URI.match(external_id or "")
+    if not match:
+        return external_id
+    return f"at://{pseudonym('bluesky', match['repo'])}{match['rest'] or ''}"
+
+
+def _reddit_url(url: str | None) -> str | None:
+    if not url:
+        return url
+    post = _REDDIT_POST.match(url)
+    if post:  # /comments/<id> opens the post without its subreddit or poster
+        return f"https://www.reddit.com/comments/{post['id']}/"
+    return None if _REDDIT_PERSON.search(url) else url
