@@ -38,7 +38,8 @@ def _toml_value(value) -> str:
 
 
 def feeds_toml(base: str) -> str:
-    lines = ['[company]\nname = "Northwind Mobility"\n', "[privacy]\npseudonymize_authors = true\n"]
+    lines = ['[company]\nname = "Northwind Mobility"\n', "[privacy]\npseudonymize_authors = true\n",
+             f"[storage]\nimport_dirs = [{json.dumps(str(ROOT / 'tests' / 'fixtures' / 'imports'))}]\n"]
     for kind in sorted(REGISTRY):
         options = {"kind": kind, "name": f"{kind}-source", **CASES[kind].options(base)}
         lines.append("[[sources]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in options.items()))
