@@ -181,3 +181,38 @@ async def test_source_errors_recorded_hide_the_url_password(aiohttp_server, stor
     with store.connect() as conn:
         recorded = conn.execute(select(sources.c.last_error)).scalar()
     assert SECRET not in outcome.message and SECRET not in recorded
+
+
+def test_status_and_sources_redact_errors_recorded_before_the_rule(tmp_path):
+    """Rows written by an older version (or by code that forgot the rule) are redacted on
+    the way out too, in tables and JSON."""
+    import json as jsonlib
+    from datetime import UTC, datetime
+
+    from trendwatch.store import jobs as job_rows
+    from trendwatch.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'tw.db'}"
+    config = tmp_path / "feeds.toml"
+    config.write_text('[company]\nname = "Acme"\n[[sources]]\nkind = "rss"\nname = "feed"\n'
+                      'url = "https://127.0.0.1/feed"\n')
+    store = open_store(url)
+    now = datetime.now(UTC)
+    job_rows.job_started(store, "collect", now)
+    job_rows.job_finished(store, "collect", now, error=f"cannot open {DEAD_DB}")
+    with store.begin() as conn:
+        conn.execute(sources.insert().values(
+            name="feed", kind="rss", platform="news", params={}, created_at=now,
+            url=f"https://reader:{SECRET}@127.0.0.1/feed", error_count=1, disabled=False,
+            last_error=f"HTTP 500 from https://reader:{SECRET}@127.0.0.1/feed",
+            last_attempt_at=now, last_new_items=0, last_bytes=0))
+    store.close()
+    runner = CliRunner()
+    for args in (["status"], ["status", "--format", "json"], ["sources"],
+                 ["sources", "--format", "json"]):
+        result = runner.invoke(cli, [*args, "--config", str(config), "--db", url],
+                               catch_exceptions=False, terminal_width=250)
+        assert result.exit_code == 0, result.output
+        assert SECRET not in result.output, (args, result.output)
+        if args[-1] == "json":
+            jsonlib.loads(result.output)
