@@ -14,6 +14,7 @@ from trendwatch.errors import AccessDenied
 from trendwatch.present import escape as safe
 from trendwatch.present.formats import ago as relative_ago
 from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
+from trendwatch.present.redact import redact_text, redact_url
 
 WINDOWS = {"24 hours": timedelta(hours=24), "3 days": timedelta(days=3),
            "7 days": timedelta(days=7), "30 days": timedelta(days=30)}
@@ -48,8 +49,8 @@ def build_context() -> Context:
     try:
         run = data.latest_run(url)
     except Exception as exc:  # a broken URL must still leave Settings usable
-        ctx = Context(url, None, None, None, None, WINDOWS["7 days"], False, error=str(exc))
-        st.sidebar.error(f"Cannot read the store: {exc}")
+        ctx = Context(url, None, None, None, None, WINDOWS["7 days"], False, error=redact_text(str(exc)))
+        st.sidebar.error(f"Cannot read the store: {redact_text(str(exc))}")
         st.session_state["ctx"] = ctx
         return ctx
 
@@ -89,11 +90,11 @@ def context() -> Context:
 def require_store(ctx: Context, *, allow_empty: bool = False) -> None:
     """Stop the page with a clear message when the store is unreadable (or not created yet)."""
     if ctx.error:
-        st.error(f"Cannot read the store at {safe.md(ctx.url)}: {safe.md(ctx.error)}. "
+        st.error(f"Cannot read the store at {safe.md(redact_url(ctx.url))}: {safe.md(redact_text(ctx.error))}. "
                  "Check the database URL on the Settings page.")
         st.stop()
     if not allow_empty and not data.store_ready(ctx.url):
-        st.info(f"There is no trendwatch store at {safe.md(ctx.url)} yet. Run `trendwatch init` "
+        st.info(f"There is no trendwatch store at {safe.md(redact_url(ctx.url))} yet. Run `trendwatch init` "
                 "and `trendwatch collect` (the *Today* page walks you through it).")
         st.stop()
 

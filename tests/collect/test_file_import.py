@@ -38,7 +38,8 @@ def test_jsonl_records_keep_their_times_and_bad_lines_are_named():
     assert p2.hashtags == ["ebike", "subscription", "micromobility"]
     assert p5.published_at == datetime(2025, 11, 13, 8, 0, tzinfo=UTC)  # epoch seconds
     assert warnings[0].startswith("posts.jsonl:3: not valid JSON")
-    assert warnings[1] == "posts.jsonl:4: published 'next tuesday' is not an ISO 8601 date"
+    assert warnings[1] == ("posts.jsonl:4: published is not an ISO 8601 date "
+                           "(nor RFC 822 or epoch seconds)")
     assert warnings[2].startswith("posts.jsonl:5: no title or text")
     assert len(warnings) == 3
 
@@ -56,9 +57,11 @@ def test_csv_with_a_field_mapping_and_sniffed_delimiter():
     assert warnings == ["export.csv:4: no title or text (looked for 'Headline' and 'Body')"]
 
 
-def test_csv_without_the_mapped_columns_says_which_columns_exist():
-    with pytest.raises(ParseError, match=r"export.csv: no 'title' or 'text' column \(columns: Post ID, Headline"):
+def test_csv_without_the_mapped_columns_says_what_was_expected_not_what_it_read():
+    with pytest.raises(ParseError, match=r"export.csv:1: expected a header line with a 'title' or "
+                                         r"'text' column, found 7 other column") as caught:
         parse_records_file((IMPORTS / "export.csv").read_bytes(), "csv", {}, "export.csv")
+    assert "Headline" not in str(caught.value).split("e.g.")[0]  # the header is file content
 
 
 def test_nested_json_array_with_dotted_fields_and_non_utf8_csv():
@@ -97,7 +100,8 @@ async def test_folder_import_skips_unchanged_files_and_never_duplicates(tmp_path
     shutil.copy(FIXTURES / "feeds" / "rss2.xml", folder / "sub" / "feed.xml")
     (folder / ".hidden.jsonl").write_text('{"title": "never read"}\n')
     (folder / "notes.txt").write_text("not an export")
-    settings = make_settings(f'[[sources]]\nkind = "file"\nname = "imp"\npath = "{folder}"\n')
+    settings = make_settings(f'[storage]\nimport_dirs = ["{tmp_path}"]\n'
+                             f'[[sources]]\nkind = "file"\nname = "imp"\npath = "{folder}"\n')
 
     first = (await collect_sources(store, settings, now=now))[0]
     assert first.status == "ok" and first.new_items == 5      # 3 jsonl + 2 feed
@@ -135,6 +139,7 @@ async def test_missing_path_and_unreadable_file_are_source_errors(tmp_path, stor
     bad = tmp_path / "broken.xml"
     bad.write_bytes(b"\x00\x01 definitely not a feed \xff")
     settings = make_settings(
+        f'[storage]\nimport_dirs = ["{tmp_path}"]\n'
         f'[[sources]]\nkind = "file"\nname = "missing"\npath = "{tmp_path / "nope"}"\n'
         f'[[sources]]\nkind = "file"\nname = "garbage"\npath = "{bad}"\n'
     )

@@ -38,7 +38,8 @@ def _toml_value(value) -> str:
 
 
 def feeds_toml(base: str) -> str:
-    lines = ['[company]\nname = "Northwind Mobility"\n', "[privacy]\npseudonymize_authors = true\n"]
+    lines = ['[company]\nname = "Northwind Mobility"\n', "[privacy]\npseudonymize_authors = true\n",
+             f"[storage]\nimport_dirs = [{json.dumps(str(ROOT / 'tests' / 'fixtures' / 'imports'))}]\n"]
     for kind in sorted(REGISTRY):
         options = {"kind": kind, "name": f"{kind}-source", **CASES[kind].options(base)}
         lines.append("[[sources]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in options.items()))
@@ -47,7 +48,7 @@ def feeds_toml(base: str) -> str:
 
 def cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "COLUMNS": "250",
-           "TRENDWATCH_PRIVACY_KEY": "e2e-key"}
+           "TRENDWATCH_PRIVACY_KEY": "e2e-key-0123456789abcdef"}
     for case in CASES.values():
         env.update(case.env)
     return subprocess.run(

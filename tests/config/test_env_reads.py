@@ -48,7 +48,7 @@ def test_every_secret_option_goes_through_secret(monkeypatch):
 
     def fake(name):
         seen.append(name)
-        return "from-secret" if name else None
+        return "from-secret-0123456789" if name else None
 
     monkeypatch.setattr(env, "secret", fake)
     import trendwatch.briefing.delivery as delivery
@@ -61,11 +61,11 @@ def test_every_secret_option_goes_through_secret(monkeypatch):
     class Options(SourceOptions):
         token_env: str | None = "TW_TOKEN"
 
-    assert Options(kind="rss").env("token_env") == "from-secret"
+    assert Options(kind="rss").env("token_env") == "from-secret-0123456789"
     from tests.conftest import make_settings
 
     settings = make_settings('[privacy]\npseudonymize_authors = true\nkey_env = "TW_KEY"\n')
-    assert privacy_key(settings, "sqlite:///unused.db") == b"from-secret"
+    assert privacy_key(settings, "sqlite:///unused.db") == b"from-secret-0123456789"
     assert {"TW_TOKEN", "TW_KEY"} <= set(seen)
 
 

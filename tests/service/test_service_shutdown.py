@@ -32,7 +32,7 @@ class Serve:
 
     async def start(self) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
-               "TRENDWATCH_PRIVACY_KEY": "test-key"}
+               "TRENDWATCH_PRIVACY_KEY": "test-key-0123456789abcdef"}
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "trendwatch", "serve", "--config", str(self.config), "--tick", "1s", "--log-level", "debug",
             "--db", self.db, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,

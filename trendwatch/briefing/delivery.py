@@ -40,6 +40,7 @@ from trendwatch.config.schema import (
     WebhookDelivery,
 )
 from trendwatch.errors import DeliveryError, FetchError, FetchTimeout, PermanentDeliveryError
+from trendwatch.present.redact import redact_text, url_origin
 from trendwatch.store import Store
 from trendwatch.store.deliveries import record_deliveries
 
@@ -176,7 +177,7 @@ class _HttpJsonTarget:
         self.http = http           # [http]: user agent, connect timeout, body cap
 
     async def _post(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
-        shown = re.sub(r"(https?://[^/]+).*", r"\1/…", url)  # webhook paths are secrets
+        shown = url_origin(url)  # webhook paths and userinfo are secrets, malformed or not
         try:
             async with HttpClient(self.http, timeout=self.timeout) as client:
                 response = await client.post_json(url, to_json_text(body, indent=None).encode(),
@@ -185,9 +186,9 @@ class _HttpJsonTarget:
             raise DeliveryError(
                 f"{shown} did not answer within {self.timeout.total_seconds()}s") from exc
         except FetchError as exc:
-            reason = str(exc.__cause__ or exc).replace(url, shown)
+            reason = redact_text(str(exc.__cause__ or exc).replace(url, shown))
             raise DeliveryError(f"cannot reach {shown}: {reason}") from exc
-        text = response.body.decode("utf-8", "replace")[:200]
+        text = redact_text(response.body.decode("utf-8", "replace")[:200])
         if response.status == 429 or response.status >= 500:
             raise DeliveryError(f"{shown} answered {response.status}: {text}")
         if response.status >= 400:
@@ -270,10 +271,11 @@ async def deliver(store: Store, settings: Settings, message: Message, targets: l
                     detail = await target.send(message)
             return DeliveryResult(name, "sent", attempts, detail=detail)
         except DeliveryError as exc:
-            return DeliveryResult(name, "failed", attempts, error=str(exc))
+            return DeliveryResult(name, "failed", attempts, error=redact_text(str(exc)))
         except Exception as exc:  # a bug: record it so the briefing is not silently lost, then log
             log.exception("delivery bug target=%s kind=%s", name, message.kind)
-            return DeliveryResult(name, "failed", attempts, error=f"internal error: {exc!r}")
+            return DeliveryResult(name, "failed", attempts,
+                                  error=redact_text(f"internal error: {exc!r}"))
 
     results = list(await asyncio.gather(*(one(name) for name in dict.fromkeys(targets))))
     record_deliveries(store, [dict(

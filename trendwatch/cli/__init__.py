@@ -12,6 +12,7 @@ from trendwatch.cli import analysis, briefing, collection, fit, service, users  
 from trendwatch.cli.common import err_console
 from trendwatch.cli.group import cli  # noqa: E402
 from trendwatch.errors import TrendwatchError
+from trendwatch.present.redact import redact_text
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except TrendwatchError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err_console.print(f"[bold red]error:[/] {escape(redact_text(str(exc)))}")
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("interrupted")

@@ -25,6 +25,7 @@ from trendwatch.config.check import summary_lines
 from trendwatch.config.durations import parse_duration
 from trendwatch.config.env import resolve_paths
 from trendwatch.errors import ConfigError
+from trendwatch.present.redact import redact_text, redact_url
 from trendwatch.present.status import source_status
 from trendwatch.store import sources as source_rows
 from trendwatch.store import views
@@ -133,11 +134,13 @@ def print_outcomes(outcomes: list[SourceOutcome]) -> None:
 
 def source_json(row: dict) -> dict:
     return {
-        "name": row["name"], "kind": row["kind"], "platform": row["platform"], "url": row["url"],
+        "name": row["name"], "kind": row["kind"], "platform": row["platform"],
+        "url": row["url"] and redact_url(row["url"]),
         "status": source_status(row), "last_ok_at": row["last_ok_at"],
         "last_attempt_at": row["last_attempt_at"], "next_check_at": row["next_check_at"],
         "last_status": row["last_status"], "error_count": row["error_count"],
-        "last_error": row["last_error"], "last_new_items": row["last_new_items"],
+        "last_error": row["last_error"] and redact_text(row["last_error"]),
+        "last_new_items": row["last_new_items"],
         "items_24h": row["items_24h"], "items_total": row["items_total"],
     }
 
@@ -161,7 +164,7 @@ def sources_cmd(env, fmt: str) -> None:
         table_rows.append([
             r["name"], r["kind"], Text(status, style=STATUS_STYLE[status]), ago(r["last_ok_at"], now),
             ago(r["next_check_at"], now) if not r["disabled"] else "–", r["items_24h"],
-            r["items_total"], r["error_count"] or "", (r["last_error"] or "")[:160],
+            r["items_total"], r["error_count"] or "", redact_text(r["last_error"] or "")[:160],
         ])
     print_table("sources", ["name", "kind", "status", "last ok", "next check", "items 24h",
                             "items", "errors", "last error / warning"], table_rows)

@@ -28,6 +28,7 @@ from trendwatch.config.door import door_refusal, is_loopback, oidc_problems, sec
 from trendwatch.config.durations import parse_duration
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV, child_env, resolve_paths
 from trendwatch.errors import ConfigError
+from trendwatch.present.redact import redact_text
 from trendwatch.service.logs import setup_logging
 from trendwatch.store import deliveries as delivery_rows
 from trendwatch.store import jobs as job_rows
@@ -246,12 +247,14 @@ def status(env, fmt: str) -> None:
                     "last_seen_at": service and service["last_finished_at"]},
         "jobs": [{"name": name, "last_started_at": r["last_started_at"],
                   "last_finished_at": r["last_finished_at"], "last_status": r["last_status"],
-                  "last_error": r["last_error"], "next_run_at": r["next_run_at"]}
+                  "last_error": r["last_error"] and redact_text(r["last_error"]),
+                  "next_run_at": r["next_run_at"]}
                  for name, r in sorted(rows.items())],
         "latest_run": latest and _run_json(latest),
         "latest_attempt": attempt and _run_json(attempt),
         "failed_deliveries_24h": [{"kind": d["kind"], "target": d["target"], "at": d["created_at"],
-                                   "attempts": d["attempts"], "error": d["error"]} for d in failed],
+                                   "attempts": d["attempts"],
+                                   "error": d["error"] and redact_text(d["error"])} for d in failed],
     }
     if fmt == "json":
         print_json(data)
@@ -265,23 +268,24 @@ def status(env, fmt: str) -> None:
     print_table("jobs", ["job", "status", "last start", "last finish", "next run", "last error"], [
         [j["name"], Text(j["last_status"] or "never", style=JOB_STYLE.get(j["last_status"] or "", "yellow")),
          ago(j["last_started_at"], now), ago(j["last_finished_at"], now),
-         ago(j["next_run_at"], now) if j["next_run_at"] else "–", (j["last_error"] or "")[:200]]
+         ago(j["next_run_at"], now) if j["next_run_at"] else "–",
+         (j["last_error"] or "")[:200]]
         for j in data["jobs"]])
     if latest is not None:
         console.print(f"latest analysis run #{latest['id']}: {latest['status']}, "
                       f"as of {ago(latest['as_of'], now)}")
     if attempt is not None:  # a newer run that did not finish ok (running or failed)
         console.print(f"newest analysis attempt #{attempt['id']}: {attempt['status']}"
-                      + (f" ({attempt['error']})" if attempt["error"] else ""))
+                      + (f" ({redact_text(attempt['error'])})" if attempt["error"] else ""))
     for d in failed:
         console.print(Text.assemble(("✗ ", "red"), f"{d['kind']} → {d['target']} "
                                     f"{ago(d['created_at'], now)} after {d['attempts']} attempts: ",
-                                    (d["error"] or "", "red")))
+                                    (redact_text(d["error"] or ""), "red")))
 
 
 def _run_json(run: dict) -> dict:
     return {"id": run["id"], "status": run["status"], "as_of": run["as_of"],
-            "finished_at": run["finished_at"], "error": run["error"]}
+            "finished_at": run["finished_at"], "error": run["error"] and redact_text(run["error"])}
 
 
 @cli.command()

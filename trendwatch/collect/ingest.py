@@ -22,6 +22,7 @@ from trendwatch.collect.dedup import (
     minhash_signature,
 )
 from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
+from trendwatch.collect.privacy import handle_free
 from trendwatch.models import RawItem
 from trendwatch.store import Store
 from trendwatch.store import items as item_rows
@@ -54,6 +55,8 @@ def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: st
         text = (raw.text or "").strip()
         if not title and not text:
             continue
+        if pseudonym is not None:  # links and ids name the account too, not only `author`
+            raw = handle_free(platform, raw, pseudonym)
         published = raw.published_at or fetched_at
         if published > fetched_at + FUTURE_TOLERANCE:  # clocks and feeds lie
             published = fetched_at

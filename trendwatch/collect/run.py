@@ -29,6 +29,7 @@ from trendwatch.collect.schedule import next_check_at
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
 from trendwatch.models import SourceSpec
+from trendwatch.present.redact import redact_text
 from trendwatch.store import Store
 from trendwatch.store import sources as source_rows
 from trendwatch.store.quotas import StoreBudget
@@ -176,7 +177,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
             source_rows.record_success(
                 conn, source_id, state=result.state, now=now, status=result.status,
                 new_items=new, bytes_received=result.bytes_received,
-                warning="; ".join(result.warnings) or None,
+                warning=redact_text("; ".join(result.warnings)) or None,
                 next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
             )
 
@@ -186,7 +187,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
         status = getattr(exc, "status", None)
         retry_after = getattr(exc, "retry_after", None)
         disable = isinstance(exc, SourceGone)
-        error = str(exc)
+        error = redact_text(str(exc))  # shown on the Sources page, briefing and webhook
 
         def record_failure() -> None:
             with store.begin() as conn:
@@ -204,7 +205,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
         # the others finish; the bug still shows: ERROR log with its traceback, and the
         # source row says "internal error" (the Sources page and `trendwatch sources` mark it)
         log.error("source %s: internal error", options.name, exc_info=True)
-        error = f"{INTERNAL_ERROR}: {type(exc).__name__}: {str(exc)[:200]}"
+        error = f"{INTERNAL_ERROR}: {type(exc).__name__}: {redact_text(str(exc))[:200]}"
 
         def record_bug() -> None:
             with store.begin() as conn:
@@ -218,7 +219,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
         return SourceOutcome(options.name, options.kind, "error",
                              seconds=time.perf_counter() - started, message=error)
 
-    warning = "; ".join(result.warnings) or None
+    warning = redact_text("; ".join(result.warnings)) or None
     return SourceOutcome(
         options.name, options.kind, "not_modified" if result.not_modified else "ok",
         new_items=new, found_items=len(rows), bytes_received=result.bytes_received,

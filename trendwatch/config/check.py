@@ -14,6 +14,7 @@ from trendwatch.config.env import resolve_paths
 from trendwatch.config.load import parse_settings
 from trendwatch.config.schema import Settings
 from trendwatch.errors import ConfigError
+from trendwatch.present.redact import redact_text, redact_url
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def summary_lines(settings: Settings, path: Path | str, database_url: str) -> li
         f"✓ {path} is valid",
         f"  company: {profile.company.name} ({len(profile.products)} products{more})",
         f"  sources: {len(settings.sources)} ({summary})",
-        f"  database: {database_url}",
+        f"  database: {redact_url(database_url)}",
     ]
 
 
@@ -46,5 +47,6 @@ def check_text(text: str, path: Path | str, db: str | None = None) -> ConfigChec
         settings = parse_settings(text, source_name=str(path))
         lines = summary_lines(settings, path, resolve_paths(str(path), db, settings).database_url)
     except ConfigError as exc:
-        return ConfigCheck(False, [f"error: {exc}"], None, list(exc.problems))
+        return ConfigCheck(False, [f"error: {redact_text(str(exc))}"], None,
+                           [redact_text(p) for p in exc.problems])
     return ConfigCheck(True, lines, settings)

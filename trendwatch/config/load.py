@@ -14,6 +14,7 @@ from pydantic import (
 from trendwatch.config.env import CONFIG_ENV, DEFAULT_CONFIG_PATH
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import ConfigError
+from trendwatch.present.redact import redact_text
 
 
 def load_settings(path: str | Path) -> Settings:
@@ -52,6 +53,15 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
         problems.extend(_validation_problems(source_name, locator, exc, prefix=()))
 
     sources = _validate_sources(raw_sources, source_name, locator, problems)
+    if settings is not None:
+        # relative paths in the config (import folders, file sources) mean: next to the config
+        settings.storage.set_base(Path(source_name).parent.resolve())
+        for index, options in sources:
+            problem = options.bind_storage(settings.storage)
+            if problem is not None:
+                key, message = problem
+                problems.append(_problem(source_name, locator, ("sources", index, key),
+                                         f"source {options.name!r}: {message}"))
     if problems:
         plural = "s" if len(problems) > 1 else ""
         raise ConfigError(
@@ -60,7 +70,7 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
             problems=problems,
         )
     assert settings is not None
-    settings.sources = sources
+    settings.sources = [options for _index, options in sources]
     if settings.company is None and not settings.profiles:
         raise ConfigError(
             f"{source_name}: [company] is missing: add a [company] table with at least `name` "
@@ -73,12 +83,13 @@ def parse_settings(text: str, source_name: str = DEFAULT_CONFIG_PATH) -> Setting
 
 def _validate_sources(
     raw_sources: list[Any], source_name: str, locator: _KeyLocator, problems: list[str]
-) -> list[SourceOptions]:
+) -> list[tuple[int, SourceOptions]]:
+    """The valid sources with their index among the [[sources]] tables."""
     from trendwatch.collect.collectors import (
         REGISTRY,  # the registry imports config models, so import late
     )
 
-    sources: list[SourceOptions] = []
+    sources: list[tuple[int, SourceOptions]] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
         where = ("sources", index)
@@ -108,7 +119,7 @@ def _validate_sources(
                                      f"sources[{seen[options.name]}]); names must be unique"))
             continue
         seen[options.name] = index
-        sources.append(options)
+        sources.append((index, options))
     return sources
 
 
@@ -141,6 +152,7 @@ def _format_loc(loc: tuple) -> str:
 def _problem(source_name: str, locator: _KeyLocator, loc: tuple, message: str) -> str:
     line = locator.line_of(loc)
     where = f"{source_name}:{line}" if line else source_name
+    message = redact_text(message)  # validators quote values: a URL's password stays out
     return f"{where}: {_format_loc(loc)}: {message}" if loc else f"{where}: {message}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -403,8 +405,52 @@ class PrivacySettings(Section):
     )
 
 
+# where `file` sources may read: anything else (/proc/self/environ, ~/.ssh) is refused
+DEFAULT_IMPORT_DIRS = ("imports", ".")
+DEFAULT_IMPORT_MAX_BYTES = 200 * 1000 * 1000
+# kernel views and devices: never an export, whatever import_dirs says
+SPECIAL_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
 class StorageSettings(Section):
     url: str | None = None
+    import_dirs: list[str] = list(DEFAULT_IMPORT_DIRS)   # relative to the config file's folder
+    import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
+
+    _base: Path = PrivateAttr(default_factory=Path)       # the config file's folder, set on load
+
+    @field_validator("import_max_bytes", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> int:
+        size = parse_size(value)
+        if size <= 0:
+            raise ValueError("import_max_bytes must be above 0")
+        return size
+
+    @field_validator("import_dirs")
+    @classmethod
+    def _dirs(cls, value: list[str]) -> list[str]:
+        if any(not d.strip() for d in value):
+            raise ValueError("import_dirs entries must not be empty")
+        return value
+
+    def set_base(self, base: Path) -> None:
+        self._base = base
+
+    @property
+    def base(self) -> Path:
+        """The folder relative paths in the config start from (the config file's)."""
+        return self._base
+
+    def import_roots(self) -> list[Path]:
+        """The import folders, absolute and with symlinks resolved (they need not exist yet)."""
+        return [resolve_under(self._base, d) for d in self.import_dirs]
+
+
+def resolve_under(base: Path, value: str) -> Path:
+    """``value`` (``~`` expanded) relative to ``base``, absolute, symlinks resolved."""
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else Path(base) / path).resolve()
 
 
 AUTH_MODES = ("none", "password", "oidc")
@@ -467,6 +513,10 @@ class SourceOptions(Section):
 
     def default_name(self) -> str:
         return self.kind
+
+    def bind_storage(self, storage: StorageSettings) -> tuple[str, str] | None:
+        """Take what this source needs of [storage]; (key, problem) with its options, or None."""
+        return None
 
     def env(self, key_field: str) -> str | None:
         """Read the secret named by option ``key_field`` (e.g. ``token_env``) from the environment."""

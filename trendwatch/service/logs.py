@@ -4,6 +4,9 @@
 
 Messages are written as ``"event key=%s"`` so they stay greppable and parseable
 (``key=value`` pairs; values with spaces are JSON-quoted by the caller).
+
+Every line, traceback included, passes ``RedactFilter``: a driver error quoting a database
+URL or a webhook with its token must not put the secret in the log.
 """
 
 from __future__ import annotations
@@ -11,6 +14,27 @@ from __future__ import annotations
 import logging
 import sys
 import time
+
+from trendwatch.present.redact import redact_text
+
+
+class RedactFilter(logging.Filter):
+    """Masks URL credentials, secret parameters and bearer tokens in a record (message,
+    arguments and traceback), so no handler ever sees them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string: logging reports it itself
+            return True
+        record.msg, record.args = redact_text(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_text(record.stack_info)
+        return True
 
 
 class _Formatter(logging.Formatter):
@@ -27,6 +51,7 @@ def setup_logging(level: str = "info", stream=None) -> None:
     """Configure the root logger for the service (idempotent)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(_Formatter())
+    handler.addFilter(RedactFilter())  # on the handler: records of every logger pass it
     _Formatter.converter = time.localtime
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -83,9 +83,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        # the URL itself is not quoted: unparsable, its password cannot be masked reliably
         raise StoreError(
-            f"{url!r} is not a database URL; expected e.g. sqlite:///data/trendwatch.db "
+            "the database URL is not valid; expected e.g. sqlite:///data/trendwatch.db "
             "or postgresql+psycopg://user@host/db"
         ) from exc
     if parsed.drivername in ("postgres", "postgresql"):  # postgres:// as Heroku & co. spell it
@@ -154,9 +155,18 @@ def _dialect_insert(conn: Connection, table: Table) -> Any:
     raise StoreError(f"unsupported dialect {conn.dialect.name}")  # pragma: no cover
 
 
+def sqlite_folder(database_url: str) -> Path | None:
+    """The folder of a SQLite database file; None for any other store (or a bad URL)."""
+    try:
+        url = make_url(database_url)
+    except (ArgumentError, ValueError):
+        return None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return None
+
+
 def key_file_for(database_url: str) -> Path:
     """Where a file that belongs with this store lives: next to a SQLite file, else ./data."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / "privacy.key"
-    return Path("data") / "privacy.key"
+    folder = sqlite_folder(database_url)
+    return (folder if folder is not None else Path("data")) / "privacy.key"

@@ -8,6 +8,7 @@ a table return ``(columns, rows)`` so an empty result still knows its columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime
@@ -55,8 +56,14 @@ def display_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):  # an invalid URL has no password to hide in it
-        return url
+    except (ArgumentError, ValueError):
+        # unparsable (``…@h:port/x``) yet it may hold a password; the store may not import
+        # trendwatch.present.redact (sibling layers), so the userinfo rule is repeated here
+        head, at, host = url.rpartition("@")
+        if not at:
+            return url
+        scheme = re.match(r"(?i)[a-z][a-z0-9+.\-]*://", head)
+        return f"{scheme.group(0) if scheme else ''}***@{host}"
 
 
 def has_schema(store: Store) -> bool:

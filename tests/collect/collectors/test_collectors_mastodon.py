@@ -222,3 +222,62 @@ async def test_429_with_retry_after_is_honoured(aiohttp_server, store, now):
     assert len(fake.log) == 1  # the first 429 stopped the other parts
     [health] = source_rows.source_health(store, now)
     assert health["next_check_at"] >= now + timedelta(seconds=600)
+
+
+# --- one token per instance (issue 12, finding 5) -----------------------------------------------
+
+
+def test_one_token_for_several_instances_is_a_config_error_naming_line_and_key():
+    body = ('[[sources]]\nkind = "mastodon"\nname = "two"\n'
+            'instance = ["https://mastodon.social", "https://other.example"]\n'
+            'token_env = "MASTO_TOKEN"\n')
+    with pytest.raises(Exception) as caught:
+        make_settings(body)
+    message = str(caught.value)
+    assert "test.toml:8: sources[0].token_env: one token for 2 instances would be sent to each" in message
+    assert '"mastodon.social" = "…", "other.example" = "…"' in message
+
+
+def test_a_token_table_names_only_listed_instances():
+    with pytest.raises(Exception, match=r"token_env names \['evil.example'\], which are not in `instance`"):
+        make_settings('[[sources]]\nkind = "mastodon"\ninstance = "https://mastodon.social"\n'
+                      'token_env = { "evil.example" = "MASTO_TOKEN" }\n')
+    settings = make_settings('[[sources]]\nkind = "mastodon"\ninstance = "https://mastodon.social"\n'
+                             'token_env = "MASTO_TOKEN"\n')  # one instance, one name: as before
+    assert settings.sources[0].token_env == "MASTO_TOKEN"
+
+
+async def test_each_instance_gets_its_own_token_and_no_other(aiohttp_server, monkeypatch, now):
+    monkeypatch.setenv("TOKEN_A", "token-of-a")
+    fakes = [FakeInstance(1), FakeInstance(1), FakeInstance(1)]
+    servers = [await aiohttp_server(f.app(), host="127.0.0.1") for f in fakes]
+    # three instances on one host: told apart by port
+    hosts = [f"127.0.0.1:{s.port}" for s in servers]
+    options = mastodon.MastodonOptions(
+        kind="mastodon", instance=[str(s.make_url("")) for s in servers], hashtags=["ebike"],
+        token_env={hosts[0]: "TOKEN_A", hosts[1]: "TOKEN_B"}, max_pages=1)
+    monkeypatch.setenv("TOKEN_B", "token-of-b")
+    await run_collector(MastodonCollector(options), SourceState(), now)
+    seen = [{r.headers.get("Authorization") for r in f.log} for f in fakes]
+    assert seen == [{"Bearer token-of-a"}, {"Bearer token-of-b"}, {None}]
+
+
+async def test_a_link_header_to_another_host_gets_no_token(aiohttp_server, monkeypatch, now):
+    monkeypatch.setenv("MASTO_TOKEN", "token-of-home")
+    elsewhere_log: list = []
+    elsewhere = logging_app(elsewhere_log)
+    elsewhere.router.add_get("/page2", lambda request: web.json_response([]))
+    other = await aiohttp_server(elsewhere, host="127.0.0.1")
+    page = [copy.deepcopy(s) for s in fixture("mastodon/timeline_ebike.json")]
+    page = (page * 40)[:40]  # a full page, so the collector follows `next`
+    for number, status in enumerate(page):
+        status["id"] = str(1000 + number)
+    link = f'<{other.make_url("/page2")}>; rel="next"'
+    fake = FakeInstance(1)
+    server = await aiohttp_server(fake.app(**{"/api/v1/timelines/tag/ebike": lambda request: web.json_response(
+        page, headers={"Link": link})}), host="127.0.0.1")
+    c = collector(server.make_url(""), hashtags=["ebike"], token_env="MASTO_TOKEN", trends=False)
+    await run_collector(c, SourceState(), now)
+    assert [r.path for r in elsewhere_log] == ["/page2"]
+    assert "Authorization" not in elsewhere_log[0].headers
+    assert all(r.headers.get("Authorization") == "Bearer token-of-home" for r in fake.log)

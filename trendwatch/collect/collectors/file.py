@@ -4,15 +4,22 @@ For air-gapped installs, exports from other social tools and replaying history.
 Imported items keep their own timestamps. The source cursor remembers each file's
 (mtime, size), so unchanged files are skipped; a changed file is read again and
 item ids (GUID / canonical URL) make the re-import a no-op for what was already stored.
+
+A file source reads only regular files inside ``[storage] import_dirs`` (symlinks are
+followed first, so a link pointing out is refused) and no larger than
+``[storage] import_max_bytes``: a config that names /proc/self/environ or ~/.ssh must not
+turn the Sources page into a file viewer. Errors name the file, never its content.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from trendwatch.collect.collectors.base import (
     BaseCollector,
@@ -22,7 +29,13 @@ from trendwatch.collect.collectors.base import (
     SourceState,
 )
 from trendwatch.collect.parse.records import parse_records_file
-from trendwatch.config.schema import PLATFORMS, Section, SourceOptions
+from trendwatch.config.schema import (
+    PLATFORMS,
+    SPECIAL_ROOTS,
+    Section,
+    SourceOptions,
+    StorageSettings,
+)
 from trendwatch.errors import ParseError, SourceFileError
 
 KNOWN_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
@@ -61,13 +74,115 @@ class FileOptions(SourceOptions):
             raise ValueError(f"unknown platform {value!r}; expected 'news' or one of {list(PLATFORMS)}")
         return value
 
+    _storage: StorageSettings | None = PrivateAttr(default=None)
+
     def default_name(self) -> str:
         return f"file:{Path(self.path).name}"
 
+    def bind_storage(self, storage: StorageSettings) -> tuple[str, str] | None:
+        self._storage = storage
+        path = Path(self.path)
+        # absolute but not resolved: the link is followed (and judged) again at each fetch
+        self.path = str(path if path.is_absolute() else storage.base / path)
+        problem = outside_problem(Path(self.path), storage.import_roots())
+        return ("path", problem) if problem else None
 
-def _fingerprint(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_mtime_ns, stat.st_size]
+    def storage(self) -> StorageSettings:
+        """The [storage] settings this source was loaded with (defaults when built directly)."""
+        return self._storage if self._storage is not None else StorageSettings()
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def outside_problem(path: Path, roots: list[Path], resolved: Path | None = None) -> str | None:
+    """Why ``path`` may not be imported, or None. ``resolved``: its target, symlinks followed."""
+    resolved = resolved or path.resolve()
+    shown = str(path) if resolved == path else f"{path} (a link to {resolved})"
+    special = next((r for r in SPECIAL_ROOTS if _within(resolved, r)), None)
+    if special is not None:
+        return f"{shown} is under {special}, which holds no exports; refused"
+    if not any(_within(resolved, root) for root in roots):
+        folders = ", ".join(str(r) for r in roots) or "none"
+        return (f"{shown} is outside the import folders ({folders}); move the file there or "
+                "add its folder to [storage] import_dirs")
+    return None
+
+
+def guarded_path(path: Path, roots: list[Path]) -> Path:
+    """``path`` with symlinks resolved, if it lies inside an import folder; else SourceFileError."""
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise SourceFileError(f"{path} does not exist") from None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise SourceFileError(f"{path}: cannot resolve the path ({_reason(exc)})") from None
+    problem = outside_problem(path.absolute(), roots, resolved)
+    if problem:
+        raise SourceFileError(problem)
+    return resolved
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or exc.__class__.__name__
+
+
+def read_import(resolved: Path, max_bytes: int) -> tuple[bytes, list[int]]:
+    """Bytes and (mtime, size) of a regular file no larger than ``max_bytes``.
+
+    Opened without following a final symlink and without blocking (a FIFO would hang an
+    open()), then checked on the open descriptor, so what is checked is what is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(resolved, flags)
+    except OSError as exc:
+        raise SourceFileError(f"{resolved}: cannot open ({_reason(exc)})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceFileError(f"{resolved} is not a regular file (a device, FIFO, socket "
+                                  "or folder); refused")
+        if info.st_size > max_bytes:
+            raise SourceFileError(f"{resolved} is {info.st_size} bytes, above [storage] "
+                                  f"import_max_bytes = {max_bytes}; refused")
+        _same_file(fd, resolved)
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:  # it grew while being read
+                raise SourceFileError(f"{resolved} grew above [storage] import_max_bytes = "
+                                      f"{max_bytes} while being read; refused")
+            chunks.append(chunk)
+        return b"".join(chunks), [info.st_mtime_ns, info.st_size]
+    except OSError as exc:
+        raise SourceFileError(f"{resolved}: cannot read ({_reason(exc)})") from None
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, resolved: Path) -> None:
+    """A folder on the way swapped for a symlink between resolve() and open() is refused."""
+    link = Path(f"/proc/self/fd/{fd}")
+    try:
+        opened = os.readlink(link)
+    except OSError:  # no /proc (macOS): the O_NOFOLLOW open is the check
+        return
+    if opened != str(resolved):
+        raise SourceFileError(f"{resolved} changed while being opened; refused")
+
+
+def _fingerprint(resolved: Path) -> list[int]:
+    try:
+        info = resolved.stat()
+    except OSError as exc:
+        raise SourceFileError(f"{resolved}: cannot read ({_reason(exc)})") from None
+    return [info.st_mtime_ns, info.st_size]
 
 
 def list_files(root: Path, fmt: str) -> list[Path]:
@@ -75,15 +190,14 @@ def list_files(root: Path, fmt: str) -> list[Path]:
     hidden ones skipped; with format = "auto" only known suffixes)."""
     if not root.exists():
         raise SourceFileError(f"{root} does not exist")
-    if root.is_file():
+    if not root.is_dir():  # a file, or something read_import refuses for not being one
         return [root]
-    if not root.is_dir():
-        raise SourceFileError(f"{root} is neither a file nor a folder")
     try:
-        found = sorted(p for p in root.rglob("*") if p.is_file()
+        # symlinks are listed too: guarded_path refuses those pointing out, by name
+        found = sorted(p for p in root.rglob("*") if (p.is_file() or p.is_symlink())
                        and not any(part.startswith(".") for part in p.relative_to(root).parts))
     except OSError as exc:
-        raise SourceFileError(f"cannot list {root}: {exc}") from exc
+        raise SourceFileError(f"cannot list {root}: {_reason(exc)}") from exc
     if fmt == "auto":
         found = [p for p in found if p.suffix.lower() in KNOWN_SUFFIXES]
     return found
@@ -103,7 +217,10 @@ class FileCollector(BaseCollector):
 
     async def collect(self, ctx: CollectContext, state: SourceState) -> CollectResult:
         o = self.options
+        storage = o.storage()
+        roots = storage.import_roots()
         root = Path(o.path)
+        await asyncio.to_thread(guarded_path, root, roots)
         files = await asyncio.to_thread(list_files, root, o.format)
         seen: dict[str, Any] = dict(state.cursor.get("files") or {})
         remembered: dict[str, list[int]] = {}
@@ -114,19 +231,21 @@ class FileCollector(BaseCollector):
         received = 0
         fields = o.fields.model_dump()
         for path in files:
-            key = str(path.resolve())
             try:
-                fingerprint = _fingerprint(path)
-            except OSError as exc:
-                failures.append(f"{path}: cannot read ({exc.strerror or exc})")
+                resolved = guarded_path(path, roots)
+                key = str(resolved)
+                fingerprint = _fingerprint(resolved)
+            except SourceFileError as exc:
+                failures.append(str(exc))
                 continue
             if seen.get(key) == fingerprint:
                 remembered[key] = fingerprint
                 continue
             try:
-                data = await asyncio.to_thread(path.read_bytes)
-            except OSError as exc:
-                failures.append(f"{path}: cannot read ({exc.strerror or exc})")
+                data, fingerprint = await asyncio.to_thread(read_import, resolved,
+                                                            storage.import_max_bytes)
+            except SourceFileError as exc:
+                failures.append(str(exc))
                 continue
             try:
                 found, notes = await ctx.cpu(parse_records_file, data, o.format, fields, str(path))

@@ -9,6 +9,11 @@ Wire facts this follows (Mastodon REST API v1):
 - `GET /api/v1/tags/{tag}` → the followed tag's own history.
 - 401/403 means the instance closed that timeline to anonymous readers (or refused
   the token); `X-RateLimit-Remaining`/`X-RateLimit-Reset` say how much is left.
+
+An access token belongs to one account on one instance: it is sent to that instance only.
+With several instances `token_env` is a table, host → variable
+(``token_env = { "mastodon.social" = "MASTO_SOCIAL_TOKEN" }``); a single name with several
+instances is a config error rather than a token handed to every instance in the list.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from trendwatch.collect.collectors.base import (
     BaseCollector,
@@ -32,7 +37,6 @@ from trendwatch.collect.collectors.social import (
     as_int,
     engagement,
     get,
-    secret,
     to_list,
     utc_time,
 )
@@ -45,6 +49,7 @@ from trendwatch.collect.parse.text import (
     unescaped_text,
 )
 from trendwatch.collect.parse.values import as_id, as_url, clean_str
+from trendwatch.config import env
 from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.models import RawItem, TrendPoint
 
@@ -169,13 +174,51 @@ def newest_id(ids: list[str]) -> str | None:
 class MastodonOptions(PlatformOptions):
     instance: list[str] = Field(min_length=1)
     trends: bool = True
-    token_env: str | None = None
+    token_env: str | dict[str, str] | None = None   # one name (one instance), or host → name
     every: timedelta = timedelta(minutes=15)
 
     @field_validator("instance", mode="before")
     @classmethod
     def _instances(cls, value: Any) -> list[str]:
         return [_http_url(v).rstrip("/") for v in to_list(value)]
+
+    @field_validator("token_env")
+    @classmethod
+    def _one_token_per_instance(cls, value: str | dict[str, str] | None,
+                                info: ValidationInfo) -> str | dict[str, str] | None:
+        instances = info.data.get("instance")
+        if value is None or instances is None:  # no instance: that error is reported already
+            return value
+        hosts = [instance_host(i) for i in instances]
+        if isinstance(value, str):
+            if len(hosts) > 1:
+                example = ", ".join(f'"{h}" = "…"' for h in hosts)
+                raise ValueError(
+                    f"one token for {len(hosts)} instances would be sent to each of them; a "
+                    f"token belongs to one instance: give one per instance, token_env = "
+                    f"{{ {example} }}, or split the source")
+            return value
+        unknown = [h for h in value if h.casefold() not in hosts]
+        if unknown:
+            raise ValueError(f"token_env names {unknown}, which are not in `instance` "
+                             f"(hosts: {hosts})")
+        empty = [h for h, name in value.items() if not name.strip()]
+        if empty:
+            raise ValueError(f"token_env for {empty} names no environment variable")
+        return {h.casefold(): name.strip() for h, name in value.items()}
+
+    def token_for(self, instance: str) -> str | None:
+        """The token of ``instance`` only; AuthRequired if its variable is named but unset."""
+        var = self.token_env
+        if isinstance(var, dict):
+            var = var.get(instance_host(instance))
+        if not var:
+            return None
+        value = env.secret(var)
+        if not value:
+            raise AuthRequired(f"Mastodon access token for {instance_host(instance)}: environment "
+                               f"variable {var} (from `token_env`) is not set")
+        return value
 
     @field_validator("query")
     @classmethod
@@ -189,6 +232,13 @@ class MastodonOptions(PlatformOptions):
         return f"mastodon:{hosts}"
 
 
+def instance_host(instance: str) -> str:
+    """The host (with a non-default port) an instance URL names, lower-cased."""
+    parts = urlsplit(instance)
+    host = (parts.hostname or instance).casefold()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
 class MastodonCollector(BaseCollector):
     kind: ClassVar[str] = "mastodon"
     platform: ClassVar[str] = "mastodon"
@@ -199,11 +249,12 @@ class MastodonCollector(BaseCollector):
 
     async def collect(self, ctx: CollectContext, state: SourceState) -> CollectResult:
         o = self.options
-        token = secret(o, "token_env", "Mastodon access token")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        tokens = {instance: o.token_for(instance) for instance in o.instance}
         cursor = {"min_id": dict(state.cursor.get("min_id", {}))}
         parts = Parts()
         for instance in o.instance:
+            token = tokens[instance]
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
             api = _Api(ctx, instance, headers, parts)
             host = urlsplit(instance).hostname or instance
             if o.trends:
@@ -229,8 +280,13 @@ class _Api:
         self.ctx, self.instance, self.headers, self.parts = ctx, instance, headers, parts
 
     async def get(self, url: str, params: dict[str, Any] | None = None) -> FetchResult:
+        # a `Link` header may point anywhere: the token goes to its own instance only (and
+        # not over plain http when the instance is https)
+        same_instance = (urlsplit(url).scheme, instance_host(url)) == \
+            (urlsplit(self.instance).scheme, instance_host(self.instance))
         try:
-            result = await self.ctx.http.fetch(url, params=params, headers=self.headers,
+            result = await self.ctx.http.fetch(url, params=params,
+                                               headers=self.headers if same_instance else {},
                                                accept="application/json")
         except HTTPStatusError as exc:
             if exc.status in (401, 403):

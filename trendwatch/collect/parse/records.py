@@ -4,6 +4,9 @@ Exports from other social tools name their columns differently, so every field
 goes through a mapping (our field → their column; a dotted name reaches into
 nested JSON such as ``user.screen_name``). A bad record never stops the file: it
 becomes a warning naming file and line, and the rest is kept.
+
+Messages never quote the file's content (they end up on the Sources page, in the
+briefing and in webhook payloads): they say file, line, column and what was expected.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def parse_published(value: Any) -> datetime | None:
     except ValueError:
         parsed = read_date(text) if re.search(r"\d{4}", text) else None
         if parsed is None:
-            raise BadRecord(f"published {text[:40]!r} is not an ISO 8601 date") from None
+            raise BadRecord("published is not an ISO 8601 date (nor RFC 822 or epoch seconds)") from None
     return sane_time(parsed)
 
 
@@ -163,6 +166,16 @@ def _collect(records: Iterator[tuple[int, Any]], fields: Mapping[str, str],
     return items
 
 
+def _json_problem(exc: BaseException) -> str:
+    """Where and what json.loads expected, without the text it saw."""
+    if isinstance(exc, json.JSONDecodeError):
+        # JSONDecodeError.msg is a fixed phrase ("Expecting value", "Unterminated string …")
+        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return exc.__class__.__name__
+
+
 def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
     problems = _Problems(name)
 
@@ -173,7 +186,7 @@ def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[R
             try:
                 yield number, json.loads(line)
             except (ValueError, RecursionError) as exc:
-                problems.add(number, f"not valid JSON ({exc.__class__.__name__}: {str(exc)[:200]})")
+                problems.add(number, f"not valid JSON ({_json_problem(exc)})")
 
     items = _collect(records(), fields, problems)
     return items, problems.warnings()
@@ -184,7 +197,7 @@ def parse_json_records(text: str, fields: Mapping[str, str], name: str) -> tuple
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ParseError(f"{name}: not valid JSON ({exc.__class__.__name__}: {str(exc)[:200]})") from None
+        raise ParseError(f"{name}: not valid JSON ({_json_problem(exc)})") from None
     if isinstance(data, Mapping):
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
@@ -203,12 +216,15 @@ def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[Raw
     try:
         columns = [c for c in reader.fieldnames or [] if isinstance(c, str)]
     except csv.Error as exc:
-        raise ParseError(f"{name}: the CSV header line cannot be read ({exc})") from None
+        raise ParseError(f"{name}:1: the CSV header line cannot be read ({_csv_problem(exc)})") from None
     f = {**DEFAULT_FIELDS, **fields}
     if f["title"] not in columns and f["text"] not in columns:
+        # the header's own names are not quoted: a file that is no CSV at all (a key, an
+        # environment dump) would otherwise be copied into the error
         raise ParseError(
-            f"{name}: no {f['title']!r} or {f['text']!r} column (columns: {', '.join(columns) or 'none'});"
-            " map yours with the source's `fields` table, e.g. fields = {{ title = \"Headline\" }}"
+            f"{name}:1: expected a header line with a {f['title']!r} or {f['text']!r} column, "
+            f"found {len(columns)} other column(s); map yours with the source's `fields` table, "
+            "e.g. fields = { title = \"Headline\" }"
         )
     problems = _Problems(name)
 
@@ -219,13 +235,19 @@ def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[Raw
             except StopIteration:
                 return
             except csv.Error as exc:
-                problems.add(reader.line_num, f"bad CSV ({exc})")
+                problems.add(reader.line_num, f"bad CSV ({_csv_problem(exc)})")
                 continue
             # values for missing trailing columns are None; extra ones sit under the None key
             yield reader.line_num, {k: v for k, v in row.items() if k is not None}
 
     items = _collect(records(), fields, problems)
     return items, problems.warnings()
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    # the csv module's messages are fixed phrases ("line contains NUL", "field larger than
+    # field limit (131072)"); cut anyway, they are not ours
+    return str(exc)[:120]
 
 
 def sniff_format(data: bytes, suffix: str) -> str | None:
