@@ -28,7 +28,7 @@ def seeded(store, now):
 
 def test_top_opportunities_in_priority_order_with_numbers(store, now, seeded):
     b = build_briefing(store, SETTINGS, now)
-    assert b.local_date == "Friday, 20 November 2026"
+    assert b.local_date == "Friday, November 20, 2026"
     assert b.run_id == seeded.run2
     assert [o.label for o in b.opportunities] == ["Battery swap stations", ARABIC_LABEL, SCRIPT_LABEL]
     top = b.opportunities[0]
@@ -95,19 +95,19 @@ def test_html_escapes_feed_text_and_marks_direction(store, now, seeded):
     assert "<svg" in html and "<polyline" in html          # inline sparkline
     assert "<link" not in html and "src=" not in html      # self-contained
     assert '<meta name="viewport"' in html
-    for number in ("+150 %", "+400 %", "<b>9</b> distinct sources", "Northwind Fleet"):
+    for number in ("+150%", "+400%", "<b>9</b> distinct sources", "Northwind Fleet"):
         assert number in html
 
 
 def test_markdown_sections_and_escaping(store, now, seeded):
     text = render(build_briefing(store, SETTINGS, now), "md")
-    for heading in ("# Trends for Acme: Friday, 20 November 2026", "## Top opportunities",
-                    "## What changed since Thu 19 Nov 08:00", "## Fading", "Health: 1 of 2"):
+    for heading in ("# Trends for Acme: Friday, November 20, 2026", "## Top opportunities",
+                    "## What changed since Thu, Nov 19, 08:00", "## Fading", "Health: 1 of 2"):
         assert heading in text
-    assert "Window: Fri 13 Nov 08:00 – Fri 20 Nov 08:00 (Europe/Berlin)" in text
+    assert "Window: Fri, Nov 13, 08:00 – Fri, Nov 20, 08:00 (Europe/Berlin)" in text
     assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in text       # present.escape.md
     assert "[Swap stations open in Berlin](https://electrek.co/swap)" in text
-    assert "24 h **+150 %** · 7 d **+400 %** · **9** distinct sources" in text
+    assert "24 h **+150%** · 7 d **+400%** · **9** distinct sources" in text
 
 
 def test_json_is_complete(store, now, seeded):

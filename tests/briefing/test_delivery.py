@@ -98,7 +98,7 @@ async def test_email_multipart_over_starttls_and_dated_file(store, now, tmp_path
     sender, recipients, raw = inbox.messages[0]
     assert (sender, recipients) == ("trendwatch@acme.example", ["team@acme.example"])
     mail = email.message_from_bytes(raw, policy=email.policy.default)
-    assert mail["Subject"] == "Acme: trends for Friday, 20 November 2026"
+    assert mail["Subject"] == "Acme: trends for Friday, November 20, 2026"
     assert mail.get_content_type() == "multipart/alternative"
     plain = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()

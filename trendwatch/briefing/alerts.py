@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from trendwatch.briefing.content import (
     Link,
@@ -27,7 +28,9 @@ from trendwatch.briefing.content import (
 )
 from trendwatch.briefing.delivery import DeliveryResult, Message, deliver, slug
 from trendwatch.briefing.render import growth
+from trendwatch.briefing.words import status_name
 from trendwatch.config.schema import Settings
+from trendwatch.present import i18n
 from trendwatch.present.escape import safe_url, slack, slack_link
 from trendwatch.present.palette import status_color
 from trendwatch.store import Store, deliveries, views
@@ -104,40 +107,52 @@ def find_alerts(store: Store, settings: Settings, now: datetime, profile: str) -
 
 
 _HTML = Environment(autoescape=True).from_string(
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<!doctype html><html lang="{{ language }}" dir="{{ direction }}"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
     '<body style="font:16px/1.5 -apple-system,Segoe UI,Roboto,Arial,sans-serif;max-width:600px;'
-    'margin:0 auto;padding:12px">'
+    'margin:0 auto;padding:12px;text-align:{{ side }}">'
     '<p><span style="background:{{ colour }};color:#fff;border-radius:999px;padding:1px 9px;'
-    'font-size:12px;font-weight:600">EMERGING</span> <strong dir="auto">{{ c.label }}</strong></p>'
-    '<p dir="auto"><strong>Why it matters for <bdi>{{ c.product }}</bdi>:</strong> {{ c.explanation }}</p>'
-    '<p>{{ c.distinct_sources }} distinct sources · 24 h {{ growth }}</p>'
+    'font-size:12px;font-weight:600">{{ badge }}</span> <strong dir="auto">{{ c.label }}</strong></p>'
+    '<p><strong>{{ why }}</strong> <span dir="auto">{{ c.explanation }}</span></p>'
+    '<p>{{ numbers }}</p>'
     '{% if href %}<p dir="auto"><a href="{{ href }}">{{ c.link.title }}</a></p>{% endif %}'
     '</body></html>')
 
 
-def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: str) -> Message:
+def alert_message(c: Candidate, profile: str, run_id: int, now: datetime, zone: str,
+                  language: str = "en") -> Message:
+    messages = i18n.messages(language)
+    _, ngettext = messages.gettext, messages.ngettext
     local = now.astimezone(ZoneInfo(zone))
     href = safe_url(c.link.url) if c.link else None
-    text = (f"Emerging: {c.label}\n\nWhy it matters for {c.product}: {c.explanation}\n"
-            f"{c.distinct_sources} distinct sources · 24 h {growth(c.growth_24h)}\n"
+    change = growth(c.growth_24h, language)
+    headline = _("Emerging: %(topic)s")
+    why = _("Why it matters for %(product)s:")
+    numbers = ngettext("%(num)s distinct source · 24 h %(growth)s",
+                       "%(num)s distinct sources · 24 h %(growth)s", c.distinct_sources, growth=change)
+    text = (headline % {"topic": c.label} + "\n\n" + why % {"product": c.product}
+            + f" {c.explanation}\n{numbers}\n"
             + (f"{c.link.title}: {href}\n" if c.link and href else ""))
-    slack_text = (f":rotating_light: *Emerging: {slack(c.label)}* for "
-                  f"*{slack(c.product)}*\n{slack(c.explanation)}\n"
-                  f"{c.distinct_sources} sources · 24 h {growth(c.growth_24h)}"
+    slack_text = (":rotating_light: *" + headline % {"topic": slack(c.label)} + "* · "
+                  + why % {"product": f"*{slack(c.product)}*"}
+                  + f"\n{slack(c.explanation)}\n{numbers}"
                   + (f"\n{slack_link(c.link.title, c.link.url)}" if c.link else ""))
     payload: dict[str, Any] = {
         "kind": "alert", "profile": profile, "run_id": run_id, "topic_id": c.topic_id,
         "label": c.label, "status": c.status, "product": c.product, "priority": c.priority,
         "explanation": c.explanation, "distinct_sources": c.distinct_sources,
-        "growth_24h": c.growth_24h,
+        "growth_24h": c.growth_24h, "language": messages.language,
         "link": {"title": c.link.title, "url": c.link.url, "outlet": c.link.outlet} if c.link else None,
     }
+    # the product name keeps its own direction inside the sentence (a Latin name in Arabic)
+    why_html = Markup(why) % {"product": Markup("<bdi>%s</bdi>") % c.product}
     return Message(
-        kind="alert", subject=f"Emerging: {' '.join(c.label.split())[:120]}", text=text,
-        html=_HTML.render(c=c, href=href, growth=growth(c.growth_24h),
-                          colour=status_color("emerging")),
-        slack={"text": slack(f"Emerging: {c.label}")[:3000],
+        kind="alert", subject=headline % {"topic": " ".join(c.label.split())[:120]}, text=text,
+        html=_HTML.render(c=c, href=href, why=why_html, numbers=numbers,
+                          badge=status_name("emerging", language).upper(),
+                          colour=status_color("emerging"), language=messages.language,
+                          direction=i18n.direction(language), side=i18n.start_side(language)),
+        slack={"text": slack(headline % {"topic": c.label})[:3000],
                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:2900]}}]},
         payload=payload, stem=f"alert-{slug(profile)}-{local:%Y-%m-%dT%H%M}-{c.topic_id}",
         files={"md": text}, topic_id=c.topic_id,
@@ -151,6 +166,7 @@ async def send_alerts(store: Store, settings: Settings, now: datetime, *, profil
     results: list[DeliveryResult] = []
     for c in chosen:
         log.info("alert topic=%d priority=%.2f label=%r", c.topic_id, c.priority, c.label)
-        message = alert_message(c, profile, run_id or 0, now, settings.briefing.timezone)
+        message = alert_message(c, profile, run_id or 0, now, settings.briefing.timezone,
+                                settings.profile(profile).writing_language)
         results.extend(await deliver(store, settings, message, settings.alerts.to, now, wait=wait))
     return results

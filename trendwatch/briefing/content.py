@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from trendwatch.briefing.words import status_name
 from trendwatch.config.schema import Settings
+from trendwatch.present import i18n
 from trendwatch.present.status import failing_reason, is_failing
 from trendwatch.store import Store, deliveries, views
 from trendwatch.store.runs import latest_run as _latest_run
@@ -100,18 +102,24 @@ class Health:
     sources_total: int
     failing: list[tuple[str, str]]
     last_run_at: datetime | None
-    notes: list[str]
+    notes: list[str]            # already in ``language``
+    language: str = "en"
 
     @property
     def line(self) -> str:
+        messages = i18n.messages(self.language)
+        _, ngettext = messages.gettext, messages.ngettext
         ok = self.sources_total - len(self.failing)
-        parts = [f"{ok} of {self.sources_total} sources ok"]
+        parts = [ngettext("%(ok)s of %(num)s source ok", "%(ok)s of %(num)s sources ok",
+                          self.sources_total, ok=i18n.number(ok, self.language))]
         if self.failing:
-            shown = ", ".join(f"{name} ({error[:80]})" for name, error in self.failing[:5])
-            more = f" and {len(self.failing) - 5} more" if len(self.failing) > 5 else ""
-            parts.append(f"failing: {shown}{more}")
+            shown = i18n.comma(self.language).join(
+                f"{name} ({error[:80]})" for name, error in self.failing[:5])
+            if len(self.failing) > 5:
+                shown += " " + ngettext("and %(num)s more", "and %(num)s more", len(self.failing) - 5)
+            parts.append(_("failing: %(sources)s") % {"sources": shown})
         parts.extend(self.notes)
-        return "; ".join(parts)
+        return i18n.semicolon(self.language).join(parts)
 
 
 @dataclass
@@ -128,6 +136,11 @@ class Briefing:
     fading: list[TopicLine]
     changes: Changes
     health: Health
+    language: str = "en"        # of every human string here and of the rendered briefing
+
+    @property
+    def direction(self) -> str:
+        return i18n.direction(self.language)
 
     def topic_ids(self) -> list[int]:
         return [o.topic_id for o in self.opportunities]
@@ -143,8 +156,16 @@ class Briefing:
 
 
 def diff_topics(current: dict[int, dict], reference: dict[int, dict],
-                limit: int = CHANGE_LIMIT) -> tuple[list[TopicLine], list[TopicLine], list[TopicLine]]:
-    """New, rising and gone topics between two runs' snapshot rows (topic_id → row)."""
+                limit: int = CHANGE_LIMIT, language: str = "en",
+                ) -> tuple[list[TopicLine], list[TopicLine], list[TopicLine]]:
+    """New, rising and gone topics between two runs' snapshot rows (topic_id → row); the
+    notes are written in ``language``."""
+    messages = i18n.messages(language)
+    _, ngettext = messages.gettext, messages.ngettext
+
+    def turn(before: str, after: str) -> str:
+        return status_name(before, language) + i18n.arrow(language) + status_name(after, language)
+
     new = [_line(row, "new") for tid, row in current.items()
            if tid not in reference and row["status"] != "fading"]
     new.sort(key=lambda t: -current[t.topic_id]["emergence"])
@@ -158,8 +179,10 @@ def diff_topics(current: dict[int, dict], reference: dict[int, dict],
         turned = row["status"] == "emerging" and before["status"] != "emerging"
         grew = now_ - was >= 2 and now_ >= 1.5 * max(was, 1)
         if turned or grew:
-            note = f"{before['status']} → {row['status']}" if turned else ""
-            note = "; ".join(filter(None, [note, f"{was} → {now_} sources" if now_ != was else ""]))
+            note = turn(before["status"], row["status"]) if turned else ""
+            counts = (i18n.number(was, language) + i18n.arrow(language)
+                      + ngettext("%(num)s source", "%(num)s sources", now_)) if now_ != was else ""
+            note = i18n.semicolon(language).join(filter(None, [note, counts]))
             rising.append((STATUS_RANK.get(row["status"], 0) * 1000 + now_ - was, _line(row, note)))
     rising.sort(key=lambda pair: -pair[0])
 
@@ -169,9 +192,9 @@ def diff_topics(current: dict[int, dict], reference: dict[int, dict],
             continue
         row = current.get(tid)
         if row is None:
-            gone.append(_line(before, "no longer seen"))
+            gone.append(_line(before, _("no longer seen")))
         elif row["status"] == "fading":
-            gone.append(_line(row, f"{before['status']} → fading"))
+            gone.append(_line(row, turn(before["status"], "fading")))
     gone.sort(key=lambda t: -reference[t.topic_id]["distinct_sources"])
     return new[:limit], [line for _, line in rising[:limit]], gone[:limit]
 
@@ -275,24 +298,28 @@ def topic_links(conn, run_id: int, topic_ids: list[int], hide_accounts: bool) ->
 
 
 def source_health(conn, settings: Settings, run: dict | None, now: datetime,
-                  since: datetime | None) -> Health:
+                  since: datetime | None, language: str = "en") -> Health:
+    messages = i18n.messages(language)
+    _, ngettext = messages.gettext, messages.ngettext
     names = [s.name for s in settings.sources if s.enabled]
     rows = views.source_states(conn, names)
     failing = [(r["name"], failing_reason(r)) for r in rows if is_failing(r)]
     notes = []
     never = len(names) - len(rows)
     if never:
-        notes.append(f"{never} not polled yet")
+        notes.append(ngettext("%(num)s not polled yet", "%(num)s not polled yet", never))
     if run is None:
-        notes.append("no analysis run yet")
+        notes.append(_("no analysis run yet"))
     elif run["as_of"] < now - 2 * settings.analysis.every - timedelta(minutes=10):
-        hours = (now - run["as_of"]).total_seconds() / 3600
-        notes.append(f"latest analysis is {hours:.0f} h old")
+        hours = round((now - run["as_of"]).total_seconds() / 3600)
+        notes.append(ngettext("latest analysis is %(num)s hour old",
+                              "latest analysis is %(num)s hours old", hours))
     failed = deliveries.count_failed_since(conn, since or now - timedelta(hours=24))
     if failed:
-        notes.append(f"{failed} deliver{'y' if failed == 1 else 'ies'} failed since the last briefing")
+        notes.append(ngettext("%(num)s delivery failed since the last briefing",
+                              "%(num)s deliveries failed since the last briefing", failed))
     return Health(sources_total=len(names), failing=sorted(failing), notes=notes,
-                  last_run_at=run["as_of"] if run else None)
+                  last_run_at=run["as_of"] if run else None, language=language)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -302,17 +329,20 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
                    profile: str | None = None) -> Briefing:
     """Everything a briefing shows, for one profile, as of ``now``."""
     chosen = settings.profile(profile)
+    language = chosen.writing_language
+    _ = i18n.messages(language).gettext
     zone = ZoneInfo(settings.briefing.timezone)
     local = now.astimezone(zone)
     hide_accounts = settings.privacy.pseudonymize_authors
     run = latest_run(store, now)
     with store.connect() as conn:
         base = dict(profile=chosen.name, company=chosen.company.name, generated_at=now,
-                    local_date=f"{local:%A}, {local.day} {local:%B %Y}", timezone=zone.key)
+                    local_date=i18n.long_date(local, language), timezone=zone.key,
+                    language=language)
         if run is None:
             return Briefing(**base, window_start=now - settings.analysis.window, window_end=now,
                             run_id=None, opportunities=[], fading=[], changes=Changes(since=None),
-                            health=source_health(conn, settings, None, now, None))
+                            health=source_health(conn, settings, None, now, None, language))
         current = snapshots(conn, run["id"])
         muted = muted_topics(conn, chosen.name)
         current = {tid: row for tid, row in current.items() if tid not in muted}
@@ -350,7 +380,7 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
             chosen_opps.append(Opportunity(
                 topic_id=tid, label=snap["label"], status=snap["status"], product=product,
                 explanation=opp.explanation if opp is not None else
-                "Ranked by emergence alone: no product match was computed for this run.",
+                _("Ranked by emergence alone: no product match was computed for this run."),
                 priority=opp.priority if opp is not None else None,
                 relevance=opp.relevance if opp is not None else None,
                 other_products=list(dict.fromkeys(pick["other_products"])),
@@ -370,8 +400,9 @@ def build_briefing(store: Store, settings: Settings, now: datetime, *,
             reference = {tid: r for tid, r in snapshots(conn, ref_id).items()
                          if tid not in muted and (tid in relevant or not ranked)}
             scoped = {tid: r for tid, r in current.items() if tid in relevant}
-            changes.new, changes.rising, changes.gone = diff_topics(scoped, reference)
-        health = source_health(conn, settings, run, now, since)
+            changes.new, changes.rising, changes.gone = diff_topics(scoped, reference,
+                                                                    language=language)
+        health = source_health(conn, settings, run, now, since, language)
     return Briefing(**base, window_start=run["window_start"], window_end=run["window_end"],
                     run_id=run["id"], opportunities=chosen_opps,
                     fading=[_line(r, "") for r in fading], changes=changes, health=health)

@@ -40,6 +40,7 @@ from trendwatch.config.schema import (
     WebhookDelivery,
 )
 from trendwatch.errors import DeliveryError, FetchError, FetchTimeout, PermanentDeliveryError
+from trendwatch.present import i18n
 from trendwatch.present.redact import redact_text, url_origin
 from trendwatch.store import Store
 from trendwatch.store.deliveries import record_deliveries
@@ -301,8 +302,12 @@ def briefing_message(settings: Settings, briefing: Briefing) -> Message:
     html = render(briefing, "html")
     text = render(briefing, "md")
     local_day = briefing.generated_at.astimezone(ZoneInfo(briefing.timezone)).date().isoformat()
-    default = "{company}: trends for {date}"
+    _ = i18n.messages(briefing.language).gettext
+    # the subject's placeholders stay as they are in every language: render.subject fills them
+    default = _("{company}: trends for {date}")
     pattern = settings.delivery.email.subject if settings.delivery.email else default
+    if pattern == EmailDelivery.model_fields["subject"].default:
+        pattern = default   # not set in feeds.toml: the team's language
     subject_error = None
     try:
         title = subject(briefing, pattern)

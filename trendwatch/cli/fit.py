@@ -165,7 +165,8 @@ def ideas(env, profile: str | None, run_id: int | None, product: str | None, pla
                                     f"  topic {opp['topic_id']} · {opp['product']}"))
         console.print(Text("  " + opp["explanation"].replace("*", ""), style="dim"))
         for idea in opp["ideas"]:
-            console.print(Text.assemble(f"  #{idea['id']} ", (idea["angle"], "magenta"), "  ",
+            console.print(Text.assemble(f"  #{idea['id']} ", (idea["angle"], "magenta"),
+                                        (f" [{idea.get('language', 'en')}]", "dim"), "  ",
                                         idea["hook"]))
             for draft in idea["drafts"]:
                 console.print(Text(f"    [{draft['platform']} {draft['length']}/{draft['limit']}] ",

@@ -8,6 +8,7 @@ environment of a child process. ``tests/config/test_env_reads.py`` keeps it that
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,6 +46,31 @@ def resolve_paths(config: str | None, db: str | None, settings: _HasStorage | No
     if not url and settings is not None and settings.storage.url:
         url = settings.storage.url
     return Paths(config=config_path, database_url=url or DEFAULT_DATABASE_URL)
+
+
+# POSIX order of precedence for the language of messages; LANGUAGE is a GNU list ("ar:en")
+_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+FALLBACK_LANGUAGE = "en"
+
+
+def locale_language(supported: tuple[str, ...] | frozenset[str] = ()) -> str:
+    """The process locale's language as an ISO 639-1 code ("ar_SA.UTF-8" → "ar").
+
+    The first locale variable that is set decides; "C"/"POSIX" and a language outside
+    ``supported`` (when given) give ``FALLBACK_LANGUAGE`` (English).
+    """
+    for name in _LOCALE_VARS:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            continue
+        first = value.split(":")[0]
+        code = re.split(r"[_.@-]", first)[0].lower()
+        if code in ("c", "posix") or not re.fullmatch(r"[a-z]{2,3}", code):
+            return FALLBACK_LANGUAGE
+        if supported and code not in supported:
+            return FALLBACK_LANGUAGE
+        return code
+    return FALLBACK_LANGUAGE
 
 
 def secret(env_var: str | None) -> str | None:

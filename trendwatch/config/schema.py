@@ -24,13 +24,28 @@ from pydantic import (
 )
 
 from trendwatch.config.durations import parse_duration, parse_size
-from trendwatch.config.env import secret
+from trendwatch.config.env import locale_language, secret
 from trendwatch.errors import ConfigError
 
 PLATFORMS = (
     "x", "bluesky", "mastodon", "threads", "linkedin", "instagram",
     "tiktok", "facebook", "snapchat", "youtube", "reddit",
 )
+
+# the languages with idea templates (ideas/templates.py) and message catalogs (trendwatch/locale);
+# tests/present/test_i18n.py keeps the three in step
+LANGUAGES = ("ar", "de", "en", "es", "fr")
+
+
+def _language(value: str | None) -> str | None:
+    """A BCP-47 tag or ISO 639-1 code we have catalogs for, as its primary subtag ("ar-SA" → "ar")."""
+    if value is None:
+        return None
+    code = re.split(r"[-_]", value.strip())[0].lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {value!r}; expected one of {', '.join(LANGUAGES)} "
+                         "(ISO 639-1 codes such as \"ar\" or \"de\")")
+    return code
 
 
 class Section(BaseModel):
@@ -94,6 +109,9 @@ class Company(Section):
     platforms: list[str] = ["linkedin", "x", "instagram", "bluesky", "mastodon"]
     avoid: list[str] = []
     hashtags: list[str] = []
+    language: str | None = None    # drafts and briefings; None: the process locale's, else English
+
+    _known_language = field_validator("language")(classmethod(lambda cls, v: _language(v)))
 
     @field_validator("platforms")
     @classmethod
@@ -112,12 +130,21 @@ class Profile(Section):
     name: str = Field(min_length=1)
     company: Company
     products: list[Product] = []
+    language: str | None = None    # overrides [company] language for this profile
+
+    _known_language = field_validator("language")(classmethod(lambda cls, v: _language(v)))
 
     @field_validator("products")
     @classmethod
     def _unique_products(cls, value: list[Product]) -> list[Product]:
         _check_unique_products(value)
         return value
+
+    @property
+    def writing_language(self) -> str:
+        """The language drafts and briefings are written in: the profile's, the company's,
+        the process locale's (when we have it), else English."""
+        return self.language or self.company.language or locale_language(LANGUAGES)
 
     def product(self, name: str) -> Product:
         for product in self.products:

@@ -2,7 +2,8 @@
 
     base.py       the IdeaGenerator protocol, values, angle/platform/best-before rules
     limits.py     platform limits: measure and fit (never cut mid-word)
-    templates.py  TemplateGenerator, the default (offline, deterministic)
+    templates.py  TemplateGenerator, the default (offline, deterministic), English phrases
+    native/       the same writer in Arabic, German, French and Spanish, written for each language
     llm.py        LLMGenerator for any OpenAI-compatible chat endpoint, falls back to templates
     links.py      a draft links only to the items it cites or the product (every generator's output)
     briefing.py   the shell: opportunities → stored ideas, each item cited once per briefing

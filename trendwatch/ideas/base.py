@@ -88,6 +88,7 @@ class IdeaContext:
     platforms: Sequence[str]
     now: datetime
     mastodon_limit: int = 500
+    language: str = "en"      # drafts are written in it (Profile.writing_language)
 
     @property
     def keyphrase(self) -> str:
@@ -108,6 +109,7 @@ class PostIdea:
     dropped: list[dict] = field(default_factory=list)   # [{platform, reason}]
     generator: str = "template"
     notes: list[str] = field(default_factory=list)     # changes made after drafting, for the reader
+    language: str = "en"
 
 
 class IdeaGenerator(Protocol):
@@ -169,5 +171,6 @@ def has_placeholder(text: str) -> bool:
 
 
 def tone_words(tone: str) -> set[str]:
+    """The company's tone as single lower-case words ("friendly, expert" → {"friendly", "expert"})."""
     return {w.strip().casefold() for w in re.split(r"[,;/]| and ", tone) if w.strip()} | set(
         tone.casefold().split())

@@ -61,6 +61,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
                        now: datetime, profile: str | None = None, product: str | None = None,
                        platform: str | None = None, refresh: bool = False) -> list[dict[str, Any]]:
     prof = settings.profile(profile)
+    language = prof.writing_language
     if product:
         product = prof.product(product).name
     if platform:
@@ -87,7 +88,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
         with store.connect() as conn:
             stored = [] if refresh else fit_rows.stored_ideas(conn, run_id, prof.name,
                                                                opp["topic_id"], prod.name)
-        if stored and _covers(stored, platforms):
+        if stored and _covers(stored, platforms, language):
             rows = stored
         else:
             with store.connect() as conn:
@@ -108,7 +109,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
                 sources_24h=int(parts.get("sources_24h", 0)), distinct_sources=opp["distinct_sources"],
                 sources=slots(refs, options.angles, options.sources),
                 angles=angles_for(opp["status"], 8), platforms=platforms, now=now,
-                mastodon_limit=options.mastodon_limit,
+                mastodon_limit=options.mastodon_limit, language=language,
             )
             # every generator's drafts link only to what they cite (idempotent after the
             # generators' own pass; covers any other IdeaGenerator)
@@ -130,10 +131,17 @@ def _keys(item_id: str | None, story_id: int | None) -> set[str]:
     return keys
 
 
-def _covers(rows: list[dict], platforms: Sequence[str]) -> bool:
-    """Stored ideas answer the request when, together, they have drafts for every platform."""
+def _covers(rows: list[dict], platforms: Sequence[str], language: str = "en") -> bool:
+    """Stored ideas answer the request when, together, they have drafts for every platform,
+    written in the profile's language (ideas stored before another language was set are
+    written again)."""
     have = {d["platform"] for row in rows for d in row["drafts"]}
-    return set(platforms) <= have
+    return set(platforms) <= have and all(_language(row) == language for row in rows)
+
+
+def _language(row: dict) -> str:
+    """The language a stored idea was written in; drafts from before languages were English."""
+    return next((d["language"] for d in row["drafts"] if d.get("language")), "en")
 
 
 def _store(store, run_id: int, profile: str, opp: dict, product: str, ideas: list[PostIdea],
@@ -146,7 +154,7 @@ def _store(store, run_id: int, profile: str, opp: dict, product: str, ideas: lis
             "sources": [{**s.public(), "item_id": s.item_id, "story_id": s.story_id}
                         for s in idea.sources],
             # only drafts that fit are stored: the dashboard and briefing render every one
-            "drafts": [d.as_draft() for d in idea.drafts],
+            "drafts": [{**d.as_draft(), "language": idea.language} for d in idea.drafts],
             "best_before": idea.best_before, "generator": getattr(idea, "generator", None) or "template",
             "created_at": now,
         })
@@ -169,7 +177,8 @@ def _public(opp: dict, rows: list[dict], platform: str | None) -> dict:
         if platform and not drafts:
             continue
         ideas.append({
-            "id": row["id"], "angle": row["angle"], "hook": row["hook"], "hashtags": row["hashtags"],
+            "id": row["id"], "angle": row["angle"], "language": _language(row), "hook": row["hook"],
+            "hashtags": row["hashtags"],
             "sources": [{k: s.get(k) for k in ("title", "url", "outlet")} for s in row["sources"]],
             "best_before": row["best_before"],
             "drafts": [{k: d[k] for k in ("platform", "text", "length", "limit", "note") if k in d}

@@ -26,6 +26,8 @@ import grapheme
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
 ELLIPSIS = "…"
+# where a draft may be shortened: whitespace, but not a no-break space ("Période :", "40 %")
+_WORD_BREAKS = re.compile(r"((?:(?![\u00a0\u202f])\s)+)")
 MIN_WORDS = 4   # a body shortened below this says nothing; give up hashtags or drop instead
 
 
@@ -252,7 +254,7 @@ def fit(platform: str, body: str, *, link: str | None = None, hashtags: Sequence
     room = None if cap is None else max(cap - inline, 0)
     tags = list(hashtags)[:room] if room is not None else list(hashtags)
     limit = min(limit or platform_spec.limit, platform_spec.limit)
-    words = re.split(r"(\s+)", body)
+    words = _WORD_BREAKS.split(body)
     n_words = (len(words) + 1) // 2
 
     def ok(text: str) -> bool:

@@ -1,5 +1,10 @@
 """The default idea generator: deterministic templates, offline, good enough to edit.
 
+Drafts are written in the profile's language (``IdeaContext.language``): English here, and one
+writer per language in ``ideas/native/`` (Arabic, German, French, Spanish), each written for its
+language: its own hooks, calls to action, quotation marks and hashtag habits, not a translation
+of the English. Product and company names are kept exactly as configured.
+
 Variety comes from several phrasings per angle, chosen by a stable hash of topic, product
 and angle (so re-running gives the same drafts, neighbouring topics get different ones).
 Every phrase is filled from real data only: the topic's keyphrases, the product's name and
@@ -30,11 +35,25 @@ EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot t
 TAGS_PER_PLATFORM = {"x": 2, "bluesky": 2, "mastodon": 4, "threads": 1, "linkedin": 3,
                      "instagram": 5, "tiktok": 4, "facebook": 2, "snapchat": 1, "youtube": 3,
                      "reddit": 0}
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,.]*\s?(%|percent|per cent|x\b|million|billion|bn\b|m\b|k\b)?"
+# units after a number, in the languages we write (\d also matches Arabic-Indic digits)
+_UNITS = (r"%|٪|percent|per cent|prozent|pour cent|por ciento|x\b|million|billion|bn\b|m\b|k\b|"
+          r"millionen|milliarden|mio\.?|mrd\.?|millions?|milliards?|millones|millón|"
+          r"مليون|مليار|بالمئة|بالمائة|في المئة")
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,.]*\s?(" + _UNITS + r")?"
                      r"|[$€£]\s?\d[\d,.]*\s?(million|billion|bn|m|k)?)", re.I)
-PLAYFUL = {"playful", "fun", "witty", "cheeky", "humorous", "light", "irreverent"}
-EXPERT = {"expert", "authoritative", "professional", "knowledgeable", "precise", "analytical"}
-BOLD = {"bold", "provocative", "confident", "direct", "edgy"}
+_UNIT_WORD = re.compile(r"[%٪$€£]|percent|per cent|prozent|pour cent|por ciento|million|billion|"
+                        r"milliard|millon|millón|mio|mrd|مليون|مليار|بالمئة|بالمائة|في المئة|"
+                        r"\dx\b|\dk\b|\dm\b|bn", re.I)
+# tone words as a company writes them in any of our languages
+PLAYFUL = {"playful", "fun", "witty", "cheeky", "humorous", "light", "irreverent",
+           "verspielt", "locker", "humorvoll", "witzig", "frech", "ludique", "drôle", "décalé",
+           "léger", "divertido", "desenfadado", "ingenioso", "cercano", "مرح", "ظريف", "خفيف"}
+EXPERT = {"expert", "authoritative", "professional", "knowledgeable", "precise", "analytical",
+          "kompetent", "fachkundig", "sachlich", "professionell", "präzise", "experte",
+          "professionnel", "précis", "experto", "profesional", "riguroso", "preciso",
+          "خبير", "احترافي", "مهني", "دقيق", "متخصص"}
+BOLD = {"bold", "provocative", "confident", "direct", "edgy", "mutig", "direkt", "selbstbewusst",
+        "audacieux", "provocateur", "audaz", "directo", "atrevido", "جريء", "واثق", "مباشر"}
 
 
 def keyphrase(ctx: IdeaContext) -> str:
@@ -48,17 +67,21 @@ def keyphrase(ctx: IdeaContext) -> str:
     return ctx.keyphrase
 
 
+# whitespace a line may break at: not the no-break spaces of French punctuation ("mot :")
+_BREAKING_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
+
+
 def _pick(options: Sequence[str], *key: object) -> str:
     digest = hashlib.blake2b("|".join(map(str, key)).encode(), digest_size=4).digest()
     return options[int.from_bytes(digest, "little") % len(options)]
 
 
 def _clip(text: str, most: int) -> str:
-    """At most ``most`` characters, ending on a whole word."""
-    text = " ".join(text.split())
+    """At most ``most`` characters, ending on a whole word (a no-break space joins words)."""
+    text = " ".join(_BREAKING_SPACE.split(text.strip()))
     if len(text) <= most:
         return text
-    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0")
     return cut + "…"
 
 
@@ -88,10 +111,18 @@ def number_fact(sources: Sequence[SourceRef]) -> tuple[str, str, SourceRef] | No
 
 def _meaningful(number: str) -> bool:
     """A unit, a currency or a count of at least 10; years and list numbers ("3 ways") are not."""
-    if re.search(r"[%$€£]|percent|per cent|million|billion|bn|\dx\b|\dk\b|\dm\b", number, re.I):
+    if _UNIT_WORD.search(number):
         return True
-    digits = number.replace(",", "").split(".")[0]
-    return digits.isdigit() and int(digits) >= 10 and not re.fullmatch(r"(19|20)\d\d", digits)
+    digits = re.sub(r"\D", "", number.replace(",", "").split(".")[0])
+    if not digits:
+        return False
+    value = int(digits)   # int() reads Arabic-Indic digits too
+    return value >= 10 and not (1900 <= value <= 2099)
+
+
+def first_word(text: str) -> str:
+    """The first word, without the punctuation or no-break space that follows it."""
+    return re.split(r"[\s\u00a0\u202f:,;.!?]", text.strip(), maxsplit=1)[0]
 
 
 def _cap(text: str) -> str:
@@ -113,33 +144,94 @@ _COMMON_STARTS = {"lightweight", "folding", "electric", "smart", "simple", "affo
 
 def _sentence(text: str) -> str:
     text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "…", "”", "\"", ")")) else text + "."
+    # after « » and „ “ quotations the full stop still follows; English puts it inside ”
+    return text if text.endswith((".", "!", "?", "؟", "…", "”", "\"", ")")) else text + "."
 
 
 class _Writer:
-    """Phrases for one (context, angle, sources) triple."""
+    """English phrases for one (context, angle, sources) triple.
+
+    A writer for another language subclasses this one and overrides the phrases: the words
+    below (``COMMUNITY`` …), the platform frame (``FRAME_*``, used by ``render_platform``),
+    ``reach`` and one method per angle. ``name`` and ``quoted`` wrap what comes from the
+    config and the feeds (a right-to-left writer isolates Latin names there).
+    """
+
+    language = "en"
+    COMMUNITY = "our community"
+    PUBLIC_POST = "a public post"
+    THE_NEWS = "the news"
+    AND = " and "
+    QUOTE = ("“", "”")
+    # the platform frame: what render_platform writes around the phrases
+    FRAME_SHORT_VERSION = "The short version:"
+    FRAME_SOURCES = "Sources:"
+    FRAME_SOURCE = "Source"
+    FRAME_MORE_ABOUT = "More about {pitch}: {url}"
+    FRAME_CAROUSEL = "Carousel idea:"
+    FRAME_LINK_IN_BIO = "Link in bio."
+    FRAME_VIDEO = {"tiktok": "🎬 TikTok idea (20–30 s)", "youtube": "🎬 YouTube Short idea (20–30 s)"}
+    FRAME_ON_SCREEN_HOOK = "On-screen hook:"
+    FRAME_CAPTION = "Caption:"
+    FRAME_ON_SCREEN = "On-screen:"
+    FRAME_SHOW = "Show:"
+    FRAME_DISCLOSURE = "(Disclosure: posted by the team at {company}.)"
+    BULLET = "→ "
+    COMMA = ", "
+    COLON = ": "
+    # how many hashtags a post carries here (the platform's own cap still applies)
+    TAGS = TAGS_PER_PLATFORM
 
     def __init__(self, ctx: IdeaContext, angle: str, sources: Sequence[SourceRef]):
         self.ctx, self.angle, self.sources = ctx, angle, list(sources)
         tone = tone_words(ctx.company.tone)
         self.playful, self.expert, self.bold = bool(tone & PLAYFUL), bool(tone & EXPERT), bool(tone & BOLD)
         self.key = (ctx.topic_id, ctx.product.name, angle)
-        self.k = keyphrase(ctx)
+        self.k_raw = keyphrase(ctx)
+        self.k = self.quoted(self.k_raw)
         self.kc = _cap(self.k)
-        self.product = ctx.product.name
-        self.company = ctx.company.name
-        self.audience = ctx.product.audience or (ctx.company.audiences or ["our community"])[0]
-        matched = [m for m in ctx.matched if m.casefold() != self.product.casefold()]
-        self.m = " and ".join(matched[:2]) if matched else self.k
+        self.product = self.name(ctx.product.name)
+        self.company = self.name(ctx.company.name)
+        self.audience = self.quoted(ctx.product.audience
+                                    or (ctx.company.audiences or [self.COMMUNITY])[0])
+        matched = [self.quoted(m) for m in ctx.matched if m.casefold() != ctx.product.name.casefold()]
+        self.m = self.AND.join(matched[:2]) if matched else self.k
         self.lead = self.sources[0]
-        self.title = clean_title(self.lead)
+        self.title = self.quoted(clean_title(self.lead))
         outlet = self.lead.outlet or ""
         # a pseudonymised account is no outlet to quote by name
-        self.outlet = "a public post" if outlet.startswith("anon:") else (outlet or "the news")
+        self.outlet = self.PUBLIC_POST if outlet.startswith("anon:") else (
+            self.name(outlet) if outlet else self.THE_NEWS)
         self.n24 = ctx.sources_24h
         self.nall = max(ctx.distinct_sources, len(self.sources))
         desc = (ctx.product.description or "").split(". ")[0].rstrip(".")
-        self.pitch = f"{self.product}, {_lower_first(desc)}" if desc else self.product
+        self.pitch = (f"{self.product}{self.COMMA}{self.lower_first(self.quoted(desc))}" if desc
+                      else self.product)
+
+    # --- hooks for other languages ---
+
+    def name(self, text: str) -> str:
+        """A product, company or outlet name, exactly as given."""
+        return text
+
+    def quoted(self, text: str) -> str:
+        """Feed or config text placed inside our sentence."""
+        return text
+
+    def lower_first(self, text: str) -> str:
+        return _lower_first(text)
+
+    def q(self, text: str) -> str:
+        """``text`` in this language's quotation marks."""
+        return f"{self.QUOTE[0]}{text}{self.QUOTE[1]}"
+
+    def then(self, first: str, last: str) -> str:
+        """Two shots of a short video in one line (Snapchat)."""
+        return f"{first}; then {_lower_first_word(last)}"
+
+    def hashtags(self, tags: Sequence[str]) -> list[str]:
+        """The hashtags this language's posts carry, best first."""
+        return list(tags)
 
     def pick(self, *options: str) -> str:
         return _pick(options, *self.key, options[0][:12])
@@ -234,7 +326,7 @@ class _Writer:
             context=f"{self.kc} keeps coming up (latest: {self.outlet}, “{self.title}”).",
             why=f"The honest answer: it depends on how {self.m} fits your day. Here's how we think about it with {self.product}.",
             cta=f"What else do you want to know about {self.k}? Ask below.",
-            screen=_clip(f"“Does {self.k} affect me?”", 60),
+            screen=_clip(f"Does {self.k} affect me?", 60),
             shots=["The question on screen", "The answer in three short lines",
                    f"Where {self.product} fits"],
         )
@@ -277,8 +369,15 @@ class _Writer:
         )
 
 
+def writer_for(language: str) -> type[_Writer]:
+    """The writer class for ``language``; English when there is none."""
+    from trendwatch.ideas.native import WRITERS  # they subclass _Writer: import after it exists
+
+    return WRITERS.get(language, _Writer)
+
+
 class TemplateGenerator:
-    """Deterministic, offline drafts in the company's tone (see module docstring)."""
+    """Deterministic, offline drafts in the company's tone and language (see module docstring)."""
 
     name = "template"
 
@@ -288,13 +387,14 @@ class TemplateGenerator:
     def generate_sync(self, context: IdeaContext) -> list[PostIdea]:
         ideas: list[PostIdea] = []
         slots = list(context.sources)
+        writer_class = writer_for(context.language)
         for angle in context.angles:
             if len(ideas) >= len(slots):
                 break
             sources = slots[len(ideas)]
             if not sources:
                 continue
-            writer = _Writer(context, angle, sources)
+            writer = writer_class(context, angle, sources)
             content = writer.content()
             if content is None:
                 continue
@@ -305,7 +405,7 @@ class TemplateGenerator:
 
     def _render(self, ctx: IdeaContext, angle: str, w: _Writer, c: dict,
                 sources: Sequence[SourceRef]) -> PostIdea:
-        tags = ctx.hashtags()
+        tags = w.hashtags(ctx.hashtags())
         drafts: list[Fitted] = []
         dropped: list[dict] = []
         for platform in ctx.platforms:
@@ -316,7 +416,7 @@ class TemplateGenerator:
                 dropped.append({"platform": platform, "reason": fitted.reason or "placeholder text"})
         return PostIdea(angle=angle, hook=c["hook"], hashtags=tags, sources=list(sources),
                         best_before=best_before(ctx.status, angle, ctx.now), drafts=drafts,
-                        dropped=dropped)
+                        dropped=dropped, language=w.language)
 
 
 def _lower_first_word(text: str) -> str:
@@ -339,12 +439,13 @@ def _first_fit(platform: str, options: Sequence[str], ctx: IdeaContext, link: st
 
 def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: dict,
                     all_tags: Sequence[str]) -> Fitted:
-    """One draft in the platform's own register."""
-    tags = list(all_tags)[: TAGS_PER_PLATFORM.get(platform, 2)]
+    """One draft in the platform's own register, framed in the writer's language."""
+    tags = list(all_tags)[: w.TAGS.get(platform, 2)]
     emoji = f" {EMOJI[angle]}" if w.playful else ""
     source_url = c.get("link") or w.lead.url
     product_url = ctx.product.url
     hook, context, why, cta = c["hook"], c["context"], c["why"], c["cta"]
+    screen = w.q(c["screen"])
     if platform in ("x", "bluesky"):
         options = [f"{hook}{emoji} {why} {cta}", f"{hook}{emoji} {cta}", f"{hook}{emoji}"]
         return _first_fit(platform, options, ctx, source_url, tags)
@@ -355,17 +456,19 @@ def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: 
         options = [f"{hook}\n\n{context} {why}\n\n{cta}", f"{hook}\n\n{why}\n\n{cta}"]
         return _first_fit(platform, options, ctx, source_url, tags)
     if platform == "linkedin":
-        intro = "The short version:\n" if w.expert else ""
-        bullets = "".join(f"→ {b}\n" for b in c.get("bullets", []))
-        refs = "\n".join(f"• {s.outlet or 'Source'}: {s.url}" for s in w.sources if s.url)
-        more = f"\n\nMore about {w.pitch}: {product_url}" if product_url else ""
+        intro = w.FRAME_SHORT_VERSION + "\n" if w.expert else ""
+        bullets = "".join(f"{w.BULLET}{b}\n" for b in c.get("bullets", []))
+        refs = "\n".join(f"• {w.name(s.outlet) if s.outlet else w.FRAME_SOURCE}{w.COLON}{s.url}"
+                         for s in w.sources if s.url)
+        more = ("\n\n" + w.FRAME_MORE_ABOUT.format(pitch=w.pitch, url=product_url)
+                if product_url else "")
         body = (f"{hook}\n\n{intro}{context}\n\n{why}\n\n{bullets + chr(10) if bullets else ''}"
-                f"{cta}\n\nSources:\n{refs}{more}")
+                f"{cta}\n\n{w.FRAME_SOURCES}\n{refs}{more}")
         return _first_fit(platform, [body], ctx, None, tags)
     if platform == "instagram":
         slides = "\n".join(f"{i}. {shot}" for i, shot in enumerate(c["shots"], 1))
-        link_line = " Link in bio." if product_url else ""
-        body = (f"{hook}{emoji}\n\n{context}\n\n{why}\n\nCarousel idea:\n{slides}\n\n"
+        link_line = " " + w.FRAME_LINK_IN_BIO if product_url else ""
+        body = (f"{hook}{emoji}\n\n{context}\n\n{why}\n\n{w.FRAME_CAROUSEL}\n{slides}\n\n"
                 f"{cta}{link_line}")
         return _first_fit(platform, [body, f"{hook}{emoji}\n\n{why}\n\n{cta}{link_line}"], ctx, None, tags)
     if platform == "facebook":
@@ -373,18 +476,18 @@ def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: 
         return _first_fit(platform, options, ctx, source_url, tags)
     if platform in ("tiktok", "youtube"):
         shots = "\n".join(f"{i}. {shot}" for i, shot in enumerate(c["shots"], 1))
-        kind = "TikTok" if platform == "tiktok" else "YouTube Short"
-        body = (f"🎬 {kind} idea (20–30 s)\nOn-screen hook: “{c['screen']}”\n{shots}\n"
-                f"Caption: {hook} {cta}")
+        body = (f"{w.FRAME_VIDEO[platform]}\n{w.FRAME_ON_SCREEN_HOOK} {screen}\n{shots}\n"
+                f"{w.FRAME_CAPTION} {hook} {cta}")
         return _first_fit(platform, [body], ctx, None, tags)
     if platform == "snapchat":
-        options = [f"On-screen: “{c['screen']}”\nShow: {c['shots'][0]}; then {_lower_first_word(c['shots'][2])}.\nCaption: {cta}",
-                   f"On-screen: “{c['screen']}”\nShow: {c['shots'][0]}.\nCaption: {cta}",
-                   f"On-screen: “{c['screen']}”\nCaption: {cta}"]
+        on, show, caption = w.FRAME_ON_SCREEN, w.FRAME_SHOW, w.FRAME_CAPTION
+        options = [f"{on} {screen}\n{show} {_sentence(w.then(c['shots'][0], c['shots'][2]))}\n{caption} {cta}",
+                   f"{on} {screen}\n{show} {_sentence(c['shots'][0])}\n{caption} {cta}",
+                   f"{on} {screen}\n{caption} {cta}"]
         return _first_fit(platform, options, ctx, None, tags)
     if platform == "reddit":
         body = (f"{hook}\n\n{context} {why}\n\n{cta}\n\n"
-                f"(Disclosure: posted by the team at {w.company}.)")
+                + w.FRAME_DISCLOSURE.format(company=w.company))
         return _first_fit(platform, [body], ctx, source_url, [])
     spec(platform)  # raises for an unknown platform
     return fit(platform, f"{hook} {cta}", link=source_url, hashtags=tags,
