@@ -206,6 +206,9 @@ class HttpSettings(Section):
         "trendwatch/0.1 (+https://github.com/trendwatch/trendwatch; industry trend monitor)"
     )
     max_backoff: timedelta = timedelta(hours=24)
+    # follow redirects into loopback/private/link-local/reserved networks (off: a feed that
+    # redirects there could make the service probe the network it runs in)
+    allow_private: bool = False
 
     _durations = field_validator("timeout", "connect_timeout", "max_backoff", mode="before")(
         classmethod(lambda cls, v: _duration(v))
