@@ -139,6 +139,7 @@ def source_json(row: dict) -> dict:
         "last_status": row["last_status"], "error_count": row["error_count"],
         "last_error": row["last_error"], "last_new_items": row["last_new_items"],
         "items_24h": row["items_24h"], "items_total": row["items_total"],
+        "parser": row["parser"],
     }
 
 
@@ -161,10 +162,11 @@ def sources_cmd(env, fmt: str) -> None:
         table_rows.append([
             r["name"], r["kind"], Text(status, style=STATUS_STYLE[status]), ago(r["last_ok_at"], now),
             ago(r["next_check_at"], now) if not r["disabled"] else "–", r["items_24h"],
-            r["items_total"], r["error_count"] or "", (r["last_error"] or "")[:160],
+            r["items_total"], r["parser"] or "–", r["error_count"] or "",
+            (r["last_error"] or "")[:160],
         ])
     print_table("sources", ["name", "kind", "status", "last ok", "next check", "items 24h",
-                            "items", "errors", "last error / warning"], table_rows)
+                            "items", "parser", "errors", "last error / warning"], table_rows)
 
 
 @cli.command("items")
