@@ -128,7 +128,7 @@ def test_sources_json_has_the_documented_fields(project):
     assert rows["trade"]["last_ok_at"].endswith("Z")
     assert rows["trade"]["parser"] == "fastfeedparser" and rows["missing"]["parser"] is None
     table = run("sources", *project).output
-    assert all(word in table for word in ("trade", "arabic", "missin", "ok", "error"))
+    assert all(word in table for word in ("trade", "arabic", "missin", "ok", "error", "fast"))
 
 
 def test_items_json_has_the_documented_fields_newest_first(project):
