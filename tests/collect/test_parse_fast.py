@@ -133,3 +133,20 @@ def test_what_neither_parser_reads_is_still_a_parse_error(body):
 def test_json_feeds_name_their_own_parser():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "title": "x"}]}'
     assert parse_feed(body).parser == JSON_FEED
+
+
+def test_items_without_any_link_keep_the_fast_path():
+    items = b"".join(b"<item><title>Update %d</title><description>Five updates.</description></item>" % i
+                     for i in range(6))
+    parsed = parse_feed(rss(items))
+    assert parsed.parser == FAST and len(parsed.items) == 6
+    assert all(i.url is None and i.external_id is None for i in parsed.items)
+
+
+def test_an_atom_id_that_is_a_url_links_the_entry():
+    body = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>W</title>'
+            b"<entry><title>Now</title><id>https://wiki.example/now.html#2026-02-16</id>"
+            b"<updated>2026-02-16T00:00:00Z</updated><content type='html'>&lt;p&gt;Logic.&lt;/p&gt;</content>"
+            b"</entry></feed>")
+    parsed = parse_feed(body)
+    assert parsed.parser == FAST and parsed.items[0].url == "https://wiki.example/now.html#2026-02-16"

@@ -43,7 +43,7 @@ _HAS_ENTRY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _HAS_SOURCE = re.compile(rb"<source\s+url\s*=")
 # an RSS description holding raw (unescaped, non-CDATA) markup: fastfeedparser keeps only
 # the text before its first child element, feedparser reads it all
-_RAW_MARKUP_DESCRIPTION = re.compile(rb"<description>\s*<(?!!\[CDATA)")
+_RAW_MARKUP_DESCRIPTION = re.compile(rb"<description>\s*<(?![!/])")
 # libxml2's recovery (fastfeedparser's path for a malformed document) drops or mangles
 # the text around the error (an HTML entity, a stray "<"); feedparser's loose parser
 # reads such feeds as today. expat tells in one pass without building a tree.
@@ -112,13 +112,27 @@ def read_date(value: object) -> datetime | None:
 def parse_xml_feed(body: bytes, headers: Mapping[str, str], base_url: str | None) -> ParsedFeed:
     """fastfeedparser where it reads the feed fully, else feedparser (see the module doc)."""
     fast = parse_xml_feed_fast(body, base_url)
-    if fast is not None and not fast.gaps:
+    if fast is not None and (not fast.gaps or not _may_hold_more_links(body, fast)):
         return fast
     full = parse_xml_feed_full(body, headers, base_url)
     if fast is not None and (len(fast.items), -fast.gaps) >= (
             len(full.items), -_gaps(full.items, len(full.items))):
         return fast  # feedparser finds no more items, links, ids or texts: keep the fast reading
     return full
+
+
+# every element or attribute feedparser takes an entry's link or id from
+_LINK_MARKERS = (b"<link", b":link", b"<guid", b"<id>", b"<id ", b":id>", b"about=")
+
+
+def _may_hold_more_links(body: bytes, fast: ParsedFeed) -> bool:
+    """Whether feedparser could find links the fast reading lacks: only when entries were
+    dropped or the document has more link/id markers than linked items (plus the
+    channel's own). Feeds whose items carry no link at all skip a pointless second parse."""
+    if fast.gaps > sum((not item.url) + (not item.external_id) for item in fast.items):
+        return True  # entries dropped
+    linked = sum(1 for item in fast.items if item.url)
+    return sum(body.count(marker) for marker in _LINK_MARKERS) > linked + 3
 
 
 def _gaps(items: list[RawItem], entries: int) -> int:
@@ -191,14 +205,17 @@ def _fast_entry_to_item(entry: Mapping, base: str | None, feed_title: str,
                      if isinstance(m, Mapping) and m.get("description")), "")
     if not title and not text:
         return None
-    link = _join(base, as_url(entry.get("link")))
+    external_id = as_id(entry.get("id"))
+    # an entry without a link whose id is a URL is linked by it (feedparser's guidislink)
+    link = _join(base, as_url(entry.get("link")) or (
+        external_id if external_id and external_id.startswith(("http://", "https://")) else None))
     published = _iso_to_utc(entry.get("published") or entry.get("updated"))
     author = plain_text(entry.get("author")) or None
     return RawItem(
         title=title or text[:120],
         text=text if text != title else "",
         url=link,
-        external_id=as_id(entry.get("id")) or link,
+        external_id=external_id or link,
         published_at=published,
         author=author,
         outlet=feed_title or _host(link),
