@@ -81,6 +81,7 @@ sources = Table(
     Column("last_new_items", Integer, nullable=False, default=0),
     Column("last_bytes", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("parser", Text),                    # feed parser of the last good fetch (0005)
 )
 
 stories = Table(
