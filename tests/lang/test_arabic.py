@@ -85,3 +85,13 @@ def test_wire_copies_spelt_differently_share_their_shingles():
     index = StoryIndex()
     index.add("1", 7, at, a[0], minhash_signature(*a), "spa")
     assert index.find(at, b[0], minhash_signature(*b), "okaz") == 7
+
+
+def test_an_arabic_product_keyword_matches_however_the_topic_spells_it():
+    from trendwatch.rank.relevance import Haystack
+
+    haystack = Haystack(["إطلاق خدمة جديدة بالدراجات الكهربائية في الرياض", "#السعودية"])
+    assert haystack.has("الدراجات الكهربائية")
+    assert haystack.has("دراجات كهربائيه")          # no article, taa marbuta as haa
+    assert haystack.has("السعودية")
+    assert not haystack.has("السيارات الكهربائية")
