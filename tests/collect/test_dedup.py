@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from datetime import timedelta
 from xml.sax.saxutils import escape
 
@@ -12,9 +14,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import make_settings
 from trendwatch.collect import ingest
-from trendwatch.collect.dedup import canonical_url
+from trendwatch.collect.dedup import canonical_url, matching_words
 from trendwatch.collect.ingest import ItemWriter
 from trendwatch.collect.run import collect_sources
+from trendwatch.lang import arabic
 from trendwatch.models import RawItem
 from trendwatch.store.schema import items, sources, stories
 
@@ -237,3 +240,12 @@ def test_shareable_url_drops_tracking_but_keeps_the_published_link():
     assert shareable_url("http://www.Example.com/a?utm_source=rss&id=5&fbclid=x#top") == \
         "http://www.Example.com/a?id=5"
     assert shareable_url(None) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Germany doubles cargo bike budget", "ǰava ǰ: casefold leaves j + caron, NFKC joins them",
+    "Ｆｕｌｌ ｗｉｄｔｈ ﬁne ﬂow", "İstanbul straße", "والسعودية السعوديه ٢٠٢٦",
+    "ﻻ presentation forms", "𞸀𞸁 Arabic mathematical letters", ""])
+def test_matching_words_fast_path_is_the_per_word_fold(text):
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert matching_words(text) == [arabic.match_key(w) for w in words]
