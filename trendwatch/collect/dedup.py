@@ -43,6 +43,9 @@ _TRACKING_NAMES = {
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# collect asks twice per item (ids first, to skip items already stored, then the row);
+# a feed's worth of recent URLs is enough to make the second ask free
+@lru_cache(maxsize=4096)
 def canonical_url(url: str | None) -> str | None:
     """Scheme/host normalised, tracking parameters dropped, query sorted, fragment removed."""
     if not url or not url.strip():
