@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from datetime import timedelta
 from xml.sax.saxutils import escape
 
@@ -11,9 +13,12 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from tests.conftest import make_settings
-from trendwatch.collect.dedup import canonical_url
+from trendwatch.collect import ingest
+from trendwatch.collect.dedup import canonical_url, matching_words
 from trendwatch.collect.ingest import ItemWriter
 from trendwatch.collect.run import collect_sources
+from trendwatch.lang import arabic
+from trendwatch.models import RawItem
 from trendwatch.store.schema import items, sources, stories
 
 WIRE = ("BERLIN (Wire) - Germany's transport ministry said on Thursday it will extend its subsidy "
@@ -121,6 +126,34 @@ async def test_rerunning_collect_never_duplicates(wire_server, store, now):
         assert conn.execute(select(func.count()).select_from(stories)).scalar() == 4
 
 
+async def test_rerun_skips_the_text_work_of_items_already_stored(wire_server, store, now,
+                                                                   monkeypatch):
+    settings = wire_settings(wire_server)
+    await collect_sources(store, settings, now=now)
+    hashed, detected = [], []
+    real_minhash, real_detect = ingest.minhash_signature, ingest.detect_languages
+    monkeypatch.setattr(ingest, "minhash_signature",
+                        lambda *a: hashed.append(a) or real_minhash(*a))
+    monkeypatch.setattr(ingest, "detect_languages",
+                        lambda texts: detected.extend(texts) or real_detect(texts))
+    again = await collect_sources(store, settings, now=now + timedelta(hours=1))
+    assert all(o.found_items == 2 for o in again) and sum(o.new_items for o in again) == 0
+    assert hashed == [] and detected == []
+
+
+def test_known_ids_leave_the_other_rows_as_they_were(now):
+    entries = [RawItem(title=t, text=d, url=f"https://a.example/{i}", published_at=now)
+               for i, (t, d) in enumerate(OTHER)]
+    kwargs = {"platform": "news", "source_name": "a", "fetched_at": now}
+    everything = ingest.prepare_rows(entries, **kwargs)
+    known = {everything[1]["id"], "not-in-this-feed"}
+    rows, known_count = ingest.prepare_new_rows(entries, known_ids=known, **kwargs)
+    assert known_count == 1
+    assert rows == [everything[0], everything[2]]
+    assert ingest.candidate_ids(entries, platform="news", source_name="a") == [
+        r["id"] for r in everything]
+
+
 async def test_same_article_under_tracking_variants_is_stored_once(aiohttp_server, store, now):
     text = "Shared e-bike operators report record November usage across northern Europe."
     a = rss("Alpha News", [("Record month", "https://news.example/record?utm_source=a", text)])
@@ -207,3 +240,12 @@ def test_shareable_url_drops_tracking_but_keeps_the_published_link():
     assert shareable_url("http://www.Example.com/a?utm_source=rss&id=5&fbclid=x#top") == \
         "http://www.Example.com/a?id=5"
     assert shareable_url(None) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Germany doubles cargo bike budget", "ǰava ǰ: casefold leaves j + caron, NFKC joins them",
+    "Ｆｕｌｌ ｗｉｄｔｈ ﬁne ﬂow", "İstanbul straße", "والسعودية السعوديه ٢٠٢٦",
+    "ﻻ presentation forms", "𞸀𞸁 Arabic mathematical letters", ""])
+def test_matching_words_fast_path_is_the_per_word_fold(text):
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert matching_words(text) == [arabic.match_key(w) for w in words]

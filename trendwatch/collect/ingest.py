@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from trendwatch.collect.dedup import (
     item_id,
     minhash_signature,
 )
-from trendwatch.collect.parse.text import detect_language, extract_hashtags, normalize_hashtag
+from trendwatch.collect.parse.text import detect_languages, extract_hashtags, normalize_hashtag
 from trendwatch.collect.privacy import handle_free
 from trendwatch.models import RawItem
 from trendwatch.store import Store
@@ -48,21 +48,58 @@ def pseudonymizer(key: bytes | None) -> Callable[[str, str], str] | None:
 def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
                  fetched_at: datetime, privacy_key: bytes | None = None) -> list[dict[str, Any]]:
     """Normalise raw items into `items` rows (without source_id/story_id). Pure."""
+    rows, _known = prepare_new_rows(raw_items, platform=platform, source_name=source_name,
+                                    fetched_at=fetched_at, privacy_key=privacy_key)
+    return rows
+
+
+def candidate_ids(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
+                  privacy_key: bytes | None = None) -> list[str]:
+    """The row ids ``prepare_rows`` would give these items (cheap: no text work). Pure."""
+    pseudonym = pseudonymizer(privacy_key)
+    ids = []
+    for raw in raw_items:
+        title = (raw.title or "").strip()
+        if not title and not (raw.text or "").strip():
+            continue
+        ids.append(_identity(raw, title, platform, source_name, pseudonym)[2])
+    return ids
+
+
+def _identity(raw: RawItem, title: str, platform: str, source_name: str,
+              pseudonym: Callable[[str, str], str] | None) -> tuple[RawItem, str | None, str]:
+    """The item as stored (handles pseudonymised), its canonical URL and its row id."""
+    if pseudonym is not None:  # links and ids name the account too, not only `author`
+        raw = handle_free(platform, raw, pseudonym)
+    canonical = canonical_url(raw.url)
+    row_id = item_id(platform, source_name, canonical=canonical, external_id=raw.external_id,
+                     title=title, published=raw.published_at)
+    return raw, canonical, row_id
+
+
+def prepare_new_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
+                     fetched_at: datetime, privacy_key: bytes | None = None,
+                     known_ids: Container[str] = frozenset()) -> tuple[list[dict[str, Any]], int]:
+    """``prepare_rows`` for the items whose id is not in ``known_ids``, and how many were.
+
+    An item already stored is skipped before its hashtags, language and MinHash are
+    computed: a feed that changed usually repeats most of what it carried last time. Pure.
+    """
     pseudonym = pseudonymizer(privacy_key)
     rows: dict[str, dict[str, Any]] = {}
+    known: set[str] = set()
     for raw in raw_items:
         title = (raw.title or "").strip()
         text = (raw.text or "").strip()
         if not title and not text:
             continue
-        if pseudonym is not None:  # links and ids name the account too, not only `author`
-            raw = handle_free(platform, raw, pseudonym)
+        raw, canonical, row_id = _identity(raw, title, platform, source_name, pseudonym)
+        if row_id in known_ids:
+            known.add(row_id)
+            continue
         published = raw.published_at or fetched_at
         if published > fetched_at + FUTURE_TOLERANCE:  # clocks and feeds lie
             published = fetched_at
-        canonical = canonical_url(raw.url)
-        row_id = item_id(platform, source_name, canonical=canonical, external_id=raw.external_id,
-                         title=title, published=raw.published_at)
         tags = [normalize_hashtag(t) for t in raw.hashtags if t] or extract_hashtags(f"{title} {text}")
         author = raw.author
         if author and pseudonym is not None:
@@ -80,14 +117,18 @@ def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: st
             "canonical_url": canonical,
             "title": title,
             "text": text,
-            "lang": (raw.lang or "").split("-")[0].lower()[:12] or detect_language(f"{title}. {text}"),
+            "lang": (raw.lang or "").split("-")[0].lower()[:12] or None,
             "published_at": published,
             "fetched_at": fetched_at,
             "hashtags": list(dict.fromkeys(tags)),
             "engagement": dict(raw.engagement),
             "minhash": minhash_signature(title, text),
         }
-    return list(rows.values())
+    # one batched language detection per source instead of one model call per item
+    undetected = [row for row in rows.values() if row["lang"] is None]
+    for row, lang in zip(undetected, detect_languages([f"{r['title']}. {r['text']}" for r in undetected])):
+        row["lang"] = lang
+    return list(rows.values()), len(known)
 
 
 class ItemWriter:
@@ -104,6 +145,13 @@ class ItemWriter:
         for row in item_rows.recent_story_items(self.store, now - STORY_WINDOW * 2):
             self._index.add(row.id, row.story_id, row.published_at, row.title, row.minhash,
                             row.outlet)
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored already (one query per 500), to skip their preparation."""
+        if not ids:
+            return set()
+        with self.store.connect() as conn:
+            return item_rows.existing_item_ids(conn, ids)
 
     def write(self, source_id: int, rows: Sequence[dict[str, Any]],
               on_commit: Callable[[Connection, int], None] | None = None) -> int:

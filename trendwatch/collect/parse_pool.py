@@ -6,6 +6,7 @@ a second of imports and model loading each.
 """
 
 from trendwatch.collect import ingest  # noqa: F401  (imported for their side effect: warm modules)
-from trendwatch.collect.parse.text import detect_language
+from trendwatch.collect.parse.text import detect_language, detect_languages
 
 detect_language("warm up the language model once in the fork server")
+detect_languages(["and its batched form, whose arrays are built once"])

@@ -24,7 +24,7 @@ from typing import Any
 from trendwatch.collect.collectors import build_collector
 from trendwatch.collect.collectors.base import CollectContext
 from trendwatch.collect.http import HttpClient
-from trendwatch.collect.ingest import ItemWriter, prepare_rows
+from trendwatch.collect.ingest import ItemWriter, candidate_ids, prepare_new_rows
 from trendwatch.collect.schedule import next_check_at
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
@@ -164,9 +164,16 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
     state, error_count = await asyncio.to_thread(_load_state, store, source_id)
     try:
         result = await collector.collect(ctx, state)
-        rows = await ctx.cpu(
-            functools.partial(prepare_rows, platform=collector.platform, source_name=options.name,
-                              fetched_at=now, privacy_key=privacy_key),
+        # items stored by an earlier run are not prepared again (their rows would be skipped)
+        known = await asyncio.to_thread(
+            lambda: writer.known_ids(candidate_ids(result.items, platform=collector.platform,
+                                                   source_name=options.name,
+                                                   privacy_key=privacy_key))
+        ) if result.items else set()
+        rows, known_count = await ctx.cpu(
+            functools.partial(prepare_new_rows, platform=collector.platform,
+                              source_name=options.name, fetched_at=now, privacy_key=privacy_key,
+                              known_ids=frozenset(known)),
             result.items,
         )
 
@@ -223,6 +230,6 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
     warning = redact_text("; ".join(result.warnings)) or None
     return SourceOutcome(
         options.name, options.kind, "not_modified" if result.not_modified else "ok",
-        new_items=new, found_items=len(rows), bytes_received=result.bytes_received,
+        new_items=new, found_items=len(rows) + known_count, bytes_received=result.bytes_received,
         seconds=time.perf_counter() - started, message=warning,
     )
