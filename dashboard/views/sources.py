@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from trendwatch.present import escape as safe
+from trendwatch.present.redact import redact_text
 from trendwatch.present.status import source_status
 
 
@@ -26,7 +27,9 @@ def render() -> None:
         st.info("No source has been collected yet: add `[[sources]]` to feeds.toml and run "
                 "`trendwatch collect` (see *Today*).")
     else:
-        health = health.assign(status=health.apply(health_status, axis=1))
+        # errors stored by older versions may quote a feed URL with its credentials
+        health = health.assign(status=health.apply(health_status, axis=1),
+                               last_error=health["last_error"].map(redact_text, na_action="ignore"))
         counts = health["status"].value_counts()
         c = st.columns(4)
         c[0].metric("Sources", len(health))
