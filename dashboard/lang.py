@@ -26,8 +26,14 @@ DRAWN_KEY = "ui_language_drawn"  # the language this script run started drawing 
 
 # Our own constant CSS, never any feed text. Code blocks (feeds.toml, draft copy) stay
 # left-to-right: they are code or copy that keeps its own order.
+# The app container too, so the sidebar sits on the right; Streamlit aligns each element
+# container and Markdown list left by itself, hence the later rules.
 RTL_CSS = """<style>
+[data-testid="stAppViewContainer"] { direction: rtl; }
 [data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; text-align: right; }
+[data-testid="stMain"] [data-testid="stElementContainer"],
+[data-testid="stSidebar"] [data-testid="stElementContainer"],
+[data-testid="stMarkdownContainer"] :is(ul, ol, li) { text-align: right; }
 [data-testid="stCode"], [data-testid="stCode"] * { direction: ltr; text-align: left; }
 </style>"""
 
