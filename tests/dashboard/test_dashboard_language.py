@@ -146,3 +146,36 @@ def test_sign_in_form_speaks_the_company_language(seeded_in):
     at.text_input(key="sign_in_password").input("wrong password")
     at.button(key="sign_in_submit").click().run()
     assert [e.value for e in at.error] == ["الاسم أو كلمة المرور غير صحيحة."]
+
+
+def test_first_run_redraws_when_the_sidebar_profile_speaks_another_language(seeded_in):
+    """The company (German) is the default profile, but only the Arabic profile has data,
+    so the sidebar picks it: the whole page, navigation included, is drawn in Arabic."""
+    _url, config, _info = seeded_in("de")
+    text = config.read_text(encoding="utf-8").replace(f'name = "{PROFILE}"', 'name = "Head office"', 1)
+    config.write_text(text + f'\n[[profiles]]\nname = "{PROFILE}"\nlanguage = "ar"\n'
+                             f'[profiles.company]\nname = "{PROFILE}"\n', encoding="utf-8")
+    at = run_app()
+    assert at.selectbox(key="profile").value == PROFILE
+    assert at.title[0].value == "اليوم"
+    assert at.selectbox(key="window").label == "النافذة الزمنية"
+    assert rtl_styles(at) == [lang.RTL_CSS]
+
+
+def test_chart_titles_follow_the_language_and_time_runs_left_to_right():
+    import pandas as pd
+
+    from dashboard import charts
+
+    frame = pd.DataFrame({"published_at": pd.to_datetime(["2026-12-01", "2026-12-02"], utc=True),
+                          "platform": ["news", "mastodon"]})
+    spec = charts.volume_by_platform(frame, "yearmonthdate", "ar").to_dict()
+    assert spec["encoding"]["y"]["title"] == "المواد"
+    assert spec["encoding"]["color"]["title"] == "المنصة"
+    assert charts.volume_by_platform(frame, "yearmonthdate", "de").to_dict()[
+        "encoding"]["y"]["title"] == "Beiträge"
+    spark = charts.sparkline_spec("emerging", "ar")
+    assert [t["title"] for t in spark["encoding"]["tooltip"]] == ["التشغيل", "مصادر مستقلة", "الصعود"]
+    # readers of Arabic charts expect time left to right (README): no reversed time scale
+    assert "scale" not in spark["encoding"]["x"]
+    assert "reverse" not in str(spec["encoding"]["x"])
