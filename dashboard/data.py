@@ -29,6 +29,7 @@ from trendwatch.config.env import resolve_paths
 from trendwatch.config.load import load_settings
 from trendwatch.config.schema import Settings
 from trendwatch.errors import AccessDenied, ConfigError, ReauthRequired, StoreError
+from trendwatch.present.redact import redact_text
 from trendwatch.present.status import source_status
 from trendwatch.rank.relevance import VERDICTS
 from trendwatch.store import Store, open_store, views
@@ -93,7 +94,7 @@ def store_ready(url: str) -> bool:
     except StoreError:
         raise
     except Exception as exc:  # driver errors → one clear message
-        raise StoreError(f"cannot open the database {url}: {exc}") from exc
+        raise StoreError(redact_text(f"cannot open the database {url}: {exc}")) from exc
 
 
 def _frame(table: views.Table, columns: list[str] | None = None) -> pd.DataFrame:

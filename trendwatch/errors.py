@@ -9,7 +9,8 @@
     │   │   ├── FetchTimeout        the total timeout ran out
     │   │   ├── HTTPStatusError     a non-success status (carries .status, .retry_after)
     │   │   │   └── SourceGone      410: the source is disabled
-    │   │   └── BodyTooLarge        response larger than the configured maximum
+    │   │   ├── BodyTooLarge        response larger than the configured maximum
+    │   │   └── RedirectRefused     a redirect (or DNS answer) leads to a private address
     │   ├── ParseError              bytes arrived but yield nothing usable
     │   ├── SourceFileError         a `file` source's path is missing or unreadable
     │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
@@ -78,6 +79,11 @@ class SourceGone(HTTPStatusError):
 
 class BodyTooLarge(FetchError):
     """The response body exceeded the maximum size and was refused."""
+
+
+class RedirectRefused(FetchError):
+    """A redirect points to a loopback/private/link-local/reserved address (or its host
+    resolved to one when connecting) and ``[http] allow_private`` is off."""
 
 
 class ParseError(CollectError):

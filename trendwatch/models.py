@@ -57,6 +57,7 @@ class CollectResult:
     not_modified: bool = False
     status: int | None = None
     retry_after: float | None = None      # seconds: a platform's rate limit asks us to wait
+    parser: str | None = None             # feeds: fastfeedparser | feedparser | jsonfeed
 
 
 @dataclass(frozen=True)

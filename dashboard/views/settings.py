@@ -10,6 +10,7 @@ from dashboard.lang import _, feed
 from trendwatch.config.check import check_text
 from trendwatch.errors import AccessDenied, ConfigError, ReauthRequired
 from trendwatch.present import escape as safe
+from trendwatch.present.redact import redact_text
 from trendwatch.service.reload import CONFIG_CHECK, CONFIG_JOB
 from trendwatch.store import views
 
@@ -100,7 +101,11 @@ def render() -> None:
 
 def _reload_status(url: str) -> None:
     """What the running service made of the file when it last loaded it (jobs row "config")."""
-    jobs = data.job_rows(url)
+    try:
+        jobs = data.job_rows(url)
+    except Exception as exc:  # a store that cannot be opened is reported once, on every page
+        st.caption(f"The service's reload status cannot be read: {safe.md(redact_text(str(exc)))}")
+        return
     rows = jobs[jobs["name"] == CONFIG_JOB] if len(jobs) else jobs
     if not len(rows):
         st.caption(_("No running service has loaded this file yet."))

@@ -25,5 +25,21 @@ def test_bench_reports_both_runs_and_the_baseline(tmp_path):
     # second run: every healthy feed answers 304, nothing new, no body bytes
     assert second["not_modified"] == 5 and second["bytes_received"] == 0 and second["new_items"] == 0
     assert "ratio_vs_baseline" in report
+    # the peers on the same bytes / URLs: fastfeedparser reads JSON Feed too, reader stores its own
+    assert report["bare_fastfeedparser"]["entries"] == 7
+    assert report["reader"]["entries"] >= 5 and "ratio_vs_reader" in report
+    assert 0 <= report["second_run_share"] < 1
     table = format_report(report)
     assert "collect, second run" in table and "bare feedparser" in table
+    assert "reader update_feeds()" in table and "fastfeedparser" in table
+
+
+def test_bench_scale_run_serves_the_set_under_several_paths(tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    for name in ("rss2.xml", "atom.xml"):
+        shutil.copy(FIXTURES / "feeds" / name, feeds / name.split(".")[0])
+    report = run(tmp_path / "ingest.json", feeds_dir=feeds, with_peers=False, copies=3)
+    scale = report["scale"]
+    assert scale["feeds"] == 6 and scale["ok"] == 6 and scale["errors"] == 0
+    assert scale["peak"]["self_mb"] > 0 and "6 feeds" in format_report(report)

@@ -19,7 +19,7 @@ from trendwatch.cli import cli, main
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FIELDS = {"name", "kind", "platform", "url", "status", "last_ok_at", "last_attempt_at",
                  "next_check_at", "last_status", "error_count", "last_error", "last_new_items",
-                 "items_24h", "items_total"}
+                 "items_24h", "items_total", "parser"}
 ITEM_FIELDS = {"id", "external_id", "source", "platform", "outlet", "author", "title", "text", "url",
                "canonical_url", "lang", "published_at", "fetched_at", "hashtags", "engagement",
                "story_id", "story_outlets"}
@@ -126,8 +126,9 @@ def test_sources_json_has_the_documented_fields(project):
     assert rows["trade"]["status"] == "ok" and rows["trade"]["items_total"] == 2
     assert rows["missing"]["status"] == "error" and rows["missing"]["last_status"] == 404
     assert rows["trade"]["last_ok_at"].endswith("Z")
+    assert rows["trade"]["parser"] == "fastfeedparser" and rows["missing"]["parser"] is None
     table = run("sources", *project).output
-    assert all(word in table for word in ("trade", "arabic", "missin", "ok", "error"))
+    assert all(word in table for word in ("trade", "arabic", "missin", "ok", "error", "fast"))
 
 
 def test_items_json_has_the_documented_fields_newest_first(project):

@@ -275,3 +275,163 @@ async def test_post_json_returns_every_status_with_its_whole_body(aiohttp_server
     async with HttpClient(settings, max_body=1000) as client:
         with pytest.raises(BodyTooLarge):
             await client.post_json(str(server.make_url("/hook")), {})
+
+
+# --------------------------------------------------------------------------- redirects into private networks
+
+
+class MapResolver:
+    """Names → addresses for the test (answers in turn when a name has several lists,
+    the last one repeating): no DNS is asked, nothing leaves 127.0.0.1."""
+
+    def __init__(self, answers: dict[str, list[list[str]]]):
+        self.answers = {name: list(lists) for name, lists in answers.items()}
+        self.asked: list[str] = []
+
+    async def resolve(self, host, port=0, family=0):
+        import socket
+
+        self.asked.append(host)
+        lists = self.answers[host]
+        addresses = lists.pop(0) if len(lists) > 1 else lists[0]
+        return [{"hostname": host, "host": a, "port": port,
+                 "family": socket.AF_INET6 if ":" in a else socket.AF_INET, "proto": 0,
+                 "flags": socket.AI_NUMERICHOST} for a in addresses]
+
+    async def close(self):
+        pass
+
+
+@pytest.fixture
+async def hopper(aiohttp_server):
+    """/to?url=…&code=… redirects there; /secret is what must never be reached."""
+    hits: list[tuple[str, dict]] = []
+
+    async def to(request):
+        hits.append((request.path, dict(request.headers)))
+        return web.Response(status=int(request.query.get("code", "302")),
+                            headers={"Location": request.query["url"]})
+
+    async def secret(request):
+        hits.append((request.path, dict(request.headers)))
+        return web.Response(body=FEED, content_type="application/rss+xml")
+
+    async def loop(request):
+        hits.append((request.path, dict(request.headers)))
+        n = int(request.match_info["n"])
+        return web.Response(status=302, headers={"Location": f"/loop/{n + 1}"})
+
+    app = web.Application()
+    app.router.add_get("/to", to)
+    app.router.add_get("/secret", secret)
+    app.router.add_get("/loop/{n}", loop)
+    srv = await aiohttp_server(app)
+    srv.hits = hits
+    return srv
+
+
+def redirect_url(host: str, port: int, to: str, code: int = 302) -> str:
+    from urllib.parse import quote
+
+    return f"http://{host}:{port}/to?code={code}&url={quote(to, safe='')}"
+
+
+def public_client(resolver, **settings) -> HttpClient:
+    return HttpClient(HttpSettings(**settings), resolver=resolver)
+
+
+async def test_a_redirect_from_a_public_host_to_a_private_address_is_refused(hopper):
+    from trendwatch.errors import RedirectRefused
+
+    port = hopper.port
+    resolver = MapResolver({"feeds.example": [["127.0.0.1"]]})
+    for code in (301, 302, 307, 308):
+        async with public_client(resolver) as client:
+            with pytest.raises(RedirectRefused) as refused:
+                await client.fetch(redirect_url("feeds.example", port,
+                                                f"http://127.0.0.1:{port}/secret", code))
+        assert "redirect to a private address 127.0.0.1" in str(refused.value)
+        assert "set [http] allow_private = true" in str(refused.value)
+    assert [path for path, _ in hopper.hits] == ["/to"] * 4   # /secret was never asked
+
+
+async def test_a_redirect_to_a_name_that_resolves_private_is_refused_before_connecting(hopper):
+    from trendwatch.errors import RedirectRefused
+
+    resolver = MapResolver({"feeds.example": [["127.0.0.1"]], "intranet.example": [["10.0.0.5"]],
+                            "v6.example": [["fe80::1"]], "mapped.example": [["::ffff:169.254.169.254"]]})
+    for name, address in (("intranet.example", "10.0.0.5"), ("v6.example", "fe80::1"),
+                          ("mapped.example", "::ffff:169.254.169.254")):
+        async with public_client(resolver) as client:
+            with pytest.raises(RedirectRefused, match=f"private address {address} "):
+                await client.fetch(redirect_url("feeds.example", hopper.port,
+                                                f"http://{name}:{hopper.port}/secret"))
+    assert [p for p, _ in hopper.hits] == ["/to"] * 3
+
+
+async def test_dns_rebinding_after_the_check_is_refused_at_connect_time(hopper):
+    """cdn.example answers a global address when the redirect is checked and loopback when
+    the connection is made: the connector's resolver refuses the second answer."""
+    from trendwatch.errors import RedirectRefused
+
+    resolver = MapResolver({"feeds.example": [["127.0.0.1"]],
+                            "cdn.example": [["93.184.216.34"], ["127.0.0.1"]]})
+    async with public_client(resolver) as client:
+        with pytest.raises(RedirectRefused, match="cdn.example resolved to a private address "
+                                                  "127.0.0.1 when connecting"):
+            await client.fetch(redirect_url("feeds.example", hopper.port,
+                                            f"http://cdn.example:{hopper.port}/secret"))
+    assert resolver.asked.count("cdn.example") == 2   # checked, then connected: never 93.184…
+    assert [p for p, _ in hopper.hits] == ["/to"]
+
+
+async def test_allow_private_follows_but_a_301_never_moves_a_source_into_the_private_network(hopper):
+    resolver = MapResolver({"feeds.example": [["127.0.0.1"]]})
+    async with public_client(resolver, allow_private=True) as client:
+        result = await client.fetch(redirect_url("feeds.example", hopper.port,
+                                                 f"http://127.0.0.1:{hopper.port}/secret", 301))
+    assert result.status == 200 and result.url.endswith("/secret")
+    assert result.permanent_url is None
+
+
+async def test_a_private_source_may_redirect_within_private_networks(hopper):
+    """What the test suite (and an intranet source configured by address) relies on: the
+    URL asked for is itself a private address, so its redirects may stay private."""
+    resolver = MapResolver({"localhost": [["127.0.0.1"]]})
+    async with public_client(resolver) as client:
+        result = await client.fetch(
+            redirect_url("127.0.0.1", hopper.port, f"http://localhost:{hopper.port}/secret", 308),
+            headers={"Authorization": "Bearer s3cret", "X-Keep": "1"})
+    assert result.status == 200 and result.permanent_url == f"http://localhost:{hopper.port}/secret"
+    secret_headers = dict(hopper.hits)["/secret"]
+    assert "Authorization" not in secret_headers and secret_headers["X-Keep"] == "1"
+
+
+async def test_same_host_redirects_are_followed_and_a_301_moves_the_source(hopper):
+    resolver = MapResolver({"feeds.example": [["127.0.0.1"]]})
+    async with public_client(resolver) as client:
+        result = await client.fetch(redirect_url("feeds.example", hopper.port, "/secret", 301))
+    assert result.status == 200
+    assert result.permanent_url == f"http://feeds.example:{hopper.port}/secret"
+
+
+async def test_at_most_five_redirects_are_followed(hopper):
+    from trendwatch.errors import FetchError
+
+    async with HttpClient(HttpSettings()) as client:
+        with pytest.raises(FetchError, match=r"too many redirects \(more than 5\)"):
+            await client.fetch(f"http://127.0.0.1:{hopper.port}/loop/0")
+    assert [p for p, _ in hopper.hits] == [f"/loop/{n}" for n in range(6)]
+
+
+@pytest.mark.parametrize("address, private", [
+    ("127.0.0.1", True), ("10.0.0.5", True), ("172.16.3.4", True), ("192.168.1.1", True),
+    ("169.254.169.254", True), ("100.64.0.1", True), ("0.0.0.0", True), ("224.0.0.1", True),
+    ("240.0.0.1", True), ("::1", True), ("fe80::1%eth0", True), ("fc00::1", True),
+    ("::ffff:10.0.0.5", True), ("not-an-address", True),
+    ("93.184.216.34", False), ("2606:4700:4700::1111", False), ("::ffff:93.184.216.34", False),
+])
+def test_what_counts_as_a_private_address(address, private):
+    from trendwatch.collect.http import is_private_address
+
+    assert is_private_address(address) is private

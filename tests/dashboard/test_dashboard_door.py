@@ -116,6 +116,9 @@ def test_run_passes_address_option(monkeypatch, tmp_path):
         def claim(self):
             return None
 
+        def release(self):
+            return None
+
         async def run(self):
             return None
 

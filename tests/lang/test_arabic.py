@@ -63,3 +63,35 @@ def test_an_arabic_label_counts_a_word_once_however_it_is_attached():
     assert len({arabic.match_key(w) for w in words if " " not in w}) == \
         len([w for w in words if " " not in w])
     assert "جدة" in labels[2].keywords
+
+
+def test_arabic_hashtags_count_as_one_however_decorated():
+    from trendwatch.collect.parse.text import extract_hashtags
+
+    tags = extract_hashtags("#السعودية اليوم #السعوديـــة و #السّعودية #Riyadh #riyadh")
+    assert tags == ["السعودية", "riyadh"]
+
+
+def test_wire_copies_spelt_differently_share_their_shingles():
+    from trendwatch.collect.dedup import StoryIndex, minhash_signature
+
+    a = ("وزارة الصحة تعلن إطلاق حملة التطعيم ضد الإنفلونزا الموسمية في جميع مناطق المملكة",
+         "أعلنت وزارة الصحة اليوم إطلاق الحملة الوطنية للتطعيم ضد الإنفلونزا الموسمية")
+    b = ("وزارة الصحه تعلن اطلاق حملة التطعيم ضد الانفلونزا الموسميه في جميع مناطق المملكه",
+         "اعلنت وزارة الصحه اليوم اطلاق الحمله الوطنيه للتطعيم ضد الانفلونزا الموسميه")
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    index = StoryIndex()
+    index.add("1", 7, at, a[0], minhash_signature(*a), "spa")
+    assert index.find(at, b[0], minhash_signature(*b), "okaz") == 7
+
+
+def test_an_arabic_product_keyword_matches_however_the_topic_spells_it():
+    from trendwatch.rank.relevance import Haystack
+
+    haystack = Haystack(["إطلاق خدمة جديدة بالدراجات الكهربائية في الرياض", "#السعودية"])
+    assert haystack.has("الدراجات الكهربائية")
+    assert haystack.has("دراجات كهربائيه")          # no article, taa marbuta as haa
+    assert haystack.has("السعودية")
+    assert not haystack.has("السيارات الكهربائية")

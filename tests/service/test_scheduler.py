@@ -155,10 +155,13 @@ async def test_refresh_request_runs_once_and_is_cleared(store):
 
 
 async def test_stop_lets_the_running_step_finish(store):
-    fake = FakeSteps({"collect": 0.8})
+    fake = FakeSteps({"collect": 2.0})
     service = make_service(store, fake)
     task = asyncio.create_task(service.run())
-    await asyncio.sleep(0.3)
+    for _ in range(100):                    # the start (lease, dead runs) takes a moment
+        if fake.active:
+            break
+        await asyncio.sleep(0.05)
     assert fake.active == 1
     service.request_stop("SIGTERM")
     await asyncio.wait_for(task, 10)

@@ -52,3 +52,18 @@ def test_success_stores_state(store, now):
         assert source_rows.get_state(conn, sid) == state
     assert source_rows.due_source_names(store, now, ["feed"]) == set()
     assert source_rows.due_source_names(store, now + timedelta(hours=1), ["feed"]) == {"feed"}
+
+
+def test_success_records_the_parser_and_a_304_keeps_it(store, now):
+    sid = source_rows.sync_sources(store, [spec()], now)["feed"]
+    common = dict(state=SourceState(), now=now, next_check_at=now, status=200, new_items=0,
+                  bytes_received=10, warning=None)
+    with store.begin() as conn:
+        source_rows.record_success(conn, sid, parser="fastfeedparser", **common)
+    assert source_rows.source_health(store, now)[0]["parser"] == "fastfeedparser"
+    with store.begin() as conn:   # a 304 reads no feed: the parser stays as recorded
+        source_rows.record_success(conn, sid, **common)
+    assert source_rows.source_health(store, now)[0]["parser"] == "fastfeedparser"
+    with store.begin() as conn:
+        source_rows.record_success(conn, sid, parser="feedparser", **common)
+    assert source_rows.source_health(store, now)[0]["parser"] == "feedparser"

@@ -5,7 +5,9 @@ scheduler and the backtest call. A run is atomic: vectors are committed as they
 are computed (they are facts about items, valid whatever happens next), but
 topics, snapshots, lineage and assignments of a run are written in ONE
 transaction that also flips the run to ``ok`` — a crash leaves the previous run
-as the latest good one. Re-running at the same ``as_of`` over the same items and
+as the latest good one. With ``publish=False`` (the pipeline, which ranks and writes
+ideas next) that transaction flips it to ``analysed`` instead: not visible until the
+pipeline publishes it. Re-running at the same ``as_of`` over the same items and
 parameters returns the existing run (idempotent).
 """
 
@@ -56,8 +58,10 @@ def embedder_for_window(store: Store, settings: Settings, now: datetime,
 
 def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder | None = None, *,
             clusterer: Clusterer | None = None, full: bool | None = None,
-            progress: Progress | None = None, log: Callable[[str], None] | None = None) -> RunSummary:
-    """Run the analysis as of ``now`` (aware UTC) and return its summary."""
+            progress: Progress | None = None, log: Callable[[str], None] | None = None,
+            publish: bool = True) -> RunSummary:
+    """Run the analysis as of ``now`` (aware UTC) and return its summary. ``publish=False``
+    leaves the run analysed (invisible) for the caller to publish (store.runs.publish_run)."""
     if now.tzinfo is None:
         raise AnalysisError("analyze needs an aware UTC time for `now`")
     notes: list[str] = []
@@ -104,7 +108,7 @@ def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder 
     run_id = db.start_run(store, now, start, embedder.model_id, dict(params, fingerprint=fingerprint))
     try:
         summary = _analyze(store, settings, now, embedder, window, run_id, previous, clusterer, full,
-                           report, say, timings)
+                           report, say, timings, publish)
         summary.embedded = len(missing)
     except BaseException as exc:
         db.fail_run(store, run_id, f"{type(exc).__name__}: {exc}")
@@ -114,7 +118,7 @@ def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder 
 
 
 def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer, full, report, say,
-             timings) -> RunSummary:
+             timings, publish) -> RunSummary:
     a = settings.analysis
     clock = time.perf_counter()
     ids = [w["id"] for w in window]
@@ -211,7 +215,7 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
             sims[i] = s
     new_topics = db.write_run(store, run_id=run_id, now=now, mode=mode, clusters=clusters,
                               tracked=tracked, labels=labels_out, scores=scores, sims=sims,
-                              by_row=by_row, timings=timings, n_items=len(ids))
+                              by_row=by_row, timings=timings, n_items=len(ids), publish=publish)
     timings["write"] = time.perf_counter() - clock
     statuses: dict[str, int] = {}
     for s in scores.values():

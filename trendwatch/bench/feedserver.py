@@ -31,6 +31,8 @@ def _serve(folder: str, conn) -> None:  # runs in the child process
     async def main() -> None:
         app = web.Application()
         app.router.add_get("/{name}", handler)
+        # the same files under /<copy>/<name>: many distinct feed URLs from one folder
+        app.router.add_get("/{copy}/{name}", handler)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0, backlog=512)

@@ -64,13 +64,16 @@ def run_with_progress(store, settings, now, *, full=None, ideas=True, quiet=Fals
               help="force a full re-clustering, or only let new items join topics "
                    "[default: full every [analysis] recluster_every]")
 @click.option("--no-ideas", "no_ideas", is_flag=True,
-              help="rank the topics for the products but write no post ideas")
+              help="rank the topics for the products but write no post ideas (the run is "
+                   "published, i.e. becomes the latest run, once ranking has committed)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 @format_option
 def analyze_cmd(env, as_of: str | None, full: bool | None, no_ideas: bool, quiet: bool,
                 fmt: str) -> None:
     """Embed new items, find and track topics, score emergence; then rank the topics for
-    each profile's products and write post ideas (the service's analysis step)."""
+    each profile's products and write post ideas (the service's analysis step). The run
+    becomes the latest run only when all of that has committed; runs a dead process left
+    unfinished for longer than [analysis] run_timeout are first marked interrupted."""
     settings = env.settings()
     store = env.store(settings)
     outcome = run_with_progress(store, settings, parse_time(as_of, "--as-of"), full=full,

@@ -142,7 +142,13 @@ def source_json(row: dict) -> dict:
         "last_error": row["last_error"] and redact_text(row["last_error"]),
         "last_new_items": row["last_new_items"],
         "items_24h": row["items_24h"], "items_total": row["items_total"],
+        "parser": row["parser"],
     }
+
+
+# feed parsers as the table shows them (fast = fastfeedparser, full = feedparser); JSON
+# output names them in full
+PARSER_LABELS = {"fastfeedparser": "fast", "feedparser": "full", "jsonfeed": "json"}
 
 
 @cli.command("sources")
@@ -162,11 +168,13 @@ def sources_cmd(env, fmt: str) -> None:
     for r in rows:
         status = source_status(r)
         table_rows.append([
-            r["name"], r["kind"], Text(status, style=STATUS_STYLE[status]), ago(r["last_ok_at"], now),
+            # the parser goes under the kind: an 80-column terminal has no room for a column
+            r["name"], r["kind"] + (f"\n{PARSER_LABELS.get(r['parser'], r['parser'])}" if r["parser"] else ""),
+            Text(status, style=STATUS_STYLE[status]), ago(r["last_ok_at"], now),
             ago(r["next_check_at"], now) if not r["disabled"] else "–", r["items_24h"],
             r["items_total"], r["error_count"] or "", redact_text(r["last_error"] or "")[:160],
         ])
-    print_table("sources", ["name", "kind", "status", "last ok", "next check", "items 24h",
+    print_table("sources", ["name", "kind / parser", "status", "last ok", "next check", "items 24h",
                             "items", "errors", "last error / warning"], table_rows)
 
 

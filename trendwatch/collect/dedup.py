@@ -22,6 +22,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from w3lib.url import canonicalize_url
 
+from trendwatch.lang import arabic
+
 NUM_PERM = 64
 MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the same scheme
 # LSH finds candidates generously (its banding misses some pairs near its threshold);
@@ -110,8 +112,22 @@ def normalize_title(title: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
+def matching_words(text: str) -> list[str]:
+    """The words two copies of a story are compared by: case-folded, and Arabic words folded
+    (hamza, taa marbuta, tashkeel, tatweel, digits) and without their clitics, because
+    outlets reprinting one wire story spell it differently ("والسعودية" / "السعوديه")."""
+    return [arabic.match_key(w) for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())]
+
+
+def grouping_title(title: str) -> str:
+    """``normalize_title`` for grouping copies (not for ids, which must never change): Arabic
+    spellings folded as in ``matching_words``."""
+    key = normalize_title(title)
+    return " ".join(matching_words(key)) if arabic.has_arabic(key) else key
+
+
 def shingles(text: str, size: int = 3) -> set[bytes]:
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    words = matching_words(text)
     if len(words) < size:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
@@ -176,7 +192,7 @@ class StoryIndex:
             return
         candidate = StoryCandidate(item_id, story_id, published_at, _outlet_key(outlet))
         self._by_key[item_id] = candidate
-        key = normalize_title(title)
+        key = grouping_title(title)
         if len(key) >= 20:
             self._by_title[key].append(candidate)
         if signature:
@@ -192,7 +208,7 @@ class StoryIndex:
         alike are templates (event talks, product listings) far more often than reprints,
         and reprints across outlets are what a story's outlet count is for.
         """
-        matches: list[StoryCandidate] = list(self._by_title.get(normalize_title(title), ()))
+        matches: list[StoryCandidate] = list(self._by_title.get(grouping_title(title), ()))
         if signature:
             minhash = _minhash_from_bytes(signature)
             matches += [self._by_key[k] for k in self._lsh.query(minhash)

@@ -5,19 +5,34 @@ the webhook/Slack delivery (briefing/delivery.py) post JSON through ``HttpClient
 It returns status, headers and the whole body (read to the end, never more than the size
 cap) and never parses. Failures come out as CollectError subclasses (errors.py); retry
 policies stay with the callers.
+
+Redirects are followed here, hop by hop (at most 5), so each hop's target can be checked:
+a redirect to another host whose address is loopback, private, link-local or otherwise
+not global is refused (RedirectRefused) unless ``[http] allow_private = true`` or the
+URL the caller asked for was itself such an address (an IP literal or ``localhost``: a
+host name is what a hostile feed's DNS controls). The check covers the address actually
+connected to: the connector's resolver re-checks every answer for a checked hop when it
+connects, so a name that resolves public for the check and private a moment later (DNS
+rebinding) is refused too. A permanent redirect into such a network is never reported
+as the source's new URL.
 """
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
+import ipaddress
 import json
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from trendwatch.config.schema import HttpSettings
 from trendwatch.errors import (
@@ -26,11 +41,69 @@ from trendwatch.errors import (
     FetchTimeout,
     HTTPStatusError,
     ParseError,
+    RedirectRefused,
     SourceGone,
 )
 
 PERMANENT_REDIRECTS = {301, 308}
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
 EVERY_STATUS = frozenset(range(100, 600))
+# credentials meant for one host never follow a redirect to another
+PER_HOST_HEADERS = ("Authorization", "Cookie", "Proxy-Authorization")
+ALLOW_PRIVATE_HINT = ("set [http] allow_private = true if this source may reach private "
+                      "networks")
+
+# Whether the hop being connected must reach only global addresses: set around each
+# request, read by the connector's resolver in the same task.
+_public_only: contextvars.ContextVar[bool] = contextvars.ContextVar("public_only", default=False)
+
+
+def is_private_address(address: str) -> bool:
+    """Loopback, private, link-local, shared, reserved, multicast or unspecified: anything
+    but a global unicast address (IPv4-mapped IPv6 judged as the IPv4 address)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True   # not an address at all: nothing to trust
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def _literal_or_localhost_private(host: str) -> bool:
+    """The host as written is a private IP literal or a localhost name (no DNS asked)."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return False
+    return is_private_address(name)
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves through ``inner`` (the event loop's getaddrinfo by default) and, for a hop
+    that must stay public, refuses an answer holding a private address: the address
+    checked is the address connected to."""
+
+    def __init__(self, inner: AbstractResolver | None = None):
+        self.inner = inner or aiohttp.ThreadedResolver()
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        found = await self.inner.resolve(host, port, family)
+        if _public_only.get():
+            for answer in found:
+                if is_private_address(answer["host"]):
+                    raise RedirectRefused(
+                        f"{host} resolved to a private address {answer['host']} when connecting "
+                        f"(after a redirect); refused: {ALLOW_PRIVATE_HINT}")
+        return found
+
+    async def close(self) -> None:
+        await self.inner.close()
 
 
 @dataclass
@@ -76,11 +149,13 @@ class HttpClient:
     Use as an async context manager.
 
     ``timeout`` and ``max_body`` override the [http] values for callers with their own
-    (``[ideas] timeout``, ``[delivery] timeout``, the LLM reply cap).
+    (``[ideas] timeout``, ``[delivery] timeout``, the LLM reply cap). ``resolver`` replaces
+    the system's name resolution (tests map names to addresses with it); every answer
+    still passes the private-address guard.
     """
 
     def __init__(self, settings: HttpSettings | None = None, *, timeout: timedelta | None = None,
-                 max_body: int | None = None):
+                 max_body: int | None = None, resolver: AbstractResolver | None = None):
         settings = settings or HttpSettings()
         update: dict[str, Any] = {}
         if timeout is not None:
@@ -88,6 +163,7 @@ class HttpClient:
         if max_body is not None:
             update["max_body"] = max_body
         self.settings = settings.model_copy(update=update) if update else settings
+        self._resolver = GuardedResolver(resolver)
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> HttpClient:
@@ -96,7 +172,9 @@ class HttpClient:
             timeout=aiohttp.ClientTimeout(
                 total=s.timeout.total_seconds(), sock_connect=s.connect_timeout.total_seconds()
             ),
-            connector=aiohttp.TCPConnector(limit=s.concurrency, limit_per_host=s.per_host),
+            # no DNS cache: every new connection's answer passes the guard of its own hop
+            connector=aiohttp.TCPConnector(limit=s.concurrency, limit_per_host=s.per_host,
+                                           resolver=self._resolver, use_dns_cache=False),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
             auto_decompress=True,
         )
@@ -133,23 +211,89 @@ class HttpClient:
         if last_modified:
             sent["If-Modified-Since"] = last_modified
         try:
-            async with self._session.request(
-                method, url, headers=sent, params=params, json=json_body, data=data,
-                max_redirects=10
-            ) as response:
-                return await self._read(url, response, sent, ok_statuses)
+            return await self._follow(url, method, sent, params, json_body, data, ok_statuses)
         except TimeoutError as exc:
             raise FetchTimeout(
                 f"timed out after {self.settings.timeout.total_seconds():g}s fetching {url}"
             ) from exc
-        except aiohttp.TooManyRedirects as exc:
-            raise FetchError(f"too many redirects fetching {url}") from exc
         except aiohttp.ClientResponseError as exc:
             raise FetchError(f"bad HTTP response from {url}: {exc.message}") from exc
         except aiohttp.InvalidURL as exc:
             raise FetchError(f"invalid URL {url!r}") from exc
         except aiohttp.ClientError as exc:
             raise FetchError(f"cannot fetch {url}: {exc.__class__.__name__}: {exc}") from exc
+
+    async def _follow(self, url: str, method: str, sent: dict[str, str],
+                      params: Mapping[str, Any] | None, json_body: Any, data: Any,
+                      ok_statuses: frozenset[int]) -> FetchResult:
+        """Request ``url``, following up to MAX_REDIRECTS redirects, each one checked."""
+        assert self._session is not None
+        origin = URL(url)
+        trusted = self.settings.allow_private or _literal_or_localhost_private(origin.host or "")
+        current, headers, hops = origin, dict(sent), []
+        into_private = False
+        public_only = False
+        while True:
+            token = _public_only.set(public_only)
+            try:
+                async with self._session.request(
+                    method, current, headers=headers, params=params, json=json_body, data=data,
+                    allow_redirects=False,
+                ) as response:
+                    location = response.headers.get("Location")
+                    if response.status not in REDIRECTS or not location:
+                        permanent = None
+                        if hops and all(code in PERMANENT_REDIRECTS for code in hops) \
+                                and not into_private:
+                            permanent = str(response.url)
+                        return await self._read(url, response, sent, ok_statuses, permanent)
+                    status = response.status
+            finally:
+                _public_only.reset(token)
+            if len(hops) >= MAX_REDIRECTS:
+                raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) fetching {url}")
+            try:
+                target = current.join(URL(location)).with_fragment(None)
+            except ValueError as exc:
+                raise FetchError(f"{url}: redirect to an invalid URL {location!r}") from exc
+            if target.scheme not in ("http", "https") or not target.host:
+                raise FetchError(f"{url}: redirect to {location!r} refused (not an http(s) URL)")
+            hops.append(status)
+            same_host = target.host.lower() == (origin.host or "").lower()
+            private = None if same_host else await self._private_address_of(target)
+            if private is not None:
+                if not trusted:
+                    raise RedirectRefused(f"{url}: redirect to a private address {private} "
+                                          f"({target.host}) refused; {ALLOW_PRIVATE_HINT}")
+                into_private = into_private or not _literal_or_localhost_private(
+                    origin.host or "")
+            # a hop to another host that was checked public must connect to a public address
+            public_only = not same_host and not trusted
+            if target.host.lower() != current.host.lower():
+                headers = {k: v for k, v in headers.items()
+                           if k.lower() not in {h.lower() for h in PER_HOST_HEADERS}}
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, json_body, data = ("HEAD" if method == "HEAD" else "GET"), None, None
+            current, params = target, None
+
+    async def _private_address_of(self, target: URL) -> str | None:
+        """The first loopback/private/reserved address ``target``'s host stands for, if any."""
+        host = (target.host or "").strip("[]")
+        if _literal_or_localhost_private(host):
+            return host
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+            return None   # a global IP literal
+        except ValueError:
+            pass
+        try:
+            answers = await self._resolver.inner.resolve(host, target.port or 0, socket.AF_UNSPEC)
+        except OSError as exc:
+            raise FetchError(f"redirect to {target.host}: cannot resolve it: {exc}") from exc
+        for answer in answers:
+            if is_private_address(answer["host"]):
+                return answer["host"]
+        return None
 
     async def post_json(self, url: str, payload: Any, *,
                         headers: Mapping[str, str] | None = None) -> FetchResult:
@@ -163,12 +307,9 @@ class HttpClient:
                                 ok_statuses=EVERY_STATUS)
 
     async def _read(self, url: str, response: aiohttp.ClientResponse, sent: dict[str, str],
-                    ok_statuses: frozenset[int]) -> FetchResult:
+                    ok_statuses: frozenset[int], permanent: str | None) -> FetchResult:
         status = response.status
         final_url = str(response.url)
-        permanent = None
-        if response.history and all(r.status in PERMANENT_REDIRECTS for r in response.history):
-            permanent = final_url
         if status == 410 and status not in ok_statuses:
             raise SourceGone(f"{url} answered 410 Gone: source disabled", status=410)
         if status >= 400 and status not in ok_statuses:

@@ -179,6 +179,7 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
                 new_items=new, bytes_received=result.bytes_received,
                 warning=redact_text("; ".join(result.warnings)) or None,
                 next_check_at=next_check_at(now, options.every, retry_after=result.retry_after),
+                parser=result.parser,
             )
 
         # items and the fetch state that produced them commit in one transaction

@@ -235,6 +235,9 @@ class HttpSettings(Section):
         "trendwatch/0.1 (+https://github.com/trendwatch/trendwatch; industry trend monitor)"
     )
     max_backoff: timedelta = timedelta(hours=24)
+    # follow redirects into loopback/private/link-local/reserved networks (off: a feed that
+    # redirects there could make the service probe the network it runs in)
+    allow_private: bool = False
 
     _durations = field_validator("timeout", "connect_timeout", "max_backoff", mode="before")(
         classmethod(lambda cls, v: _duration(v))
@@ -257,11 +260,21 @@ class AnalysisSettings(Section):
     min_sources: int = Field(default=3, ge=1)        # gate: distinct sources to emerge
     max_source_share: float = Field(default=0.6, gt=0, le=1)  # gate: no source above this share
     extra: dict[str, Any] = {}                       # cluster_* keys: see trendwatch/cluster.py
+    # a run still running/analysed this long after it started belongs to a dead process
+    run_timeout: timedelta = timedelta(hours=2)
 
     _durations = field_validator("window", "every", "recluster_every", "bin", "recent",
-                                 mode="before")(
+                                 "run_timeout", mode="before")(
         classmethod(lambda cls, v: _duration(v))
     )
+
+    @field_validator("run_timeout")
+    @classmethod
+    def _long_enough(cls, value: timedelta) -> timedelta:
+        # shorter than a real run, it would mark another process's live run interrupted
+        if value < timedelta(minutes=5):
+            raise ValueError("run_timeout must be at least 5m (longer than an analysis run takes)")
+        return value
 
 
 class BriefingSettings(Section):

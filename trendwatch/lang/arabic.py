@@ -51,6 +51,13 @@ def fold(text: str) -> str:
     return _MARKS.sub("", text).translate(_FOLD)
 
 
+def strip_marks(text: str) -> str:
+    """A display-safe fold: NFKC, tashkeel and tatweel removed, letters as written (for what
+    people see, like hashtags: "#السعودية" must not turn into the misspelt "#السعوديه")."""
+    text = unicodedata.normalize("NFKC", text)
+    return _MARKS.sub("", text) if has_arabic(text) else text
+
+
 def digits_to_ascii(text: str) -> str:
     """Arabic-Indic digits as 0-9 (for numbers in matching and parsing), nothing else changed."""
     return text.translate(_DIGITS)

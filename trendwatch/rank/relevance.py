@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trendwatch.config.schema import Product, Profile, RankSettings
+from trendwatch.lang import arabic
 from trendwatch.models import Mark, TopicFacts
 
 RELEVANCE_EXPONENT = 0.6
@@ -73,10 +74,16 @@ def _stem(token: str) -> str:
     return token
 
 
+def _token(word: str) -> str:
+    return arabic.match_key(word) if arabic.has_arabic(word) else _stem(word)
+
+
 def tokens(phrase: str) -> list[str]:
-    """Comparable tokens: case-folded, hyphens joined (e-bike = ebike), plurals folded."""
+    """Comparable tokens: case-folded, hyphens joined (e-bike = ebike), plurals folded;
+    Arabic words by their matching key (spelling folded, article and fused prepositions
+    off: "بالدراجات" matches the keyword "الدراجات")."""
     cleaned = _NON_WORD.sub(lambda m: "" if m.group() in "-'’" else " ", phrase.casefold())
-    return [_stem(t) for t in cleaned.replace("_", " ").split()]
+    return [_token(t) for t in cleaned.replace("_", " ").split()]
 
 
 class Haystack:

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from trendwatch.collect.run import SourceOutcome, collect_sources
@@ -58,6 +58,21 @@ class AnalysisOutcome:
                 "ideas": dict(self.ideas)}
 
 
+def mark_dead_runs(store: Store, settings: Settings, wall_now: datetime) -> list[int]:
+    """Mark runs a dead process left running/analysed as interrupted (call at service start;
+    ``run_analysis`` calls it too). Only runs started more than ``[analysis] run_timeout``
+    before ``wall_now`` (wall-clock time, not an as-of) count: a younger one may be another
+    live process's."""
+    from trendwatch.store import runs as run_rows
+
+    stale = run_rows.mark_interrupted(store, wall_now, settings.analysis.run_timeout)
+    if stale:
+        log.warning("marked %d analysis run(s) interrupted (started over %s ago and never "
+                    "finished): %s", len(stale), settings.analysis.run_timeout,
+                    ", ".join(map(str, stale)))
+    return stale
+
+
 async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas: bool = True,
                        full: bool | None = None, embedder: Embedder | None = None,
                        generator: IdeaGenerator | None = None, progress: Progress | None = None,
@@ -65,10 +80,16 @@ async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas
     """One analysis step: analyse (embed, cluster, track, score), rank the run for every
     profile with products using the same embedder (ranking compares vectors of one
     model), then write post ideas for each profile's top opportunities (unless
-    ``ideas=False``). The run itself is atomic: a crash keeps the previous run. Running
-    it again at the same ``now`` over the same items reuses the run, replaces its
-    opportunities and keeps its stored ideas. Errors propagate to the caller."""
+    ``ideas=False``).
+
+    The run is published (becomes the latest run every reader sees) only once analysis,
+    ranking and ideas have all committed; with ``ideas=False`` it is published after
+    ranking. If ranking or ideas fail, the run is marked failed and the previous run stays
+    the visible one. Running it again at the same ``now`` over the same items reuses the
+    (already published) run, replaces its opportunities and keeps its stored ideas.
+    Errors propagate to the caller."""
     from trendwatch.analysis.run import analyze, embedder_for_window
+    from trendwatch.store import runs as run_rows
 
     notes: list[str] = []
 
@@ -77,21 +98,43 @@ async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas
         if say:
             say(message)
 
+    stale = mark_dead_runs(store, settings, datetime.now(UTC))
+    if stale:
+        note(f"marked run(s) {', '.join(map(str, stale))} interrupted: the process stopped "
+             f"before they finished")
     if embedder is None:
         embedder = await asyncio.to_thread(embedder_for_window, store, settings, now, log=note)
     summary = await asyncio.to_thread(analyze, store, settings, now, embedder, full=full,
-                                      progress=progress, log=say)
+                                      progress=progress, log=say, publish=False)
     summary.notes = notes + summary.notes
     outcome = AnalysisOutcome(summary)
+    fresh = summary.mode != "reused"   # a reused run was published by the step that made it
+    try:
+        await _rank_and_write_ideas(store, settings, now, outcome, embedder, generator,
+                                    ideas=ideas)
+    except BaseException as exc:
+        if fresh:
+            await asyncio.to_thread(run_rows.fail_run, store, summary.run_id,
+                                    f"{type(exc).__name__}: {exc}")
+        raise
+    if fresh:
+        await asyncio.to_thread(run_rows.publish_run, store, summary.run_id)
+    return outcome
+
+
+async def _rank_and_write_ideas(store: Store, settings: Settings, now: datetime,
+                                outcome: AnalysisOutcome, embedder: Embedder,
+                                generator: IdeaGenerator | None, *, ideas: bool) -> None:
+    summary = outcome.summary
     profiles = [p for p in settings.all_profiles() if p.products]
     if not summary.topics or not profiles:
-        return outcome
+        return
     from trendwatch.rank.run import rank_run
 
     ranked = await asyncio.to_thread(rank_run, store, settings, summary.run_id, embedder)
     outcome.opportunities = {p.name: ranked.get(p.name, []) for p in profiles}
     if not ideas:
-        return outcome
+        return
     from trendwatch.ideas import make_generator
     from trendwatch.ideas.briefing import abuild_ideas
 
@@ -100,7 +143,6 @@ async def run_analysis(store: Store, settings: Settings, now: datetime, *, ideas
         built = await abuild_ideas(store, settings, summary.run_id, generator, now=now,
                                    profile=profile.name)
         outcome.ideas[profile.name] = sum(len(entry["ideas"]) for entry in built)
-    return outcome
 
 
 async def run_briefing(store: Store, settings: Settings, now: datetime, *,

@@ -242,6 +242,8 @@ class Service:
 
     async def run(self) -> None:
         await asyncio.to_thread(self.claim)
+        # runs a killed service left running are marked interrupted now, not at the next analysis
+        await asyncio.to_thread(pipeline.mark_dead_runs, self.store, self.settings, self.clock())
         loop = asyncio.get_running_loop()
         handled = []
         for sig in (signal.SIGINT, signal.SIGTERM):

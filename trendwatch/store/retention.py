@@ -1,22 +1,46 @@
-"""Retention: raw items older than `[privacy] retention` are deleted with what hangs on
-them (embeddings, assignments, stories left without items). Topics, snapshots,
-opportunities, ideas and trend points are aggregates and stay.
+"""Retention: raw items older than `[privacy] retention` are deleted with every copy of
+them the store holds, and trend points older than the same horizon go too.
+
+What a purged item takes with it:
+- its embeddings and topic assignments;
+- every post idea citing it (``ideas.sources`` holds the item's title, link and outlet,
+  and the idea's hook and drafts quote them: dropping the source entry alone would leave
+  copies in the text). Feedback given on such an idea stays, as a verdict on its topic,
+  with its ``idea_id`` cleared;
+- its story, once no item is left in it (a story's title is an item's title): deleted
+  when it was last seen before the cutoff, else its title is blanked (a collector may be
+  about to add a newer copy to it).
+
+Topics, snapshots and opportunities are aggregates (labels are keyphrases, explanations
+name product terms and counts) and stay, as do runs, feedback and delivery records (which
+hold ids, profiles and errors, not item text). See README, "Retention".
 
 Age is counted from when an item was *collected* (``fetched_at``): an old article a
 feed still carries would otherwise be re-inserted at every poll and purged again.
-Deletes run in batches, each its own transaction, so a long purge never holds the
-write lock for long and an interruption leaves a consistent store.
+Deletes run in batches, each its own transaction holding an item's copies and the item
+itself, so a long purge never holds the write lock for long and an interruption leaves a
+consistent store with no copy of a deleted item.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import Connection, delete, exists, func, select, update
 
 from trendwatch.store import Store
-from trendwatch.store.schema import assignments, embeddings, items, stories
+from trendwatch.store.schema import (
+    assignments,
+    embeddings,
+    feedback,
+    ideas,
+    items,
+    stories,
+    trend_points,
+)
 
 BATCH = 2000
 
@@ -27,20 +51,67 @@ class PurgeReport:
     items: int = 0
     embeddings: int = 0
     assignments: int = 0
+    ideas: int = 0
     stories: int = 0
+    stories_blanked: int = 0
+    trend_points: int = 0
     dry_run: bool = False
 
     def as_dict(self) -> dict:
         return {"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
                 "embeddings": self.embeddings, "assignments": self.assignments,
-                "stories": self.stories}
+                "ideas": self.ideas, "stories": self.stories,
+                "stories_blanked": self.stories_blanked, "trend_points": self.trend_points}
+
+
+class _Purged:
+    """What identifies the batch's items inside a copy: ids, links, (title, outlet)."""
+
+    def __init__(self, rows: Iterable[Any]):
+        self.ids: set[str] = set()
+        self.urls: set[str] = set()
+        self.titles: set[tuple[str, str]] = set()
+        for row in rows:
+            self.ids.add(row.id)
+            self.urls.update(u for u in (row.url, row.canonical_url) if u)
+            if row.title:
+                self.titles.add((row.title, row.outlet or ""))
+
+    def cited_in(self, sources: list[dict] | None) -> bool:
+        for source in sources or []:
+            if not isinstance(source, dict):
+                continue
+            if source.get("item_id") in self.ids or source.get("url") in self.urls:
+                return True
+            # entries written without an item id (older rows): match title and outlet
+            if (source.get("title"), source.get("outlet") or "") in self.titles:
+                return True
+        return False
+
+
+def _citing_ideas(conn: Connection, purged: _Purged) -> list[int]:
+    return [row.id for row in conn.execute(select(ideas.c.id, ideas.c.sources))
+            if purged.cited_in(row.sources)]
+
+
+def _delete_ideas(conn: Connection, idea_ids: list[int]) -> int:
+    done = 0
+    for start in range(0, len(idea_ids), 500):
+        chunk = idea_ids[start:start + 500]
+        # explicit: do not depend on the backend enforcing ON DELETE SET NULL
+        conn.execute(update(feedback).where(feedback.c.idea_id.in_(chunk)).values(idea_id=None))
+        done += conn.execute(delete(ideas).where(ideas.c.id.in_(chunk))).rowcount or 0
+    return done
 
 
 def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = False,
           batch: int = BATCH) -> PurgeReport:
-    """Delete raw items collected before ``now - retention``. Returns what went (or would go)."""
+    """Delete raw items collected before ``now - retention`` and every copy of them, and
+    trend points older than the same cutoff. Returns what went (or would go)."""
     report = PurgeReport(cutoff=now - retention, dry_run=dry_run)
     old = items.c.fetched_at < report.cutoff
+    keys = (items.c.id, items.c.url, items.c.canonical_url, items.c.title, items.c.outlet)
+    old_points = trend_points.c.at < report.cutoff
     if dry_run:
         with store.connect() as conn:
             old_ids = select(items.c.id).where(old)
@@ -49,13 +120,18 @@ def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = 
                 embeddings.c.item_id.in_(old_ids))).scalar() or 0
             report.assignments = conn.execute(select(func.count()).select_from(assignments).where(
                 assignments.c.item_id.in_(old_ids))).scalar() or 0
+            report.ideas = len(_citing_ideas(conn, _Purged(conn.execute(select(*keys).where(old)))))
+            report.trend_points = conn.execute(select(func.count()).select_from(trend_points)
+                                               .where(old_points)).scalar() or 0
         return report
 
     while True:
         with store.begin() as conn:
-            ids = list(conn.execute(select(items.c.id).where(old).limit(batch)).scalars())
-            if not ids:
+            rows = conn.execute(select(*keys).where(old).limit(batch)).all()
+            if not rows:
                 break
+            ids = [r.id for r in rows]
+            report.ideas += _delete_ideas(conn, _citing_ideas(conn, _Purged(rows)))
             # explicit child deletes: do not depend on the backend enforcing ON DELETE CASCADE
             report.embeddings += conn.execute(
                 delete(embeddings).where(embeddings.c.item_id.in_(ids))).rowcount or 0
@@ -66,4 +142,7 @@ def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = 
         orphan = ~exists().where(items.c.story_id == stories.c.id)
         report.stories = conn.execute(
             delete(stories).where(orphan, stories.c.last_seen_at < report.cutoff)).rowcount or 0
+        report.stories_blanked = conn.execute(
+            update(stories).where(orphan, stories.c.title != "").values(title="")).rowcount or 0
+        report.trend_points = conn.execute(delete(trend_points).where(old_points)).rowcount or 0
     return report

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Select, and_, func, select
 
+from trendwatch.errors import AnalysisError
 from trendwatch.models import Label, PriorTopic, RunSummary
 from trendwatch.store.db import Store, insert_ignore
 from trendwatch.store.schema import (
@@ -85,16 +86,25 @@ def _reading(db: Store | Connection) -> Iterator[Connection]:
             yield conn
 
 
+# A run's life: running → analysed (topics written, not yet ranked) → ok (published: ranking
+# and ideas committed too). running/analysed end as failed on an error, or as interrupted
+# when the process died (mark_interrupted). Only ok runs are visible to any reader.
+RUNNING, ANALYSED, OK, FAILED, INTERRUPTED = "running", "analysed", "ok", "failed", "interrupted"
+UNFINISHED = (RUNNING, ANALYSED)
+INTERRUPTED_ERROR = "interrupted: the process stopped before the run finished"
+
+
 def _ok_runs(before: datetime | None = None) -> Select[Any]:
-    """Finished ok runs, newest first: as_of descending, then id descending (THE order)."""
-    query = select(runs).where(runs.c.status == "ok")
+    """Published (ok) runs, newest first: as_of descending, then id descending (THE order)."""
+    query = select(runs).where(runs.c.status == OK)
     if before is not None:
         query = query.where(runs.c.as_of <= before)
     return query.order_by(runs.c.as_of.desc(), runs.c.id.desc())
 
 
 def latest_run(db: Store | Connection, before: datetime | None = None) -> dict[str, Any] | None:
-    """The latest run: the newest finished ok run by as_of, then id (as of ``before`` when given).
+    """The latest run: the newest published (ok) run by as_of, then id (as of ``before`` when
+    given). A run being analysed, ranked or given ideas is not visible until all three committed.
 
     The one definition of "the latest run" (analysis, ranking, briefings, CLI and dashboard).
     ``db`` is a Store (read on a fresh connection) or an open Connection (read inside the
@@ -119,14 +129,45 @@ def start_run(store: Store, as_of: datetime, start: datetime, model_id: str,
     with store.begin() as conn:
         return conn.execute(runs.insert().values(
             started_at=datetime.now(UTC), as_of=as_of, window_start=start, window_end=as_of,
-            status="running", model_id=model_id, params=params, counts={},
+            status=RUNNING, model_id=model_id, params=params, counts={},
         ).returning(runs.c.id)).scalar_one()
 
 
 def fail_run(store: Store, run_id: int, error: str) -> None:
+    """Mark an unpublished run failed (a published run stays ok: its rows are whole)."""
     with store.begin() as conn:
-        conn.execute(runs.update().where(runs.c.id == run_id).values(
-            status="failed", error=error[:2000], finished_at=datetime.now(UTC)))
+        conn.execute(runs.update().where(runs.c.id == run_id, runs.c.status != OK).values(
+            status=FAILED, error=error[:2000], finished_at=datetime.now(UTC)))
+
+
+def publish_run(store: Store, run_id: int) -> None:
+    """Make an analysed run the visible one, once its ranking and ideas are committed.
+
+    Raises AnalysisError when the run is no longer analysed (another process marked it
+    interrupted because it ran past ``[analysis] run_timeout``): it stays unpublished."""
+    with store.begin() as conn:
+        done = conn.execute(runs.update().where(runs.c.id == run_id, runs.c.status == ANALYSED)
+                            .values(status=OK, finished_at=datetime.now(UTC))).rowcount
+        if not done:
+            status = conn.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar()
+            if status != OK:
+                raise AnalysisError(f"run {run_id} cannot be published: it is {status or 'gone'}, "
+                                    f"not analysed (raise [analysis] run_timeout if runs take "
+                                    f"longer than it)")
+
+
+def mark_interrupted(store: Store, now: datetime, older_than: timedelta) -> list[int]:
+    """Mark runs left running/analysed by a dead process as interrupted; returns their ids.
+
+    ``now`` is wall-clock time (``started_at`` is). Only runs started more than
+    ``older_than`` ago count: a younger one may belong to a process working on it now."""
+    with store.begin() as conn:
+        stale = (runs.c.status.in_(UNFINISHED), runs.c.started_at < now - older_than)
+        ids = sorted(conn.execute(select(runs.c.id).where(*stale)).scalars())
+        if ids:
+            conn.execute(runs.update().where(runs.c.id.in_(ids), *stale).values(
+                status=INTERRUPTED, error=INTERRUPTED_ERROR, finished_at=now))
+    return ids
 
 
 def summary_of(store: Store, run: dict[str, Any], notes: list[str]) -> RunSummary:
@@ -175,8 +216,9 @@ def load_labels(store: Store, topic_ids: Sequence[int]) -> dict[int, Label]:
 
 
 def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, tracked, labels,
-              scores, sims, by_row, timings, n_items: int) -> int:
-    """Everything a run produced, in one transaction that also marks the run ok."""
+              scores, sims, by_row, timings, n_items: int, publish: bool = True) -> int:
+    """Everything a run produced, in one transaction that also marks the run ok (published)
+    or, with ``publish=False``, analysed (to be published by ``publish_run`` after ranking)."""
     new_topics = 0
     with store.begin() as conn:
         topic_of: dict[int, int] = {}
@@ -235,7 +277,7 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
         for s in scores.values():
             statuses[s.status] = statuses.get(s.status, 0) + 1
         conn.execute(runs.update().where(runs.c.id == run_id).values(
-            status="ok", finished_at=datetime.now(UTC),
+            status=OK if publish else ANALYSED, finished_at=datetime.now(UTC) if publish else None,
             counts={"items": n_items, "clusters": len(clusters), "topics": len(clusters),
                     "new_topics": new_topics, "mode": mode, "statuses": statuses,
                     "assigned": len(rows), "timings": {k: round(v, 3) for k, v in timings.items()}}))
@@ -243,10 +285,12 @@ def write_run(store: Store, *, run_id: int, now: datetime, mode: str, clusters, 
 
 
 def topic_rows(store: Store, run_id: int) -> list[dict[str, Any]]:
-    """Snapshots of a run joined with their topics, best emergence first."""
+    """Snapshots of a published run joined with their topics, best emergence first (none
+    for a run not published)."""
     query = (select(topic_snapshots, topics.c.first_seen_at, topics.c.last_seen_at,
                     topics.c.hashtags, topics.c.languages)
              .join(topics, topics.c.id == topic_snapshots.c.topic_id)
+             .join(runs, and_(runs.c.id == topic_snapshots.c.run_id, runs.c.status == OK))
              .where(topic_snapshots.c.run_id == run_id)
              .order_by(topic_snapshots.c.emergence.desc(), topic_snapshots.c.size.desc()))
     with store.connect() as conn:
@@ -260,8 +304,10 @@ def topic_detail(store: Store, topic_id: int) -> dict[str, Any] | None:
             return None
         history = [dict(r._mapping) for r in conn.execute(
             select(topic_snapshots).join(runs, runs.c.id == topic_snapshots.c.run_id)
-            .where(topic_snapshots.c.topic_id == topic_id, runs.c.status == "ok")
+            .where(topic_snapshots.c.topic_id == topic_id, runs.c.status == OK)
             .order_by(topic_snapshots.c.as_of, topic_snapshots.c.run_id))]
+        if not history:  # born in a run not (yet) published: not visible
+            return None
         lineage = [dict(r._mapping) for r in conn.execute(
             select(topic_lineage).where((topic_lineage.c.topic_id == topic_id)
                                         | (topic_lineage.c.related_topic_id == topic_id))
@@ -295,7 +341,7 @@ def topic_histories(store: Store) -> list[dict[str, Any]]:
         topic_rows = {r.id: r for r in conn.execute(select(topics))}
         history: dict[int, list[dict[str, Any]]] = {}
         query = (select(topic_snapshots).join(runs, runs.c.id == topic_snapshots.c.run_id)
-                 .where(runs.c.status == "ok").order_by(topic_snapshots.c.as_of))
+                 .where(runs.c.status == OK).order_by(topic_snapshots.c.as_of))
         for row in conn.execute(query):
             history.setdefault(row.topic_id, []).append(
                 {"as_of": row.as_of, "status": row.status, "signal": row.signal,

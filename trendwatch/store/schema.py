@@ -81,6 +81,7 @@ sources = Table(
     Column("last_new_items", Integer, nullable=False, default=0),
     Column("last_bytes", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("parser", Text),                    # feed parser of the last good fetch (0005)
 )
 
 stories = Table(
@@ -147,7 +148,7 @@ runs = Table(
     Column("as_of", UTCDateTime, nullable=False),           # the `now` the run scored against
     Column("window_start", UTCDateTime, nullable=False),
     Column("window_end", UTCDateTime, nullable=False),
-    Column("status", String(20), nullable=False),           # running | ok | failed
+    Column("status", String(20), nullable=False),           # running | analysed | ok | failed | interrupted
     Column("model_id", Name(200)),
     Column("params", JSON, nullable=False, default=dict),
     Column("counts", JSON, nullable=False, default=dict),   # items, embedded, clusters, timings…

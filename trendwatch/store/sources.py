@@ -66,13 +66,18 @@ def get_state_and_errors(conn: Connection, source_id: int) -> tuple[SourceState,
 
 def record_success(conn: Connection, source_id: int, *, state: SourceState, now: datetime,
                    next_check_at: datetime, status: int | None, new_items: int,
-                   bytes_received: int, warning: str | None) -> None:
-    conn.execute(sources.update().where(sources.c.id == source_id).values(
+                   bytes_received: int, warning: str | None, parser: str | None = None) -> None:
+    """``parser`` names the feed parser that read this fetch; None (a 304, no feed) keeps
+    the one recorded before."""
+    values: dict[str, Any] = dict(
         url=state.url, etag=state.etag, last_modified=state.last_modified, cursor=state.cursor,
         last_attempt_at=now, last_ok_at=now, last_status=status, error_count=0,
         last_error=warning, next_check_at=next_check_at, last_new_items=new_items,
         last_bytes=bytes_received,
-    ))
+    )
+    if parser is not None:
+        values["parser"] = parser
+    conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
 
 
 def record_failure(conn: Connection, source_id: int, *, now: datetime, next_check_at: datetime,

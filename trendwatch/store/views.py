@@ -1,7 +1,10 @@
 """Read models for the presentation side: the briefing, the CLI tables and the dashboard.
 
 Every function takes a ``Store`` (or, where a caller reads several things in one
-connection, a ``Connection``) and returns plain dicts/lists. Where the briefing and the
+connection, a ``Connection``) and returns plain dicts/lists. Every read of run results
+(snapshots, assignments, opportunities, ideas, lineage) sees published runs only (status
+ok: analysis, ranking and ideas all committed; see store/runs.py), so a run being written,
+or one that failed half-way, never shows — even when a caller passes its id. Where the briefing and the
 dashboard ask the same question they call the same function here. Functions that back
 a table return ``(columns, rows)`` so an empty result still knows its columns.
 """
@@ -18,6 +21,7 @@ from sqlalchemy import Connection, and_, desc, distinct, func, inspect, or_, sel
 from sqlalchemy.orm import aliased
 
 from trendwatch.store.db import Store
+from trendwatch.store.runs import OK
 from trendwatch.store.schema import (
     assignments,
     feedback,
@@ -38,6 +42,11 @@ Table = tuple[list[str], list[tuple]]
 
 def _conn(db: Store | Connection):
     return db.connect() if isinstance(db, Store) else nullcontext(db)
+
+
+def _visible_runs():
+    """Ids of published runs: the only runs whose rows any reader sees."""
+    return select(runs.c.id).where(runs.c.status == OK)
 
 
 def _table(db: Store | Connection, query) -> Table:
@@ -90,7 +99,7 @@ def previous_run(db: Store | Connection, run: dict, before: datetime | None = No
     """The newest ok run other than ``run`` with as_of before ``before`` (default: strictly
     before ``run``'s as_of)."""
     with _conn(db) as conn:
-        query = select(runs.c.id, runs.c.as_of).where(runs.c.status == "ok", runs.c.id != run["id"])
+        query = select(runs.c.id, runs.c.as_of).where(runs.c.status == OK, runs.c.id != run["id"])
         query = query.where(runs.c.as_of <= before if before is not None
                             else runs.c.as_of < run["as_of"])
         row = conn.execute(query.order_by(runs.c.as_of.desc()).limit(1)).first()
@@ -104,7 +113,8 @@ def run_snapshots(db: Store | Connection, run_id: int) -> dict[int, dict]:
     """topic_id → the topic's snapshot at ``run_id`` (plus its first_seen_at)."""
     query = (select(topic_snapshots, topics.c.first_seen_at)
              .join(topics, topics.c.id == topic_snapshots.c.topic_id)
-             .where(topic_snapshots.c.run_id == run_id))
+             .where(topic_snapshots.c.run_id == run_id,
+                    topic_snapshots.c.run_id.in_(_visible_runs())))
     with _conn(db) as conn:
         return {r.topic_id: dict(r._mapping) for r in conn.execute(query)}
 
@@ -128,6 +138,7 @@ def feedback_rows(store: Store, profile: str | None) -> Table:
 def run_opportunities(db: Store | Connection, run_id: int, profile: str) -> list[dict]:
     """The stored opportunities of a run for one profile, highest priority first."""
     query = (select(opportunities).where(opportunities.c.run_id == run_id,
+                                         opportunities.c.run_id.in_(_visible_runs()),
                                          opportunities.c.profile == profile)
              .order_by(desc(opportunities.c.priority), opportunities.c.id))
     with _conn(db) as conn:
@@ -145,7 +156,7 @@ def opportunities_with_snapshots(store: Store, run_id: int, profile: str | None)
                t.c.last_seen_at)
         .join(s, and_(s.c.run_id == o.c.run_id, s.c.topic_id == o.c.topic_id))
         .join(t, t.c.id == o.c.topic_id)
-        .where(o.c.run_id == run_id)
+        .where(o.c.run_id == run_id, o.c.run_id.in_(_visible_runs()))
         .order_by(o.c.priority.desc())
     )
     if profile is not None:
@@ -154,13 +165,15 @@ def opportunities_with_snapshots(store: Store, run_id: int, profile: str | None)
 
 
 def run_profiles(store: Store, run_id: int) -> list[str]:
-    query = select(opportunities.c.profile).distinct().where(opportunities.c.run_id == run_id)
+    query = select(opportunities.c.profile).distinct().where(
+        opportunities.c.run_id == run_id, opportunities.c.run_id.in_(_visible_runs()))
     with store.connect() as conn:
         return sorted(conn.execute(query).scalars())
 
 
 def run_platforms(store: Store, run_id: int) -> list[str]:
-    query = select(topic_snapshots.c.platforms).where(topic_snapshots.c.run_id == run_id)
+    query = select(topic_snapshots.c.platforms).where(
+        topic_snapshots.c.run_id == run_id, topic_snapshots.c.run_id.in_(_visible_runs()))
     found: set[str] = set()
     with store.connect() as conn:
         for platforms in conn.execute(query).scalars():
@@ -179,7 +192,7 @@ def snapshot_series(db: Store | Connection, topic_ids: Sequence[int], *,
     s = topic_snapshots
     query = (select(s.c.topic_id, s.c.run_id, s.c.as_of, s.c.size, s.c.distinct_sources,
                     s.c.emergence, s.c.status, s.c.signal, s.c.score_parts, s.c.platforms)
-             .where(s.c.topic_id.in_(list(topic_ids))))
+             .where(s.c.topic_id.in_(list(topic_ids)), s.c.run_id.in_(_visible_runs())))
     if run_id is not None:
         query = query.where(s.c.run_id <= run_id)
     if since is not None:
@@ -200,7 +213,7 @@ def topic_links(db: Store | Connection, run_id: int, topic_ids: Sequence[int]) -
                     items.c.id.label("item_id"))
              .join(items, items.c.id == assignments.c.item_id)
              .where(assignments.c.run_id == run_id, assignments.c.topic_id.in_(list(topic_ids)),
-                    items.c.url.is_not(None))
+                    assignments.c.run_id.in_(_visible_runs()), items.c.url.is_not(None))
              .order_by(items.c.published_at.desc(), items.c.id))
     with _conn(db) as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
@@ -226,7 +239,8 @@ def topic_items(store: Store, topic_id: int, run_id: int) -> Table:
                     items.c.story_id, sources.c.name.label("source"))
              .join(assignments, assignments.c.item_id == items.c.id)
              .join(sources, sources.c.id == items.c.source_id)
-             .where(assignments.c.run_id == run_id, assignments.c.topic_id == topic_id)
+             .where(assignments.c.run_id == run_id, assignments.c.topic_id == topic_id,
+                    assignments.c.run_id.in_(_visible_runs()))
              .order_by(items.c.published_at.desc()))
     return _table(store, query)
 
@@ -264,6 +278,7 @@ def topic_volumes(store: Store, since: datetime) -> Table:
     """(topic_id, published_at, platform) per item published since ``since``, by its
     newest assignment."""
     newest = (select(assignments.c.item_id, func.max(assignments.c.run_id).label("run_id"))
+              .where(assignments.c.run_id.in_(_visible_runs()))
               .group_by(assignments.c.item_id).subquery())
     query = (select(assignments.c.topic_id, items.c.published_at, items.c.platform)
              .join(newest, and_(newest.c.item_id == assignments.c.item_id,
@@ -276,22 +291,36 @@ def topic_volumes(store: Store, since: datetime) -> Table:
 # --------------------------------------------------------------------------- topics
 
 
+def _last_visible_snapshot():
+    """topic_id → the newest published run with a snapshot of the topic."""
+    s = topic_snapshots
+    return (select(s.c.topic_id, func.max(s.c.run_id).label("run_id"))
+            .where(s.c.run_id.in_(_visible_runs())).group_by(s.c.topic_id).subquery())
+
+
 def topics_table(store: Store) -> Table:
-    """Every topic with its latest snapshot (the run it was last seen in)."""
-    t, s = topics, topic_snapshots
+    """Every topic seen in a published run, with its snapshot at the newest such run
+    (``last_run_id``). A topic born in a run not yet published is not listed."""
+    t, s, last = topics, topic_snapshots, _last_visible_snapshot()
     query = (select(t.c.id, t.c.label, t.c.status, s.c.signal, s.c.emergence, t.c.size,
                     s.c.distinct_sources, s.c.growth_24h, s.c.growth_7d, t.c.first_seen_at,
                     t.c.last_seen_at, t.c.dormant, t.c.keywords, t.c.hashtags, t.c.languages,
-                    t.c.last_run_id)
-             .outerjoin(s, and_(s.c.run_id == t.c.last_run_id, s.c.topic_id == t.c.id))
+                    last.c.run_id.label("last_run_id"))
+             .join(last, last.c.topic_id == t.c.id)
+             .join(s, and_(s.c.run_id == last.c.run_id, s.c.topic_id == t.c.id))
              .order_by(s.c.emergence.desc().nulls_last(), t.c.id))
     return _table(store, query)
 
 
 def topic(store: Store, topic_id: int) -> dict[str, Any] | None:
-    columns = [c for c in topics.c if c.name not in ("anchor_centroid", "centroid")]
+    """The topic, with ``last_run_id`` the newest published run it has a snapshot in;
+    None when there is no such topic or no published run has seen it."""
+    last = _last_visible_snapshot()
+    columns = [c for c in topics.c if c.name not in ("anchor_centroid", "centroid", "last_run_id")]
     with store.connect() as conn:
-        row = conn.execute(select(*columns).where(topics.c.id == topic_id)).first()
+        row = conn.execute(select(*columns, last.c.run_id.label("last_run_id"))
+                           .join(last, last.c.topic_id == topics.c.id)
+                           .where(topics.c.id == topic_id)).first()
     return dict(row._mapping) if row else None
 
 
@@ -303,7 +332,8 @@ def topic_lineage_rows(store: Store, topic_id: int) -> Table:
              .join(me, me.c.id == lin.c.topic_id)
              .join(other, other.c.id == lin.c.related_topic_id)
              .join(runs, runs.c.id == lin.c.run_id)
-             .where(or_(lin.c.topic_id == topic_id, lin.c.related_topic_id == topic_id))
+             .where(or_(lin.c.topic_id == topic_id, lin.c.related_topic_id == topic_id),
+                    runs.c.status == OK)
              .order_by(runs.c.as_of))
     return _table(store, query)
 
@@ -313,7 +343,8 @@ def topic_lineage_rows(store: Store, topic_id: int) -> Table:
 
 def topic_ideas(db: Store | Connection, topic_ids: Sequence[int], profile: str) -> list[dict]:
     """Stored ideas of these topics for the profile, newest run first."""
-    query = (select(ideas).where(ideas.c.topic_id.in_(list(topic_ids)), ideas.c.profile == profile)
+    query = (select(ideas).where(ideas.c.topic_id.in_(list(topic_ids)), ideas.c.profile == profile,
+                                 ideas.c.run_id.in_(_visible_runs()))
              .order_by(ideas.c.run_id.desc(), ideas.c.id))
     with _conn(db) as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
@@ -324,7 +355,8 @@ IDEA_COLUMNS = ["id", "topic_id", "product", "angle", "hook", "drafts"]
 
 def ideas_of_run(store: Store, profile: str | None, run_id: int) -> Table:
     """Ideas of the newest run (≤ run_id) that has ideas for the profile, best topics first."""
-    newest = select(func.max(ideas.c.run_id)).where(ideas.c.run_id <= run_id)
+    newest = select(func.max(ideas.c.run_id)).where(ideas.c.run_id <= run_id,
+                                                    ideas.c.run_id.in_(_visible_runs()))
     if profile is not None:
         newest = newest.where(ideas.c.profile == profile)
     with store.connect() as conn:

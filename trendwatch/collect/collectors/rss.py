@@ -53,7 +53,8 @@ async def fetch_and_parse_feed(ctx: CollectContext, url: str, state: SourceState
         return CollectResult(items=[], state=new_state, not_modified=True, status=304)
     parsed = await ctx.cpu(parse_feed, result.body, dict(result.headers), result.url)
     return CollectResult(items=parsed.items, state=new_state, warnings=parsed.warnings,
-                         bytes_received=len(result.body), status=result.status)
+                         bytes_received=len(result.body), status=result.status,
+                         parser=parsed.parser)
 
 
 class RssCollector(BaseCollector):

@@ -17,6 +17,7 @@ import regex
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from trendwatch.collect.parse.values import as_text
+from trendwatch.lang import arabic
 
 _SPACES = re.compile(r"\s+")
 # A hashtag starts after a non-word character, holds word characters and has at least one
@@ -78,7 +79,11 @@ def extract_hashtags(text: str) -> list[str]:
 
 
 def normalize_hashtag(tag: str) -> str:
-    return unicodedata.normalize("NFC", tag.lstrip("#＃")).casefold()
+    """One spelling per tag: NFC, case-folded; Arabic tags without tashkeel and tatweel
+    (#السعوديـــة and #السعودية count as one tag). Letters stay as written, since the tag is
+    shown and suggested in drafts; clitics stay too (a hashtag is one token on purpose)."""
+    tag = unicodedata.normalize("NFC", tag.lstrip("#＃")).casefold()
+    return arabic.strip_marks(tag) if arabic.has_arabic(tag) else tag
 
 
 _LANGID_LOCK = threading.Lock()
