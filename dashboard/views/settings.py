@@ -104,7 +104,8 @@ def _reload_status(url: str) -> None:
     try:
         jobs = data.job_rows(url)
     except Exception as exc:  # a store that cannot be opened is reported once, on every page
-        st.caption(f"The service's reload status cannot be read: {safe.md(redact_text(str(exc)))}")
+        st.caption(_("The service's reload status cannot be read: %(error)s")
+                   % {"error": safe.md(redact_text(str(exc)))})
         return
     rows = jobs[jobs["name"] == CONFIG_JOB] if len(jobs) else jobs
     if not len(rows):
