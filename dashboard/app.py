@@ -16,22 +16,24 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import door, ui  # noqa: E402
+from dashboard import door, lang, ui  # noqa: E402
+from dashboard.lang import N_, _  # noqa: E402
 
 PAGES = [
-    ("views/today.py", "Today", ":material/wb_sunny:"),
-    ("views/topics.py", "Topics", ":material/topic:"),
-    ("views/ideas.py", "Ideas", ":material/lightbulb:"),
-    ("views/shifts.py", "Shifts", ":material/trending_up:"),
-    ("views/sources.py", "Sources", ":material/rss_feed:"),
-    ("views/settings.py", "Settings", ":material/settings:"),
+    ("views/today.py", N_("Today"), ":material/wb_sunny:"),
+    ("views/topics.py", N_("Topics"), ":material/topic:"),
+    ("views/ideas.py", N_("Ideas"), ":material/lightbulb:"),
+    ("views/shifts.py", N_("Shifts"), ":material/trending_up:"),
+    ("views/sources.py", N_("Sources"), ":material/rss_feed:"),
+    ("views/settings.py", N_("Settings"), ":material/settings:"),
 ]
 
 
 def run() -> None:
     st.set_page_config(page_title="trendwatch", page_icon="📈", layout="wide")
+    lang.start_run()  # the language and direction first: the sign-in form speaks it too
     user = door.gate()  # nothing of the store is shown before this returns
-    pages = [st.Page(path, title=title, icon=icon, default=(i == 0))
+    pages = [st.Page(path, title=_(title), icon=icon, default=(i == 0))
              for i, (path, title, icon) in enumerate(PAGES)]
     page = st.navigation(pages)
     st.sidebar.markdown("### trendwatch")

@@ -2,6 +2,11 @@
 
 Altair is imported lazily: the Today page draws its sparklines from plain Vega-Lite
 specs, because building and validating eight Altair charts costs most of a second.
+
+Axis and tooltip titles come from the catalogs in ``language``. Time runs left to right in
+every language, right-to-left pages included: line charts in Arabic (and Farsi) news,
+finance and school books keep a left-to-right time axis, and readers there expect it
+(README, "Language and right-to-left"); only the page around the charts is mirrored.
 """
 
 from __future__ import annotations
@@ -10,100 +15,115 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from trendwatch.present import i18n
 from trendwatch.present.palette import platform_scale, status_color, status_scale
 
 if TYPE_CHECKING:
     import altair as alt
 
 
-def sparkline_spec(status: str | None, field: str = "distinct_sources") -> dict[str, Any]:
-    """Vega-Lite spec of a tiny area line of ``field`` across runs, in the status colour."""
+def sparkline_spec(status: str | None, language: str | None = None) -> dict[str, Any]:
+    """Vega-Lite spec of a tiny area line of distinct sources across runs, in the status colour."""
+    _ = i18n.messages(language).gettext
     colour = status_color(status)
+    field = "distinct_sources"
     return {
         "mark": {"type": "area", "line": {"color": colour}, "color": colour, "opacity": 0.25,
                  "interpolate": "monotone"},
         "encoding": {
             "x": {"field": "as_of", "type": "temporal", "axis": None},
             "y": {"field": field, "type": "quantitative", "axis": None, "scale": {"zero": True}},
-            "tooltip": [{"field": "as_of", "type": "temporal", "title": "run"},
-                        {"field": field, "type": "quantitative",
-                         "title": field.replace("_", " ")},
-                        {"field": "emergence", "type": "quantitative", "format": ".2f"}],
+            "tooltip": [{"field": "as_of", "type": "temporal", "title": _("run")},
+                        {"field": field, "type": "quantitative", "title": _("distinct sources")},
+                        {"field": "emergence", "type": "quantitative", "format": ".2f",
+                         "title": _("emergence")}],
         },
         "height": 60,
         "config": {"view": {"strokeWidth": 0}},
     }
 
 
-def volume_by_platform(frame: pd.DataFrame, bin_unit: str) -> alt.Chart:
+def volume_by_platform(frame: pd.DataFrame, bin_unit: str, language: str | None = None) -> alt.Chart:
     """Stacked bars: items per time bin (ordinal, so each bin is a wide bar), per platform."""
     import altair as alt
+
+    _ = i18n.messages(language).gettext
 
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(x=alt.X(f"{bin_unit}(published_at):O", title=None),
-                y=alt.Y("count():Q", title="items"),
-                color=alt.Color("platform:N",
+                y=alt.Y("count():Q", title=_("items")),
+                color=alt.Color("platform:N", title=_("platform"),
                                 scale=alt.Scale(**platform_scale(list(frame["platform"])))),
-                tooltip=[alt.Tooltip(f"{bin_unit}(published_at):T", title="time"),
-                         "platform:N", alt.Tooltip("count():Q", title="items")])
+                tooltip=[alt.Tooltip(f"{bin_unit}(published_at):T", title=_("time")),
+                         alt.Tooltip("platform:N", title=_("platform")),
+                         alt.Tooltip("count():Q", title=_("items"))])
         .properties(height=260)
     )
 
 
-def score_parts(frame: pd.DataFrame) -> alt.Chart:
+def score_parts(frame: pd.DataFrame, language: str | None = None) -> alt.Chart:
     """Each emergence part over time (long frame: as_of, part, value)."""
     import altair as alt
+
+    _ = i18n.messages(language).gettext
 
     return (
         alt.Chart(frame)
         .mark_line(point=True)
-        .encode(x=alt.X("as_of:T", title=None), y=alt.Y("value:Q", title="value"),
-                color=alt.Color("part:N", title="part"),
+        .encode(x=alt.X("as_of:T", title=None), y=alt.Y("value:Q", title=_("value")),
+                color=alt.Color("part:N", title=_("part")),
                 strokeDash=alt.condition(alt.datum.part == "emergence", alt.value([1, 0]),
                                          alt.value([4, 2])),
-                tooltip=["as_of:T", "part:N", alt.Tooltip("value:Q", format=".3f")])
+                tooltip=[alt.Tooltip("as_of:T", title=_("time")), alt.Tooltip("part:N", title=_("part")),
+                         alt.Tooltip("value:Q", format=".3f", title=_("value"))])
         .properties(height=260)
     )
 
 
-def shift_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
+def shift_bars(frame: pd.DataFrame, title: str, language: str | None = None) -> alt.Chart:
     """Diverging bars of the change in items per topic, coloured by status."""
     import altair as alt
+
+    _ = i18n.messages(language).gettext
 
     return (
         alt.Chart(frame, title=title)
         .mark_bar()
         .encode(y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-                x=alt.X("change:Q", title="change in items"),
-                color=alt.Color("status:N", scale=alt.Scale(**status_scale()), title="status"),
+                x=alt.X("change:Q", title=_("change in items")),
+                color=alt.Color("status:N", scale=alt.Scale(**status_scale()), title=_("status")),
                 tooltip=["label:N", "shift:N", "previous:Q", "current:Q", "change:Q", "status:N"])
         .properties(height=alt.Step(26), width=640)  # one 26 px band per topic
     )
 
 
-def status_counts(frame: pd.DataFrame) -> alt.Chart:
+def status_counts(frame: pd.DataFrame, language: str | None = None) -> alt.Chart:
     import altair as alt
+
+    _ = i18n.messages(language).gettext
 
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X("count:Q", title="topics"), y=alt.Y("status:N", sort=None, title=None),
+        .encode(x=alt.X("count:Q", title=_("topics")), y=alt.Y("status:N", sort=None, title=None),
                 color=alt.Color("status:N", scale=alt.Scale(**status_scale()), legend=None),
                 tooltip=["status:N", "count:Q"])
         .properties(height=120)
     )
 
 
-def trend_lines(frame: pd.DataFrame, title: str) -> alt.Chart:
+def trend_lines(frame: pd.DataFrame, title: str, language: str | None = None) -> alt.Chart:
     import altair as alt
+
+    _ = i18n.messages(language).gettext
 
     return (
         alt.Chart(frame, title=title)
         .mark_line(point=True)
-        .encode(x=alt.X("at:T", title=None), y=alt.Y("value:Q", title="value"),
-                color=alt.Color("term:N", title="term"),
+        .encode(x=alt.X("at:T", title=None), y=alt.Y("value:Q", title=_("value")),
+                color=alt.Color("term:N", title=_("term")),
                 tooltip=["term:N", "metric:N", "at:T", "value:Q", "source:N"])
         .properties(height=300)
     )

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.access import LOCAL_USER, SessionUser, oidc_role
+from dashboard.lang import _
 from trendwatch.config.door import door_refusal, is_loopback, oidc_problems, secrets_files
 from trendwatch.present import escape as safe
 
@@ -47,7 +48,7 @@ def gate() -> SessionUser:
     if auth == "none":
         refusal = None if loopback else door_refusal(address or "every interface", auth)
         if refusal:
-            st.error(f"The dashboard is closed: {safe.md(refusal)}.")
+            st.error(_("The dashboard is closed: %(reason)s.") % {"reason": safe.md(refusal)})
             st.stop()
         user = LOCAL_USER
     elif auth == "password":
@@ -55,8 +56,8 @@ def gate() -> SessionUser:
     elif auth == "oidc":
         user = _oidc_gate()
     else:
-        st.error(f"The dashboard is closed: [dashboard] auth = {safe.md(repr(auth))} is not "
-                 "one of none, password, oidc (see `trendwatch check-config`).")
+        st.error(_("The dashboard is closed: [dashboard] auth = %(auth)s is not one of none, "
+                   "password, oidc (see `trendwatch check-config`).") % {"auth": safe.md(repr(auth))})
         st.stop()
     st.session_state[USER_KEY] = user
     return user
@@ -74,28 +75,28 @@ def _password_gate(user: SessionUser | None) -> SessionUser:
             return user if role == user.role else SessionUser(user.name, role, user.via)
         st.session_state.pop(USER_KEY, None)  # removed meanwhile: back to the form
     st.title("trendwatch")
-    st.subheader("Sign in")
+    st.subheader(_("Sign in"))
     with st.form("sign_in", clear_on_submit=True):
-        name = st.text_input("Name", key="sign_in_name", autocomplete="username")
-        password = st.text_input("Password", type="password", key="sign_in_password",
+        name = st.text_input(_("Name"), key="sign_in_name", autocomplete="username")
+        password = st.text_input(_("Password"), type="password", key="sign_in_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", key="sign_in_submit", type="primary")
+        submitted = st.form_submit_button(_("Sign in"), key="sign_in_submit", type="primary")
     if submitted:
         try:
             answer = data.sign_in(url, name, password, datetime.now(UTC))
         except Exception as exc:  # noqa: BLE001 - no users table yet, store down: say so
-            st.error(f"Cannot check sign-ins against the store: {safe.md(exc)}. Run "
-                     "`trendwatch init` and add a user with `trendwatch user add`.")
+            st.error(_("Cannot check sign-ins against the store: %(error)s. Run `trendwatch init` "
+                       "and add a user with `trendwatch user add`.") % {"error": safe.md(exc)})
             st.stop()
         if answer.user is not None:
             st.session_state[USER_KEY] = answer.user
             st.rerun()
         if answer.wait.total_seconds() > 0:
-            st.error(f"Too many failed sign-ins for this name: try again in "
-                     f"{int(answer.wait.total_seconds()) + 1} s.")
+            st.error(_("Too many failed sign-ins for this name: try again in %(seconds)s s.")
+                     % {"seconds": int(answer.wait.total_seconds()) + 1})
         else:
-            st.error("Wrong name or password.")
-    st.caption("Accounts are made on the server with `trendwatch user add NAME`.")
+            st.error(_("Wrong name or password."))
+    st.caption(_("Accounts are made on the server with `trendwatch user add NAME`."))
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 
@@ -104,16 +105,16 @@ def _oidc_gate() -> SessionUser:
     # st.user has no is_logged_in at all until [auth] is configured
     if not st.user.get("is_logged_in", False):
         st.title("trendwatch")
-        st.subheader("Sign in")
+        st.subheader(_("Sign in"))
         problems = oidc_problems(secrets_files(Path.cwd(), Path.home(), APP))
         if problems:
-            st.error("Sign-in with your identity provider is not set up on the server: "
-                     + safe.md("; ".join(problems)) + ".")
+            st.error(_("Sign-in with your identity provider is not set up on the server: "
+                       "%(problems)s.") % {"problems": safe.md("; ".join(problems))})
             st.stop()
-        st.button("Sign in with your identity provider", key="oidc_sign_in", type="primary",
+        st.button(_("Sign in with your identity provider"), key="oidc_sign_in", type="primary",
                   on_click=st.login)
         st.stop()
-    settings, _ = data.settings()
+    settings, _error = data.settings()
     admins = settings.dashboard.admins if settings else []
     email = st.user.get("email")
     role = oidc_role(email, admins, email_verified=st.user.get("email_verified"))
@@ -124,13 +125,14 @@ def sidebar(user: SessionUser) -> None:
     """Who is signed in, with which role, and the sign-out button."""
     box = st.sidebar.container(border=True)
     if user.via == "local":
-        box.caption("No sign-in on 127.0.0.1: you are the local user, an **admin**. Opening "
-                    "the dashboard to your team needs `[dashboard] auth` (see README).")
+        box.caption(_("No sign-in on 127.0.0.1: you are the local user, an **admin**. Opening "
+                      "the dashboard to your team needs `[dashboard] auth` (see README)."))
         return
-    box.caption(f"Signed in as **{safe.md(user.name)}** ({user.role})"
-                + ("" if user.is_admin else " · viewers read and give feedback; settings and "
-                   "Refresh are for admins"))
-    if box.button("Sign out", key="sign_out", icon=":material/logout:"):
+    role = _("admin") if user.is_admin else _("viewer")
+    box.caption(_("Signed in as **%(name)s** (%(role)s)") % {"name": safe.md(user.name), "role": role}
+                + ("" if user.is_admin else " · " + _("viewers read and give feedback; settings "
+                                                      "and Refresh are for admins")))
+    if box.button(_("Sign out"), key="sign_out", icon=":material/logout:"):
         st.session_state.pop(USER_KEY, None)
         if user.via == "oidc":
             st.logout()

@@ -8,17 +8,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import streamlit as st
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from dashboard import data, door
+from dashboard.lang import N_, _, current, redraw_if_changed
+from trendwatch.briefing.words import status_name
 from trendwatch.errors import AccessDenied
 from trendwatch.present import escape as safe
+from trendwatch.present import i18n
 from trendwatch.present.formats import ago as relative_ago
 from trendwatch.present.palette import SIGNAL_BADGE, STATUS_ICON, badge_color
 from trendwatch.present.redact import redact_text, redact_url
 
-WINDOWS = {"24 hours": timedelta(hours=24), "3 days": timedelta(days=3),
-           "7 days": timedelta(days=7), "30 days": timedelta(days=30)}
-ALL = "All"
+# option values stay English (tests and session_state use them); shown through _()
+WINDOWS = {N_("24 hours"): timedelta(hours=24), N_("3 days"): timedelta(days=3),
+           N_("7 days"): timedelta(days=7), N_("30 days"): timedelta(days=30)}
+ALL = N_("All")
 
 
 @dataclass(frozen=True)
@@ -50,33 +56,41 @@ def build_context() -> Context:
         run = data.latest_run(url)
     except Exception as exc:  # a broken URL must still leave Settings usable
         ctx = Context(url, None, None, None, None, WINDOWS["7 days"], False, error=redact_text(str(exc)))
-        st.sidebar.error(f"Cannot read the store: {redact_text(str(exc))}")
+        st.sidebar.error(_("Cannot read the store: %(error)s") % {"error": redact_text(str(exc))})
         st.session_state["ctx"] = ctx
         return ctx
 
     profile = product = platform = None
     sidebar = st.sidebar
     if run is not None:
-        settings, _ = data.settings()
+        settings, _error = data.settings()
         configured = [p.name for p in settings.all_profiles()] if settings else []
         stored = data.run_profiles(url, run["id"])
         names = list(dict.fromkeys([n for n in configured if n in stored] + stored)) or configured
         if names:
-            profile = sidebar.selectbox("Profile", names, key="profile",
+            profile = sidebar.selectbox(_("Profile"), names, key="profile",
                                         disabled=len(names) == 1)
+            redraw_if_changed()
         opps = data.opportunities_for(url, run["id"], profile)
         products = sorted(opps["product"].unique()) if len(opps) else []
-        choice = sidebar.selectbox("Product", [ALL, *products], key="product")
+        choice = sidebar.selectbox(_("Product"), [ALL, *products], key="product",
+                                  format_func=_all_or_name)
         product = None if choice == ALL else choice
         platforms = data.run_platforms(url, run["id"])
-        choice = sidebar.selectbox("Platform", [ALL, *platforms], key="platform")
+        choice = sidebar.selectbox(_("Platform"), [ALL, *platforms], key="platform",
+                                  format_func=_all_or_name)
         platform = None if choice == ALL else choice
-    window_name = sidebar.selectbox("Time window", list(WINDOWS), index=2, key="window")
-    show_muted = sidebar.toggle("Show muted topics", key="show_muted")
+    window_name = sidebar.selectbox(_("Time window"), list(WINDOWS), index=2, key="window",
+                                   format_func=_)
+    show_muted = sidebar.toggle(_("Show muted topics"), key="show_muted")
     _service_box(url, run)
     ctx = Context(url, run, profile, product, platform, WINDOWS[window_name], show_muted)
     st.session_state["ctx"] = ctx
     return ctx
+
+
+def _all_or_name(option: str) -> str:
+    return _(ALL) if option == ALL else option
 
 
 def context() -> Context:
@@ -90,12 +104,14 @@ def context() -> Context:
 def require_store(ctx: Context, *, allow_empty: bool = False) -> None:
     """Stop the page with a clear message when the store is unreadable (or not created yet)."""
     if ctx.error:
-        st.error(f"Cannot read the store at {safe.md(redact_url(ctx.url))}: {safe.md(redact_text(ctx.error))}. "
-                 "Check the database URL on the Settings page.")
+        st.error(_("Cannot read the store at %(url)s: %(error)s. Check the database URL on the "
+                   "Settings page.") % {"url": safe.md(redact_url(ctx.url)),
+                                        "error": safe.md(redact_text(ctx.error))})
         st.stop()
     if not allow_empty and not data.store_ready(ctx.url):
-        st.info(f"There is no trendwatch store at {safe.md(redact_url(ctx.url))} yet. Run `trendwatch init` "
-                "and `trendwatch collect` (the *Today* page walks you through it).")
+        st.info(_("There is no trendwatch store at %(url)s yet. Run `trendwatch init` and "
+                  "`trendwatch collect` (the *Today* page walks you through it).")
+                % {"url": safe.md(redact_url(ctx.url))})
         st.stop()
 
 
@@ -103,35 +119,38 @@ def _service_box(url: str, run: dict[str, Any] | None) -> None:
     box = st.sidebar.container(border=True)
     now = datetime.now(UTC)
     if run:
-        box.caption(f"Latest analysis: run {run['id']}, as of {fmt_time(run['as_of'])} "
-                    f"({ago(run['as_of'], now)})")
+        box.caption(_("Latest analysis: run %(run)s, as of %(time)s (%(ago)s)")
+                    % {"run": run["id"], "time": fmt_time(run["as_of"]), "ago": ago(run["as_of"], now)})
     else:
-        box.caption("No analysis run yet.")
+        box.caption(_("No analysis run yet."))
     jobs = data.job_rows(url)
     pending = jobs[(jobs["name"] == data.REFRESH_JOB)] if len(jobs) else jobs
     if len(pending) and _is_set(pending.iloc[0]["next_run_at"]):
-        box.caption(f"Refresh requested {ago(pending.iloc[0]['next_run_at'], now)}; the service "
-                    "picks it up on its next tick.")
+        box.caption(_("Refresh requested %(ago)s; the service picks it up on its next tick.")
+                    % {"ago": ago(pending.iloc[0]["next_run_at"], now)})
     user = door.gate()
-    if box.button("Refresh now", key="refresh_now", icon=":material/refresh:",
-                  help="Ask the running service (`trendwatch serve`) to collect and analyse now"
-                  + ("" if user.is_admin else " (admins only)"),
+    if box.button(_("Refresh now"), key="refresh_now", icon=":material/refresh:",
+                  help=_("Ask the running service (`trendwatch serve`) to collect and analyse now")
+                  if user.is_admin else
+                  _("Ask the running service (`trendwatch serve`) to collect and analyse now "
+                    "(admins only)"),
                   disabled=not data.store_ready(url) or not user.is_admin):
-        settings, _ = data.settings()
+        settings, _error = data.settings()
         every = settings.dashboard.refresh_every if settings else timedelta(minutes=5)
         try:
             answer = data.ask_refresh(url, now, every, user=user)
         except AccessDenied as exc:
-            box.warning(f"Not requested: {safe.md(exc)}.")
+            box.warning(_("Not requested: %(reason)s.") % {"reason": safe.md(exc)})
             return
         if answer.accepted:
-            st.toast("Refresh requested: the service will collect and analyse shortly.")
+            st.toast(_("Refresh requested: the service will collect and analyse shortly."))
         elif answer.pending:
-            box.caption("A refresh is already requested; the service picks it up on its next "
-                        "tick.")
+            box.caption(_("A refresh is already requested; the service picks it up on its "
+                          "next tick."))
         else:
-            box.warning(f"Refresh was run recently: the next one is allowed "
-                        f"{ago(answer.next_allowed_at, now)} ({fmt_time(answer.next_allowed_at)}).")
+            box.warning(_("Refresh was run recently: the next one is allowed %(ago)s (%(time)s).")
+                        % {"ago": ago(answer.next_allowed_at, now),
+                           "time": fmt_time(answer.next_allowed_at)})
 
 
 # --- formatting --------------------------------------------------------------------------
@@ -143,13 +162,21 @@ def _is_set(value: Any) -> bool:
 
 
 def fmt_time(when: Any) -> str:
+    """Day and time in UTC, in the reader's locale (Babel)."""
     if not _is_set(when):
         return "–"
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{i18n.short_datetime(when, current(), UTC)} UTC"
 
 
 def ago(when: Any, now: datetime | None = None) -> str:
-    return relative_ago(when if _is_set(when) else None, now)
+    """"5m ago" in English; Babel's relative time ("قبل 5 دقائق", "vor 5 Minuten") otherwise."""
+    language = current()
+    if language == i18n.SOURCE_LANGUAGE:
+        return relative_ago(when if _is_set(when) else None, now)
+    if not _is_set(when):
+        return _("never")
+    delta = when - (now or datetime.now(UTC))
+    return format_timedelta(delta, add_direction=True, format="long", locale=language)
 
 
 def fmt_duration(value: timedelta) -> str:
@@ -166,13 +193,18 @@ def fmt_growth(value: Any) -> str:
     """Growth is stored as relative change (0.5 = +50 %); missing means no earlier data."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:+.0%}"
+    return i18n.signed_percent(float(value), current())
 
 
 def fmt_number(value: Any, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:.{digits}f}"
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0",
+                          locale=current())
+
+
+def fmt_count(value: Any) -> str:
+    return i18n.number(int(value), current())
 
 
 def keyword_texts(values: Any) -> list[str]:
@@ -203,20 +235,26 @@ def feed_text(text: Any, *, size: str | None = None, bold: bool = False,
                                unsafe_allow_html=True)
 
 
+def signal_name(signal: str) -> str:
+    names = {"strong": _("strong signal"), "weak": _("weak signal"), "noise": _("noise signal")}
+    return names.get(signal, f"{signal} signal")
+
+
 def status_badges(status: str | None, signal: str | None = None, container: Any = None) -> None:
     target = container or st
     if status:
-        target.badge(status, icon=STATUS_ICON.get(status), color=badge_color(status))
+        target.badge(status_name(status, current()), icon=STATUS_ICON.get(status),
+                     color=badge_color(status))
     if signal:
-        target.badge(f"{signal} signal", color=SIGNAL_BADGE.get(signal, "gray"))
+        target.badge(signal_name(signal), color=SIGNAL_BADGE.get(signal, "gray"))
 
 
 def feedback_buttons(ctx: Context, topic_id: int, *, idea_id: int | None = None,
                      key: str, current: str | None = None) -> None:
     """useful / not useful / mute topic: each click writes one feedback row."""
-    labels = {"useful": ("Useful", ":material/thumb_up:"),
-              "not_useful": ("Not useful", ":material/thumb_down:"),
-              "mute": ("Mute topic", ":material/volume_off:")}
+    labels = {"useful": (_("Useful"), ":material/thumb_up:"),
+              "not_useful": (_("Not useful"), ":material/thumb_down:"),
+              "mute": (_("Mute topic"), ":material/volume_off:")}
     cols = st.columns(3)
     for col, (verdict, (label, icon)) in zip(cols, labels.items()):
         # a callback runs before the next script run, so the page already shows the result
@@ -229,8 +267,8 @@ def feedback_buttons(ctx: Context, topic_id: int, *, idea_id: int | None = None,
 def _record_feedback(url: str, topic_id: int, profile: str | None, verdict: str,
                      idea_id: int | None, label: str) -> None:
     data.write_feedback(url, topic_id=topic_id, profile=profile, verdict=verdict, idea_id=idea_id)
-    st.toast("Topic muted: it will not be suggested again." if verdict == "mute"
-             else f"Thanks, marked {label.lower()}.")
+    st.toast(_("Topic muted: it will not be suggested again.") if verdict == "mute"
+             else _("Thanks, marked %(verdict)s.") % {"verdict": label.lower()})
 
 
 def open_topic(topic_id: int) -> None:

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.lang import N_, _, current, feed, feed_link, ngettext
 from trendwatch.present import escape as safe
 
-GUIDE = """
+GUIDE = N_("""
 **Welcome to trendwatch.** Nothing has been analysed yet{what}. Four steps to your first morning view:
 
 1. **Tell it who you are** — edit `feeds.toml` (the *Settings* page shows which file is used):
@@ -20,21 +21,23 @@ GUIDE = """
    every morning and the *Refresh now* button asks for a fresh cycle.
 
 No network at hand? `make demo` fills a demo store from the bundled sample feeds.
-"""
+""")
 
 
 def first_run_guide(ctx: ui.Context) -> None:
     counts = data.store_counts(ctx.url)
     if counts["items"]:
-        what = (f" — {counts['items']:,} items from {counts['sources']} sources are collected, "
-                "they just wait for the analysis (step 3)")
+        what = _(" — %(items)s items from %(sources)s sources are collected, they just wait for "
+                 "the analysis (step 3)") % {"items": ui.fmt_count(counts["items"]),
+                                             "sources": ui.fmt_count(counts["sources"])}
     elif counts["sources"]:
-        what = f" — {counts['sources']} sources are configured but no item arrived yet"
+        what = _(" — %(sources)s sources are configured but no item arrived yet") % {
+            "sources": ui.fmt_count(counts["sources"])}
     else:
         what = ""
-    st.title("Good morning")
-    st.info(GUIDE.format(what=what), icon=":material/waving_hand:")
-    st.caption(f"Store: {safe.md(data.store(ctx.url).url)}")
+    st.title(_("Good morning"))
+    st.info(_(GUIDE).format(what=what), icon=":material/waving_hand:")
+    st.caption(_("Store: %(url)s") % {"url": safe.md(data.store(ctx.url).url)})
 
 
 def cards_frame(ctx: ui.Context, opps: pd.DataFrame) -> pd.DataFrame:
@@ -67,31 +70,32 @@ def render() -> None:
     if ctx.run is None:
         first_run_guide(ctx)
         return
-    settings, _ = data.settings()
+    settings, _error = data.settings()
     top = settings.briefing.top if settings else 8
     opps = data.opportunities_for(ctx.url, ctx.run_id, ctx.profile)
     cards = cards_frame(ctx, opps)
 
-    st.title("Today")
-    scope = " · ".join(x for x in (ctx.profile, ctx.product, ctx.platform) if x)
-    st.caption(f"As of {ui.fmt_time(ctx.as_of)} · topics active in the last "
-               f"{_window_name(ctx)}{' · ' + safe.md(scope) if scope else ''}")
+    st.title(_("Today"))
+    scope = " · ".join(feed(x) for x in (ctx.profile, ctx.product, ctx.platform) if x)
+    st.caption(_("As of %(time)s · topics active in the last %(window)s")
+               % {"time": ui.fmt_time(ctx.as_of), "window": _(_window_name(ctx))}
+               + (" · " + scope if scope else ""))
     if opps.empty:
-        st.warning("The latest analysis found no opportunities for this profile yet. "
-                   "Add products with keywords to feeds.toml, or look at all topics on the "
-                   "*Topics* page.")
+        st.warning(_("The latest analysis found no opportunities for this profile yet. Add "
+                     "products with keywords to feeds.toml, or look at all topics on the "
+                     "*Topics* page."))
         return
     emerging = int((cards["status"] == "emerging").sum()) if len(cards) else 0
     c1, c2, c3 = st.columns(3)
-    c1.metric("Opportunities", len(cards))
-    c2.metric("Emerging", emerging)
-    c3.metric("Distinct sources (top cards)",
-              int(cards.head(top)["distinct_sources"].sum()) if len(cards) else 0)
+    c1.metric(_("Opportunities"), ui.fmt_count(len(cards)))
+    c2.metric(_("Emerging"), ui.fmt_count(emerging))
+    c3.metric(_("Distinct sources (top cards)"),
+              ui.fmt_count(cards.head(top)["distinct_sources"].sum() if len(cards) else 0))
     if cards.empty:
-        st.info("No topic matches these filters. Widen the time window or choose *All* in the "
-                "sidebar.")
+        st.info(_("No topic matches these filters. Widen the time window or choose *All* in "
+                  "the sidebar."))
         return
-    limit = st.slider("Cards", 3, max(3, min(50, len(cards))), min(top, len(cards)),
+    limit = st.slider(_("Cards"), 3, max(3, min(50, len(cards))), min(top, len(cards)),
                       key="today_cards") if len(cards) > 3 else len(cards)
     shown = cards.head(limit)
     ids = tuple(int(x) for x in shown["topic_id"])
@@ -117,31 +121,36 @@ def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> 
             keywords = ui.keyword_texts(card.keywords)[:6]
             tags = ["#" + str(h).lstrip("#") for h in (card.hashtags or [])[:4]]
             if keywords or tags:
-                st.caption(safe.md(" · ".join(keywords + tags)))
-        score.metric("Priority", ui.fmt_number(card.priority))
+                st.caption(feed(" · ".join(keywords + tags)))
+        score.metric(_("Priority"), ui.fmt_number(card.priority))
         m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Growth 24 h", ui.fmt_growth(card.growth_24h))
-        m2.metric("Growth 7 d", ui.fmt_growth(card.growth_7d))
-        m3.metric("Distinct sources", int(card.distinct_sources))
-        m4.metric("Items", int(card.size), help=f"{int(card.distinct_stories)} distinct stories")
+        m1.metric(_("Growth 24 h"), ui.fmt_growth(card.growth_24h))
+        m2.metric(_("Growth 7 d"), ui.fmt_growth(card.growth_7d))
+        m3.metric(_("Distinct sources"), ui.fmt_count(card.distinct_sources))
+        m4.metric(_("Items"), ui.fmt_count(card.size),
+                  help=ngettext("%(num)s distinct story", "%(num)s distinct stories",
+                                int(card.distinct_stories)))
         if len(history) > 1:
             st.vega_lite_chart(history[["as_of", "distinct_sources", "emergence"]],
-                               charts.sparkline_spec(card.status), width="stretch")
-        st.markdown("**Why it matters**")
+                               charts.sparkline_spec(card.status, current()), width="stretch")
+        st.markdown("**" + _("Why it matters") + "**")
         for product in card.products:
-            st.markdown(f"- **{safe.md(product['product'])}** · relevance "
-                        f"{product['relevance']:.2f} — {safe.md(product['explanation'])}")
+            st.markdown("- " + _("**%(product)s** · relevance %(relevance)s — %(why)s") % {
+                "product": feed(product["product"]),
+                "relevance": ui.fmt_number(product["relevance"]),
+                "why": feed(product["explanation"])})
         if len(links):
-            st.markdown("**Top links**")
+            st.markdown("**" + _("Top links") + "**")
             st.markdown("\n".join(
-                f"- {safe.link(r.title, r.url)} — {safe.md(r.outlet or '')}"
-                + (f" · carried by {r.story_outlets} outlets" if r.story_outlets > 1 else "")
+                f"- {feed_link(r.title, r.url)} — {feed(r.outlet or '')}"
+                + (" · " + ngettext("carried by %(num)s outlet", "carried by %(num)s outlets",
+                                    int(r.story_outlets)) if r.story_outlets > 1 else "")
                 for r in links.itertuples(index=False)))
         buttons = st.columns([1, 1, 3])
-        if buttons[0].button("Open topic", key=f"open_{card.topic_id}",
+        if buttons[0].button(_("Open topic"), key=f"open_{card.topic_id}",
                              icon=":material/open_in_new:"):
             ui.open_topic(card.topic_id)
-        if buttons[1].button("Post ideas", key=f"ideas_{card.topic_id}",
+        if buttons[1].button(_("Post ideas"), key=f"ideas_{card.topic_id}",
                              icon=":material/lightbulb:"):
             st.session_state["idea_topic"] = int(card.topic_id)
             st.switch_page("views/ideas.py")

@@ -6,16 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.lang import N_, _, current, feed, is_rtl, ngettext
+from trendwatch.briefing.words import status_name
 from trendwatch.present import escape as safe
 from trendwatch.present.palette import STATUSES
 
-SORTS = {"Emergence": "emergence", "Growth 24 h": "growth_24h", "Growth 7 d": "growth_7d",
-         "Distinct sources": "distinct_sources", "Size": "size", "Last seen": "last_seen_at",
-         "First seen": "first_seen_at", "Label": "label"}
+SORTS = {N_("Emergence"): "emergence", N_("Growth 24 h"): "growth_24h",
+         N_("Growth 7 d"): "growth_7d", N_("Distinct sources"): "distinct_sources",
+         N_("Size"): "size", N_("Last seen"): "last_seen_at", N_("First seen"): "first_seen_at",
+         N_("Label"): "label"}
 RELATIONS = {  # (relation, this topic is the subject?) → wording
-    ("split_from", True): "split from", ("split_from", False): "split into",
-    ("merged_into", True): "merged into", ("merged_into", False): "merged from",
-    ("returned", True): "returned after", ("returned", False): "returned after",
+    ("split_from", True): N_("Split from"), ("split_from", False): N_("Split into"),
+    ("merged_into", True): N_("Merged into"), ("merged_into", False): N_("Merged from"),
+    ("returned", True): N_("Returned after"), ("returned", False): N_("Returned after"),
 }
 
 
@@ -34,18 +37,21 @@ def filter_topics(frame: pd.DataFrame, query: str, statuses: list[str], sort: st
 
 
 def topic_list(ctx: ui.Context) -> None:
-    st.title("Topics")
+    st.title(_("Topics"))
     frame = data.topics_table(ctx.url)
     if frame.empty:
-        st.info("No topics yet: run `trendwatch analyze` after collecting (see *Today*).")
+        st.info(_("No topics yet: run `trendwatch analyze` after collecting (see *Today*)."))
         return
+    language = current()
     c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
-    query = c1.text_input("Search label or keyword", key="topic_search")
-    statuses = c2.multiselect("Status", list(STATUSES), key="topic_status")
-    sort = c3.selectbox("Sort by", list(SORTS), key="topic_sort")
-    descending = c4.toggle("Descending", value=True, key="topic_desc")
+    query = c1.text_input(_("Search label or keyword"), key="topic_search")
+    statuses = c2.multiselect(_("Status"), list(STATUSES), key="topic_status",
+                              format_func=lambda s: status_name(s, language))
+    sort = c3.selectbox(_("Sort by"), list(SORTS), key="topic_sort", format_func=_)
+    descending = c4.toggle(_("Descending"), value=True, key="topic_desc")
     shown = filter_topics(frame, query, statuses, sort, descending)
-    st.caption(f"{len(shown)} of {len(frame)} topics")
+    st.caption(ngettext("%(shown)s of %(num)s topic", "%(shown)s of %(num)s topics", len(frame),
+                        shown=ui.fmt_count(len(shown))))
     table = shown.assign(keywords=shown["keywords"].map(lambda k: ", ".join(ui.keyword_texts(k))))
     columns = ["id", "label", "status", "signal", "emergence", "growth_24h", "growth_7d",
                "distinct_sources", "size", "first_seen_at", "last_seen_at", "keywords"]
@@ -54,18 +60,24 @@ def topic_list(ctx: ui.Context) -> None:
         key="topic_table",
         column_config={
             "id": st.column_config.NumberColumn("id", width="small"),
-            "emergence": st.column_config.NumberColumn(format="%.2f"),
-            "growth_24h": st.column_config.NumberColumn("growth 24 h", format="percent"),
-            "growth_7d": st.column_config.NumberColumn("growth 7 d", format="percent"),
-            "first_seen_at": st.column_config.DatetimeColumn("first seen", format="YYYY-MM-DD HH:mm"),
-            "last_seen_at": st.column_config.DatetimeColumn("last seen", format="YYYY-MM-DD HH:mm"),
+            "label": st.column_config.TextColumn(_("label")),
+            "status": st.column_config.TextColumn(_("status")),
+            "signal": st.column_config.TextColumn(_("signal")),
+            "emergence": st.column_config.NumberColumn(_("emergence"), format="%.2f"),
+            "growth_24h": st.column_config.NumberColumn(_("growth 24 h"), format="percent"),
+            "growth_7d": st.column_config.NumberColumn(_("growth 7 d"), format="percent"),
+            "distinct_sources": st.column_config.NumberColumn(_("distinct sources")),
+            "size": st.column_config.NumberColumn(_("size")),
+            "first_seen_at": st.column_config.DatetimeColumn(_("first seen"), format="YYYY-MM-DD HH:mm"),
+            "last_seen_at": st.column_config.DatetimeColumn(_("last seen"), format="YYYY-MM-DD HH:mm"),
+            "keywords": st.column_config.TextColumn(_("keywords")),
         })
     rows = event.selection.rows if event is not None else []
     if rows:  # forget the selection, or coming back would reopen the topic
         _open(int(table.iloc[rows[0]]["id"]), "topic_table")
     options = {int(r.id): f"{r.label} (#{r.id})" for r in shown.itertuples()}
-    picked = st.selectbox("Open a topic", list(options), index=None, format_func=options.get,
-                          key="topic_pick", placeholder="choose a topic…")
+    picked = st.selectbox(_("Open a topic"), list(options), index=None, format_func=options.get,
+                          key="topic_pick", placeholder=_("choose a topic…"))
     if picked is not None:
         _open(int(picked), "topic_pick")
 
@@ -77,12 +89,13 @@ def _open(topic_id: int, widget_key: str) -> None:
 
 
 def topic_page(ctx: ui.Context, topic_id: int) -> None:
-    if st.button("All topics", icon=":material/arrow_back:", key="topic_back"):
+    back = ":material/arrow_forward:" if is_rtl() else ":material/arrow_back:"
+    if st.button(_("All topics"), icon=back, key="topic_back"):
         st.session_state.pop("topic_id", None)
         st.rerun()
     topic = data.topic(ctx.url, topic_id)
     if topic is None:
-        st.error(f"There is no topic {topic_id} in this store.")
+        st.error(_("There is no topic %(id)s in this store.") % {"id": topic_id})
         return
     history = data.snapshot_history(ctx.url, (topic_id,), topic["last_run_id"] or 0)
     latest = history.iloc[-1] if len(history) else None
@@ -91,37 +104,39 @@ def topic_page(ctx: ui.Context, topic_id: int) -> None:
     ui.status_badges(topic["status"], latest["signal"] if latest is not None else None,
                      container=badges)
     if topic["dormant"]:
-        badges.badge("dormant", color="gray")
+        badges.badge(_("dormant"), color="gray")
     c = st.columns(5)
-    c[0].metric("Emergence", ui.fmt_number(latest["emergence"]) if latest is not None else "–")
-    c[1].metric("Items (window)", int(latest["size"]) if latest is not None else 0)
-    c[2].metric("Distinct sources", int(latest["distinct_sources"]) if latest is not None else 0)
-    c[3].metric("First seen", ui.ago(topic["first_seen_at"], ctx.as_of))
-    c[4].metric("Last seen", ui.ago(topic["last_seen_at"], ctx.as_of))
+    c[0].metric(_("Emergence"), ui.fmt_number(latest["emergence"]) if latest is not None else "–")
+    c[1].metric(_("Items (window)"), ui.fmt_count(latest["size"] if latest is not None else 0))
+    c[2].metric(_("Distinct sources"),
+                ui.fmt_count(latest["distinct_sources"] if latest is not None else 0))
+    c[3].metric(_("First seen"), ui.ago(topic["first_seen_at"], ctx.as_of))
+    c[4].metric(_("Last seen"), ui.ago(topic["last_seen_at"], ctx.as_of))
 
     keywords = ui.keyword_texts(topic["keywords"])
     hashtags = ["#" + str(h).lstrip("#") for h in topic["hashtags"] or []]
-    st.markdown(f"**Keyphrases:** {safe.md(' · '.join(keywords)) or '–'}  \n"
-                f"**Hashtags:** {safe.md(' '.join(hashtags)) or '–'}  \n"
-                f"**Languages:** {safe.md(', '.join(topic['languages'] or [])) or '–'}")
+    st.markdown(_("**Keyphrases:** %(keyphrases)s  \n**Hashtags:** %(hashtags)s  \n"
+                  "**Languages:** %(languages)s") % {
+        "keyphrases": feed(" · ".join(keywords)) or "–", "hashtags": feed(" ".join(hashtags)) or "–",
+        "languages": safe.md(", ".join(topic["languages"] or [])) or "–"})
 
     items = data.topic_items(ctx.url, topic_id, topic["last_run_id"] or 0)
     left, right = st.columns(2)
     with left:
-        st.subheader("Volume by platform")
+        st.subheader(_("Volume by platform"))
         if len(items):
             span = items["published_at"].max() - items["published_at"].min()
             unit = "monthdatehours" if span <= pd.Timedelta(days=1) else "yearmonthdate"
-            st.altair_chart(charts.volume_by_platform(items, unit), width="stretch")
+            st.altair_chart(charts.volume_by_platform(items, unit, current()), width="stretch")
         else:
-            st.caption("No items assigned in its latest run.")
+            st.caption(_("No items assigned in its latest run."))
     with right:
-        st.subheader("Emergence and its parts")
+        st.subheader(_("Emergence and its parts"))
         parts = _score_parts_long(history)
         if len(parts):
-            st.altair_chart(charts.score_parts(parts), width="stretch")
+            st.altair_chart(charts.score_parts(parts, current()), width="stretch")
         else:
-            st.caption("No snapshots yet.")
+            st.caption(_("No snapshots yet."))
 
     _lineage(ctx, topic_id)
     _items(items)
@@ -140,47 +155,55 @@ def _score_parts_long(history: pd.DataFrame) -> pd.DataFrame:
 
 def _lineage(ctx: ui.Context, topic_id: int) -> None:
     lineage = data.topic_lineage_rows(ctx.url, topic_id)
-    st.subheader("Lineage")
+    st.subheader(_("Lineage"))
     if lineage.empty:
-        st.caption("No merges or splits: this topic has kept its identity.")
+        st.caption(_("No merges or splits: this topic has kept its identity."))
         return
     for row in lineage.itertuples(index=False):
         subject = row.topic_id == topic_id
         other_id, other = ((row.related_topic_id, row.related_label) if subject
                            else (row.topic_id, row.topic_label))
-        wording = RELATIONS.get((row.relation, subject), row.relation)
+        wording = RELATIONS.get((row.relation, subject))
+        wording = _(wording) if wording else row.relation.capitalize()
         cols = st.columns([4, 1])
-        cols[0].markdown(f"{safe.md(wording.capitalize())} **{safe.md(other)}** (#{other_id}) · "
+        cols[0].markdown(f"{safe.md(wording)} **{feed(other)}** (#{other_id}) · "
                          f"{ui.fmt_time(row.as_of)}")
-        if cols[1].button("Open", key=f"lineage_{other_id}_{row.relation}"):
+        if cols[1].button(_("Open"), key=f"lineage_{other_id}_{row.relation}"):
             ui.open_topic(other_id)
 
 
 def _items(items: pd.DataFrame) -> None:
-    st.subheader(f"Items ({len(items)})")
+    st.subheader(_("Items (%(num)s)") % {"num": ui.fmt_count(len(items))})
     if items.empty:
         return
+    open_word = _("open")
     for item in items.head(30).itertuples(index=False):
         with st.container(border=False):
             ui.feed_text(item.title or item.text, bold=True, max_len=300)
-            st.caption(f"{safe.md(item.source)} · {safe.md(item.outlet or '')} · "
+            st.caption(f"{feed(item.source)} · {feed(item.outlet or '')} · "
                        f"{safe.md(item.platform)} · {ui.fmt_time(item.published_at)} · "
-                       f"{safe.link('open', item.url)}")
-    with st.expander(f"All {len(items)} items as a table"):
+                       + safe.link(open_word, item.url))
+    with st.expander(ngettext("All %(num)s item as a table", "All %(num)s items as a table",
+                              len(items))):
         table = items[["published_at", "source", "outlet", "platform", "lang", "title", "url"]].copy()
         table["url"] = table["url"].map(safe.safe_url)
         st.dataframe(table, hide_index=True, column_config={
-            "url": st.column_config.LinkColumn("link", display_text="open"),
-            "published_at": st.column_config.DatetimeColumn("published", format="YYYY-MM-DD HH:mm"),
+            "url": st.column_config.LinkColumn(_("link"), display_text=_("open")),
+            "published_at": st.column_config.DatetimeColumn(_("published"), format="YYYY-MM-DD HH:mm"),
+            "source": st.column_config.TextColumn(_("source")),
+            "outlet": st.column_config.TextColumn(_("outlet")),
+            "platform": st.column_config.TextColumn(_("platform")),
+            "lang": st.column_config.TextColumn(_("language")),
+            "title": st.column_config.TextColumn(_("title")),
         })
 
 
 def _outlets(ctx: ui.Context, items: pd.DataFrame) -> None:
-    st.subheader("Outlets that carried the same story")
+    st.subheader(_("Outlets that carried the same story"))
     story_ids = tuple(int(x) for x in items["story_id"].dropna().unique()) if len(items) else ()
     carried = data.story_outlets(ctx.url, story_ids) if story_ids else pd.DataFrame()
     if carried.empty:
-        st.caption("No story was picked up by more than one outlet.")
+        st.caption(_("No story was picked up by more than one outlet."))
         return
     grouped = (carried.groupby("story_id")
                .agg(story=("title", "first"), outlets=("outlet", lambda s: sorted(set(s.dropna()))),
@@ -189,12 +212,15 @@ def _outlets(ctx: ui.Context, items: pd.DataFrame) -> None:
     grouped["n"] = grouped["outlets"].map(len)
     grouped = grouped[grouped["n"] > 1].sort_values("n", ascending=False)
     if grouped.empty:
-        st.caption("No story was picked up by more than one outlet.")
+        st.caption(_("No story was picked up by more than one outlet."))
         return
     grouped["outlets"] = grouped["outlets"].map(", ".join)
     st.dataframe(grouped[["story", "n", "outlets", "first", "last"]], hide_index=True,
-                 column_config={"n": st.column_config.NumberColumn("outlets carrying it"),
-                                "outlets": st.column_config.TextColumn("outlets")})
+                 column_config={"story": st.column_config.TextColumn(_("story")),
+                                "n": st.column_config.NumberColumn(_("outlets carrying it")),
+                                "outlets": st.column_config.TextColumn(_("outlets")),
+                                "first": st.column_config.DatetimeColumn(_("first")),
+                                "last": st.column_config.DatetimeColumn(_("last"))})
 
 
 def render() -> None:

@@ -151,6 +151,64 @@ def _wait_for_feedback(url: str, topic_id: int, verdict: str, timeout: float = 1
         store.close()
 
 
+def test_arabic_dashboard_in_a_real_browser(chromium, tmp_path):
+    """language = "ar": the page runs right to left, the navigation is Arabic, and feed text
+    keeps its own direction. The screenshot is also the README's (dashboard/demo-today-ar.png)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, config, _info = seeded_files(tmp_path, datetime.now(UTC).replace(microsecond=0))
+    config.write_text(config.read_text().replace("[company]\n", '[company]\nlanguage = "ar"\n', 1))
+    port = _free_port()
+    env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
+           "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    shot = tmp_path / "today-ar.png"
+    try:
+        _wait_healthy(base, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1800})
+                page.goto(base, wait_until="domcontentloaded")
+                expect(page.get_by_text("لماذا يهمّ هذا").first).to_be_visible(timeout=60_000)
+                main = page.locator('[data-testid="stMain"]')
+                assert main.evaluate("e => getComputedStyle(e).direction") == "rtl"
+                sidebar = page.locator('[data-testid="stSidebar"]')
+                assert sidebar.evaluate("e => getComputedStyle(e).direction") == "rtl"
+                assert sidebar.evaluate("e => getComputedStyle(e).textAlign") == "right"
+                assert sidebar.bounding_box()["x"] > main.bounding_box()["x"]   # sidebar on the right
+                heading = page.locator('[data-testid="stMain"] h1').first
+                assert heading.evaluate("e => getComputedStyle(e).textAlign") == "right"
+                nav = page.locator('[data-testid="stSidebarNav"]')
+                for title in ("اليوم", "المواضيع", "الأفكار", "المصادر", "الإعدادات"):
+                    expect(nav.get_by_text(title, exact=True)).to_be_visible()
+                expect(page.get_by_role("button", name="فتح الموضوع").first).to_be_visible(timeout=30_000)
+                # feed text: the English label stays left-to-right inside the Arabic page
+                english = page.locator('div[dir="ltr"]', has_text="E-bike battery swap stations").first
+                assert english.evaluate("e => getComputedStyle(e).direction") == "ltr"
+                arabic = page.locator('div[dir="rtl"]', has_text="الدراجات الكهربائية في دبي").first
+                expect(arabic).to_be_visible()
+                page.wait_for_timeout(800)  # let the sparklines finish drawing
+                page.screenshot(path=str(shot), full_page=False)
+                assert not page.get_by_text("Traceback").count()
+            finally:
+                browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert shot.stat().st_size > 10_000
+    shutil.copyfile(shot, ROOT / "dashboard" / "demo-today-ar.png")
+
+
 def test_password_sign_in_in_a_real_browser(chromium, tmp_path):
     """The sign-in form as a browser sees it: nothing before it, a refusal, then the pages."""
     from playwright.sync_api import expect, sync_playwright

@@ -14,7 +14,7 @@ from tests.seed import HOSTILE_TITLE, PROFILE, seeded_files
 from trendwatch.config.check import check_text
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.store import open_store
-from trendwatch.store.schema import feedback, ideas, jobs
+from trendwatch.store.schema import feedback, ideas, jobs, sources
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -245,7 +245,7 @@ def test_idea_feedback_writes_rows_and_idea_verdict(seeded):
     assert not at.exception
     assert any(r["idea_id"] == idea and r["verdict"] == "not_useful" for r in rows(url, feedback))
     assert next(r for r in rows(url, ideas) if r["id"] == idea)["feedback"] == "not_useful"
-    assert "marked **not\\_useful**" in texts(at)
+    assert "marked **not useful**" in texts(at)
 
 
 def test_ideas_selection_drives_export(seeded):
@@ -282,6 +282,22 @@ def test_sources_health_and_trend_series(seeded):
     assert len(at.get("vega_lite_chart")) == 1
     at.selectbox(key="trend_platform").set_value("google_trends").run()
     assert not at.exception and len(at.get("vega_lite_chart")) == 1
+
+
+def test_sources_show_stored_errors_without_credentials(seeded):
+    url, _config, info = seeded
+    store = open_store(url, migrate=False)
+    try:
+        with store.connect() as conn:  # as an older version stored it
+            conn.execute(sources.update().where(sources.c.id == info.sources["Broken Blog"]).values(
+                last_error="cannot fetch https://bob:hunter2@broken.example/feed?api_key=S3CRETKEY1: refused"))
+            conn.commit()
+    finally:
+        store.close()
+    at = run_app("views/sources.py")
+    shown = "\n".join(e.value for e in at.error) + at.dataframe[0].value.to_csv()
+    assert "hunter2" not in shown and "S3CRETKEY1" not in shown
+    assert "broken.example" in shown and "refused" in shown
 
 
 def test_settings_validates_like_check_config_and_saves_atomically(seeded):

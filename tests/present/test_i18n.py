@@ -16,6 +16,7 @@ from trendwatch.present import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "trendwatch"
+DASHBOARD = ROOT / "dashboard"
 TRANSLATED = [code for code in LANGUAGES if code != i18n.SOURCE_LANGUAGE]
 
 
@@ -29,12 +30,22 @@ def test_there_is_a_catalog_for_every_configurable_language_and_no_other():
     assert shipped == sorted(TRANSLATED)
 
 
+def _wanted() -> dict:
+    """Every msgid of the package and of the Streamlit dashboard (one catalog for both)."""
+    wanted = i18n.extract_messages()
+    for key, places in i18n.extract_messages(DASHBOARD).items():
+        wanted.setdefault(key, []).extend(f"dashboard/{place}" for place in places)
+    return wanted
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_msgid_in_the_code_is_translated(language):
     """A new _() string without a translation in every catalog fails here."""
-    wanted = i18n.extract_messages()
+    wanted = _wanted()
     assert len(wanted) > 50                                     # the extractor finds the briefing's
     assert "Top opportunities" in wanted                        # … in the Jinja templates too
+    assert "Refresh now" in wanted and "Sign in" in wanted      # … and the dashboard's
+    assert ("carried by %(num)s outlet", "carried by %(num)s outlets") in wanted
     catalog = _catalog(language)
     have = {}
     for message in catalog:
@@ -62,6 +73,8 @@ def test_translations_keep_the_placeholders(language):
         ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
         if "{company}" in ids[0]:                              # the e-mail subject's own fields
             assert "{company}" in message.string and "{date}" in message.string
+        if "{what}" in ids[0]:                                 # the dashboard's first-run guide
+            assert message.string.count("{what}") == 1
 
 
 def test_a_new_string_without_translation_is_reported(tmp_path):
