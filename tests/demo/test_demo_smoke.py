@@ -29,7 +29,11 @@ def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
     assert 'url = "sqlite:///data/demo/trendwatch.db"' in text
     settings = demo_settings(DEMO_BASE)
     assert settings.company.name == "Northwind Mobility"
-    assert len([s for s in settings.sources if s.kind == "rss"]) == 12
+    assert len([s for s in settings.sources if s.kind == "rss"]) == 17
+    # the same company's Gulf market works in Arabic, the main profile in English
+    gulf = settings.profile("Northwind Gulf")
+    assert gulf.writing_language == "ar" and settings.profile().writing_language == "en"
+    assert len(gulf.products) == 2
 
 
 def test_demo_config_uses_every_installed_kind_and_its_own_port():

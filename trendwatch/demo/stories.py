@@ -18,6 +18,7 @@ class Lang:
     headlines: tuple[str, ...]
     sentences: tuple[str, ...]
     posts: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()   # what posts in this language tag (default: the topic's)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Wire:
     bin: int                       # half-day bin of the original
     copies: int
     headlines: tuple[str, ...]     # the republishers' own headlines
+    lang: str = "en"               # the wire service and its republishers write in it
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Topic:
     subreddits: tuple[str, ...] = ("ebikes",)
     searches: tuple[tuple[str, int], ...] = ()   # Google Trends terms and peak traffic
     platforms: dict[str, float] = field(default_factory=dict)  # social platform mix override
+    # the languages of its posts on Mastodon, Bluesky and X, when not mostly English
+    social_langs: dict[str, float] = field(default_factory=dict)
 
 
 FLAT = (1.0,) * 14
@@ -58,6 +62,8 @@ SLOTS: dict[str, tuple[str, ...]] = {
              "Port Allen", "Westerholm"),
     "stadt": ("Hafenau", "Lindenfeld", "Bergstedt", "Altwasser"),
     "madina": ("الواحة", "النخيل", "الساحل", "المرفأ"),
+    "marka": ("فولتارو", "كيستريل", "أوربانيكس", "لومن", "برايزا"),
+    "shahr": ("مارس", "أبريل", "يونيو", "سبتمبر"),
     "n": ("12", "18", "25", "40", "60"),
     "km": ("14", "22", "35", "48"),
     "euro": ("500", "800", "1,000", "1,500"),
@@ -149,15 +155,32 @@ BATTERY_SWAP = Topic(
         headlines=(
             "مصنعو الدراجات الكهربائية يتفقون على معيار مفتوح للبطاريات القابلة للتبديل",
             "بطارية واحدة لكل الدراجات الكهربائية: ماذا يعني المعيار الجديد؟",
+            "{n} علامة تجارية تنضم إلى معيار سواب لينك لبطاريات الدراجات الكهربائية",
+            "محطات لتبديل بطاريات الدراجات الكهربائية في {madina} وفق المعيار الجديد",
+            "{marka} تنضم إلى المعيار المفتوح لتبديل البطاريات",
+            "ما الذي يعنيه معيار البطاريات الموحد لشركات التوصيل؟",
+            "أول بطاريات متوافقة مع معيار التبديل الموحد تصل في {shahr}",
+            "تحليل: لماذا يهم تحالف تبديل البطاريات أكثر من الدراجات نفسها",
         ),
         sentences=(
-            "اتفقت مجموعة من مصنعي الدراجات الكهربائية على معيار مفتوح للبطاريات القابلة للتبديل.",
+            "اتفقت مجموعة من {n} مصنعا للدراجات الكهربائية على معيار مفتوح للبطاريات القابلة للتبديل يحمل اسم سواب لينك.",
             "يحدد المعيار الموصل والجهد وطريقة القفل حتى تناسب البطارية دراجات من علامات مختلفة.",
             "ستتيح محطات التبديل في مدينة {madina} استبدال البطارية الفارغة بأخرى مشحونة في أقل من دقيقة.",
+            "قالت شركة {marka} إن طرازاتها الجديدة ستأتي ببطارية متوافقة مع المعيار اعتبارا من {shahr}.",
+            "يتوقع مشغلو الأساطيل أن يخفض المعيار الموحد وقت الشحن بنحو {pct} في المئة.",
+            "رحب تجار التجزئة بالخطوة، لكنهم تساءلوا عن مدة دعم البطاريات الحالية.",
+            "يؤكد التحالف أن المواصفات ستكون متاحة مجانا لأي مصنع يرغب في استخدامها.",
+            "يرى محللون أن معيار البطاريات القابلة للتبديل أكبر تحول في سوق الدراجات الكهربائية منذ سنوات.",
         ),
         posts=(
             "معيار موحد لبطاريات الدراجات الكهربائية خبر رائع للتنقل في المدن {tags}",
+            "بطارية واحدة تناسب كل الدراجات؟ إذا نجح سواب لينك فانتهى قلق الشحن {tags}",
+            "محطات تبديل البطاريات في {madina} ستغير طريقة تنقلي إلى العمل {tags}",
+            "الشحن في مواقف المكتب ممنوع عندنا، وتبديل البطارية في دقيقة هو الحل {tags}",
+            "مندوبو التوصيل أكثر المستفيدين من البطارية الموحدة، لا انتظار للشحن بعد اليوم {tags}",
+            "هل ستحصل دراجتي الحالية على محول للمعيار الجديد؟ هذا هو السؤال {tags}",
         ),
+        hashtags=("تبديل_البطاريات", "الدراجات_الكهربائية"),
     ),
     wire=Wire(
         title="E-bike industry unveils open standard for swappable batteries",
@@ -304,13 +327,22 @@ BIKE_LANES = Topic(
         headlines=(
             "مدينة {madina} توسع شبكة مسارات الدراجات الهوائية",
             "مسارات جديدة للدراجات تربط الأحياء بوسط المدينة",
+            "{madina} تضيف {km} كيلومترا من مسارات الدراجات المحمية",
+            "عدادات الدراجات تسجل زيادة {pct} في المئة على المسارات الجديدة في {madina}",
         ),
         sentences=(
             "أعلنت بلدية {madina} عن إضافة {km} كيلومترا من مسارات الدراجات المحمية.",
             "تفصل الحواجز المسارات الجديدة عن حركة السيارات لزيادة سلامة الدراجين.",
             "يتوقع المسؤولون أن يزداد عدد مستخدمي الدراجات في التنقل اليومي.",
+            "سجلت عدادات الدراجات على أول مسار مكتمل زيادة بنسبة {pct} في المئة مقارنة بالعام الماضي.",
+            "تزرع البلدية أشجارا على جانبي المسارات لتوفير الظل في أشهر الصيف.",
         ),
-        posts=("مسار الدراجات الجديد في {madina} غيّر طريقي إلى العمل {tags}",),
+        posts=(
+            "مسار الدراجات الجديد في {madina} غيّر طريقي إلى العمل {tags}",
+            "مسار محمي بحواجز حقيقية وليس مجرد خطوط مرسومة، هكذا تكون المدن {tags}",
+            "أوصلت أطفالي إلى المدرسة على مسار الدراجات الجديد في {madina} لأول مرة {tags}",
+        ),
+        hashtags=("مسارات_الدراجات", "الدراجات"),
     ),
     reddit=(
         "New protected bike lane opened on my commute, huge difference",
@@ -369,6 +401,135 @@ CHARGER_RECALL = Topic(
     ),
     reddit=("Voltaro charger recall, is the Metro S affected?", "Got my replacement Voltaro charger"),
     searches=(("voltaro recall", 8000),),
+)
+
+# ---------------------------------------------------------------------------
+# the Gulf market: what the Arabic profile (Northwind Gulf) watches. Al Waha and Al Nakheel
+# are invented cities like the rest.
+
+# one story in two languages: English outlets and Arabic outlets report the same launch, so
+# one topic should hold both (the multilingual model puts the reports together)
+WAHA_BIKE_SHARE = Topic(
+    key="waha-bike-share",
+    profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
+    news=44, social=70, beats=("city", "ar"),
+    hashtags=("AlWahaRides", "bikeshare", "ebike"),
+    en=Lang(
+        headlines=(
+            "Al Waha launches city-wide e-bike sharing with {n}00 bikes",
+            "Gulf city Al Waha bets on shared e-bikes and shaded docking stations",
+            "Al Waha bike share: {n} stations open along the corniche",
+            "E-bike sharing arrives in Al Waha, first thirty minutes free",
+            "Why Al Waha's e-bike share is built for 45-degree summers",
+            "Al Waha e-bike share logs {n},000 rides in its first days",
+        ),
+        sentences=(
+            "The municipality of Al Waha has launched a city-wide e-bike sharing scheme with {n}00 bikes.",
+            "The docking stations are shaded and charge the bikes' batteries from solar panels on their roofs.",
+            "The first {n} stations line the corniche, the university and the metro stations.",
+            "Riders unlock a bike with a phone app, and the first thirty minutes of every ride are free.",
+            "Officials expect the shared e-bikes to replace short car trips in the city centre.",
+            "The service runs through the night in summer, when daytime temperatures pass 45 degrees.",
+        ),
+        posts=(
+            "Tried the new Al Waha e-bike share on the corniche. Shaded docks are a smart touch {tags}",
+            "Al Waha launching shared e-bikes with solar-charged docks is the Gulf news of the week {tags}",
+            "First thirty minutes free on the Al Waha e-bikes. Metro to office in ten minutes {tags}",
+            "Night riding on the Al Waha e-bike share when the heat drops is lovely {tags}",
+            "{n}00 shared e-bikes in Al Waha is a good start. Now the city needs safe lanes {tags}",
+        ),
+    ),
+    ar=Lang(
+        headlines=(
+            "الواحة تطلق نظاما لمشاركة الدراجات الكهربائية يضم {n}00 دراجة",
+            "مدينة الواحة تراهن على الدراجات الكهربائية المشتركة ومحطات مظللة",
+            "{n} محطة لمشاركة الدراجات الكهربائية على كورنيش الواحة",
+            "انطلاق خدمة مشاركة الدراجات الكهربائية في الواحة والدقائق الثلاثون الأولى مجانا",
+            "لماذا صممت خدمة الدراجات المشتركة في الواحة لصيف تتجاوز حرارته 45 درجة",
+            "خدمة الدراجات الكهربائية في الواحة تسجل {n} ألف رحلة في أيامها الأولى",
+        ),
+        sentences=(
+            "أطلقت بلدية الواحة نظاما لمشاركة الدراجات الكهربائية في أنحاء المدينة يضم {n}00 دراجة.",
+            "تعلو محطات الإرساء مظلات تشحن بطاريات الدراجات من ألواح شمسية مثبتة على أسطحها.",
+            "تنتشر المحطات الأولى وعددها {n} محطة على الكورنيش وقرب الجامعة ومحطات المترو.",
+            "يفتح المستخدم الدراجة عبر تطبيق على الهاتف، وتكون الدقائق الثلاثون الأولى من كل رحلة مجانية.",
+            "يتوقع المسؤولون أن تحل الدراجات المشتركة محل الرحلات القصيرة بالسيارة في وسط المدينة.",
+            "تعمل الخدمة طوال الليل في الصيف حين تتجاوز درجات الحرارة نهارا 45 درجة.",
+        ),
+        posts=(
+            "جربت اليوم خدمة الدراجات الكهربائية الجديدة على كورنيش الواحة، والمحطات المظللة فكرة ذكية {tags}",
+            "أخيرا دراجات كهربائية مشتركة في الواحة! المشوار من المترو إلى الجامعة صار عشر دقائق {tags}",
+            "الدقائق الثلاثون الأولى مجانا؟ خدمة الدراجات في الواحة بداية ممتازة {tags}",
+            "ركوب الدراجة ليلا على كورنيش الواحة بعد أن تهدأ الحرارة تجربة رائعة {tags}",
+            "نتمنى أن تصل محطات الدراجات الكهربائية في الواحة إلى الأحياء السكنية قريبا {tags}",
+            "{n}00 دراجة كهربائية في الواحة بداية جيدة، والأهم الآن مسارات آمنة {tags}",
+        ),
+        hashtags=("دراجات_الواحة", "الدراجات_الكهربائية"),
+    ),
+    platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
+    social_langs={"en": 0.5, "ar": 0.5},
+    searches=(("al waha bike share", 5000),),
+)
+
+# reported in Arabic only, rising in the last day and a half: what the Arabic profile should
+# see emerge (a municipal rule that moves delivery riders onto e-bikes)
+NAKHEEL_DELIVERY = Topic(
+    key="nakheel-delivery-ebikes",
+    profile=(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.3, 0.85, 1.0),
+    news=34, social=80, beats=("ar",),
+    en=Lang(headlines=(), sentences=()),
+    ar=Lang(
+        headlines=(
+            "بلدية النخيل تلزم تطبيقات التوصيل بالدراجات الكهربائية داخل الأحياء السكنية",
+            "شركات التوصيل في النخيل تستبدل الدراجات النارية بدراجات كهربائية",
+            "مهلة ستة أشهر لتحويل أساطيل التوصيل في النخيل إلى الدراجات الكهربائية",
+            "ما الذي يعنيه قرار الدراجات الكهربائية لمندوبي التوصيل؟",
+            "تطبيقات التوصيل تعلن طلب {n}00 دراجة كهربائية لمندوبيها",
+            "محطات شحن واستراحة مكيفة لمندوبي التوصيل على الدراجات الكهربائية",
+            "قرار النخيل يفتح سوقا جديدة لتأجير الدراجات الكهربائية للمندوبين",
+            "مندوبو التوصيل يسألون: من يتحمل تكلفة الدراجة الكهربائية؟",
+        ),
+        sentences=(
+            "أعلنت بلدية النخيل أن توصيل الطلبات داخل الأحياء السكنية سيتم بالدراجات الكهربائية فقط اعتبارا من {shahr}.",
+            "يهدف القرار إلى خفض الضجيج والانبعاثات وتقليل الحوادث في الشوارع الداخلية.",
+            "أمام شركات التوصيل ستة أشهر لتحويل أساطيلها، مع استثناء الطلبات بين المدن.",
+            "قالت إحدى شركات التوصيل إنها طلبت {n}00 دراجة كهربائية وستوفر بطاريات احتياطية لمندوبيها.",
+            "ستنشئ البلدية محطات استراحة مكيفة مزودة بنقاط شحن على الطرق الرئيسية.",
+            "يطالب المندوبون بأن تتحمل الشركات تكلفة الدراجات أو تقدم اشتراكات شهرية ميسرة.",
+            "يتوقع محللون أن ينمو الطلب على تأجير الدراجات الكهربائية بنسبة {pct} في المئة هذا العام.",
+            "تقطع دراجة التوصيل الكهربائية نحو {km} كيلومترا بالشحنة الواحدة في حر الصيف.",
+        ),
+        posts=(
+            "قرار بلدية النخيل بالدراجات الكهربائية للتوصيل خطوة ممتازة، الأحياء ستكون أهدأ بكثير {tags}",
+            "أعمل مندوب توصيل منذ ثلاث سنوات، والسؤال الآن: من يدفع ثمن الدراجة الكهربائية؟ {tags}",
+            "محطات استراحة مكيفة لمندوبي التوصيل؟ هذا أهم ما في قرار النخيل {tags}",
+            "بطارية الدراجة الكهربائية في حر الصيف تحتاج عناية، نتمنى أن توفر الشركات بطاريات احتياطية {tags}",
+            "هل تكفي مهلة ستة أشهر؟ أساطيل التوصيل كبيرة والدراجات الكهربائية ليست متوفرة بسهولة {tags}",
+            "اشتراك شهري في دراجة كهربائية سيكون الحل الأنسب لمعظم مندوبي التوصيل {tags}",
+            "طلبت وجبتي اليوم ووصل المندوب على دراجة كهربائية بلا ضجيج، البداية جميلة {tags}",
+            "الدراجات الكهربائية للتوصيل داخل الأحياء فكرة تأخرت كثيرا {tags}",
+            "{n}00 دراجة كهربائية دفعة أولى لشركة توصيل واحدة، السوق سيتحرك بسرعة {tags}",
+            "من يعرف أين يمكن استئجار دراجة كهربائية للتوصيل في النخيل؟ {tags}",
+        ),
+        hashtags=("توصيل_النخيل", "الدراجات_الكهربائية", "التوصيل"),
+    ),
+    wire=Wire(
+        title="بلدية النخيل تقر استخدام الدراجات الكهربائية في التوصيل داخل الأحياء",
+        body=("أقرت بلدية النخيل قصر توصيل الطلبات داخل الأحياء السكنية على الدراجات الكهربائية، "
+              "ومنحت شركات التوصيل مهلة ستة أشهر لتحويل أساطيلها. وأوضحت البلدية أن القرار يهدف "
+              "إلى خفض الضجيج والانبعاثات وتحسين السلامة في الشوارع الداخلية، وأنها ستنشئ محطات "
+              "استراحة مكيفة مزودة بنقاط شحن للمندوبين على الطرق الرئيسية. ورحبت شركات التوصيل "
+              "بالقرار، وطالبت بتسهيلات لتمويل شراء الدراجات."),
+        bin=12, copies=4, lang="ar",
+        headlines=(
+            "النخيل: الدراجات الكهربائية للتوصيل داخل الأحياء",
+            "قرار بلدي يحول أساطيل التوصيل إلى الدراجات الكهربائية",
+            "مهلة لشركات التوصيل للتحول إلى الدراجات الكهربائية",
+            "الدراجات الكهربائية بديلا للدراجات النارية في توصيل الطلبات",
+        ),
+    ),
+    platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
+    social_langs={"ar": 1.0},
 )
 
 # ---------------------------------------------------------------------------
@@ -525,7 +686,8 @@ MINOR: tuple[Topic, ...] = (
     ),
 )
 
-STORIES: tuple[Topic, ...] = (BATTERY_SWAP, CARGO_SUBSIDY, BIKE_LANES, CHARGER_RECALL, *MINOR)
+STORIES: tuple[Topic, ...] = (BATTERY_SWAP, CARGO_SUBSIDY, BIKE_LANES, CHARGER_RECALL, WAHA_BIKE_SHARE,
+                              NAKHEEL_DELIVERY, *MINOR)
 
 # social chatter with no story behind it: what keeps the feeds from being all signal
 CHATTER: tuple[str, ...] = (
@@ -543,6 +705,17 @@ CHATTER: tuple[str, ...] = (
     "Weekend project: rebuilding an old steel frame",
 )
 CHATTER_TAGS: tuple[str, ...] = ("cycling", "bikelife", "commute", "ebike")
+ARABIC_CHATTER: tuple[str, ...] = (
+    "جولة الصباح على الكورنيش قبل أن تشتد الحرارة، أجمل بداية لليوم",
+    "من يعرف ورشة جيدة لصيانة الدراجات قريبة من وسط المدينة؟",
+    "ثقب في الإطار في طريق العودة، سأجرب الإطارات بلا أنابيب",
+    "نزهة عائلية بالدراجات يوم الجمعة، خمسة عشر كيلومترا وعصير بارد في النهاية",
+    "نظفت السلسلة وضبطت المكابح اليوم، الدراجة كأنها جديدة",
+    "المترو ثم الدراجة: نصف ساعة من الباب إلى الباب",
+    "لماذا تمتلئ مواقف الدراجات عند المحطة قبل الثامنة صباحا؟",
+    "شاهدت اليوم طفلا يقود دراجته إلى المدرسة مع والده، منظر يبعث على التفاؤل",
+)
+ARABIC_CHATTER_TAGS: tuple[str, ...] = ("دراجات", "التنقل", "الدراجات_الكهربائية")
 
 # Google Trends terms with no link to the industry: real trending lists are mostly these
 OTHER_SEARCHES: tuple[tuple[str, int], ...] = (
