@@ -141,14 +141,17 @@ def build_dataset(seed: int = DEFAULT_SEED) -> Dataset:
         # an outlet that is the only one writing in its language (the German one) is weighed up
         # so the language still shows in the week
         weights = [o.weight * (2.0 if o.lang != "en" and solo[o.lang] else 1.0) for o in eligible]
-        for bin_ in _spread(rng, topic.news, topic.profile):
-            outlet = rng.choices(eligible, weights)[0]
-            lang = _lang_of(topic, outlet.lang)
-            slots = _slots(rng)
-            title = _fill(rng.choice(lang.headlines), slots)
-            count = min(len(lang.sentences), rng.randint(2, 4))
-            body = " ".join(_fill(s, slots) for s in rng.sample(lang.sentences, count))
-            new_article(outlet, topic.key, title, body, _age(rng, bin_))
+        plan = topic.news_by_lang or {None: topic.news}
+        for language, total in plan.items():
+            pool = [(o, w) for o, w in zip(eligible, weights) if language in (None, o.lang)]
+            for bin_ in _spread(rng, total, topic.profile):
+                outlet = rng.choices([o for o, _ in pool], [w for _, w in pool])[0]
+                lang = _lang_of(topic, outlet.lang)
+                slots = _slots(rng)
+                title = _fill(rng.choice(lang.headlines), slots)
+                count = min(len(lang.sentences), rng.randint(2, 4))
+                body = " ".join(_fill(s, slots) for s in rng.sample(lang.sentences, count))
+                new_article(outlet, topic.key, title, body, _age(rng, bin_))
         if topic.wire:
             _wire_copies(rng, topic, new_article)
 

@@ -51,6 +51,8 @@ class Topic:
     platforms: dict[str, float] = field(default_factory=dict)  # social platform mix override
     # the languages of its posts on Mastodon, Bluesky and X, when not mostly English
     social_langs: dict[str, float] = field(default_factory=dict)
+    # own write-ups per language, when a story is not spread over its outlets by their weight
+    news_by_lang: dict[str, int] = field(default_factory=dict)
 
 
 FLAT = (1.0,) * 14
@@ -407,68 +409,67 @@ CHARGER_RECALL = Topic(
 # the Gulf market: what the Arabic profile (Northwind Gulf) watches. Al Waha and Al Nakheel
 # are invented cities like the rest.
 
-# one story in two languages: English outlets and Arabic outlets report the same launch, so
-# one topic should hold both (the multilingual model puts the reports together)
+# one story in two languages: the Arabic press covers the launch widely and a few English
+# outlets pick it up, so one topic should hold both (the multilingual model puts the reports
+# together). Why so few English reports: USE puts an English report and its Arabic translation
+# at cosine ~0.6-0.7 but same-language reports at ~0.8, so two large halves of a story form
+# two clusters whose centroids stay under the 0.8 merge line; a few reports in the other
+# language join the story's cluster as their nearest one.
 WAHA_BIKE_SHARE = Topic(
     key="waha-bike-share",
     profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
-    news=44, social=70, beats=("city", "ar"),
-    hashtags=("AlWahaRides", "bikeshare", "ebike"),
+    news=41, social=60, beats=("city", "ar"), news_by_lang={"ar": 36, "en": 5},
+    hashtags=("WahaRide", "bikeshare", "ebike"),
     en=Lang(
         headlines=(
-            "Al Waha launches city-wide e-bike sharing with {n}00 bikes",
-            "Gulf city Al Waha bets on shared e-bikes and shaded docking stations",
-            "Al Waha bike share: {n} stations open along the corniche",
-            "E-bike sharing arrives in Al Waha, first thirty minutes free",
-            "Why Al Waha's e-bike share is built for 45-degree summers",
-            "Al Waha e-bike share logs {n},000 rides in its first days",
+            "Al Waha launches WahaRide, a city-wide e-bike share with {n}00 bikes",
+            "WahaRide: Gulf city Al Waha bets on shared e-bikes and shaded docking stations",
+            "WahaRide e-bike share opens {n} stations along the Al Waha corniche",
+            "E-bike sharing arrives in Al Waha: first thirty minutes free on WahaRide",
+            "Why Al Waha's WahaRide e-bike share is built for 45-degree summers",
+            "WahaRide e-bike share logs {n},000 rides in its first days in Al Waha",
         ),
         sentences=(
-            "The municipality of Al Waha has launched a city-wide e-bike sharing scheme with {n}00 bikes.",
-            "The docking stations are shaded and charge the bikes' batteries from solar panels on their roofs.",
-            "The first {n} stations line the corniche, the university and the metro stations.",
-            "Riders unlock a bike with a phone app, and the first thirty minutes of every ride are free.",
-            "Officials expect the shared e-bikes to replace short car trips in the city centre.",
-            "The service runs through the night in summer, when daytime temperatures pass 45 degrees.",
-        ),
-        posts=(
-            "Tried the new Al Waha e-bike share on the corniche. Shaded docks are a smart touch {tags}",
-            "Al Waha launching shared e-bikes with solar-charged docks is the Gulf news of the week {tags}",
-            "First thirty minutes free on the Al Waha e-bikes. Metro to office in ten minutes {tags}",
-            "Night riding on the Al Waha e-bike share when the heat drops is lovely {tags}",
-            "{n}00 shared e-bikes in Al Waha is a good start. Now the city needs safe lanes {tags}",
+            "The municipality of Al Waha has launched WahaRide, a city-wide e-bike sharing service with {n}00 bikes.",
+            "The WahaRide docking stations are shaded and charge the e-bike batteries from solar panels on their roofs.",
+            "The first {n} WahaRide stations line the corniche, the university and the metro stations.",
+            "Riders unlock an e-bike with the WahaRide app, and the first thirty minutes of every ride are free.",
+            "Officials expect the shared e-bikes to replace short car trips in the centre of Al Waha.",
+            "WahaRide runs through the night in summer, when daytime temperatures pass 45 degrees.",
         ),
     ),
+    # the Gulf's Arabic press writes the service's own name in Latin letters, as it does for
+    # most brands and apps
     ar=Lang(
         headlines=(
-            "الواحة تطلق نظاما لمشاركة الدراجات الكهربائية يضم {n}00 دراجة",
-            "مدينة الواحة تراهن على الدراجات الكهربائية المشتركة ومحطات مظللة",
-            "{n} محطة لمشاركة الدراجات الكهربائية على كورنيش الواحة",
-            "انطلاق خدمة مشاركة الدراجات الكهربائية في الواحة والدقائق الثلاثون الأولى مجانا",
-            "لماذا صممت خدمة الدراجات المشتركة في الواحة لصيف تتجاوز حرارته 45 درجة",
-            "خدمة الدراجات الكهربائية في الواحة تسجل {n} ألف رحلة في أيامها الأولى",
+            "الواحة تطلق WahaRide لمشاركة الدراجات الكهربائية بـ{n}00 دراجة",
+            "WahaRide: مدينة الواحة تراهن على الدراجات الكهربائية المشتركة ومحطات مظللة",
+            "خدمة WahaRide لمشاركة الدراجات الكهربائية تفتتح {n} محطة على كورنيش الواحة",
+            "انطلاق مشاركة الدراجات الكهربائية في الواحة: الدقائق الثلاثون الأولى مجانا في WahaRide",
+            "لماذا صممت خدمة WahaRide للدراجات الكهربائية في الواحة لصيف حرارته 45 درجة",
+            "خدمة WahaRide للدراجات الكهربائية تسجل {n} ألف رحلة في أيامها الأولى في الواحة",
         ),
         sentences=(
-            "أطلقت بلدية الواحة نظاما لمشاركة الدراجات الكهربائية في أنحاء المدينة يضم {n}00 دراجة.",
-            "تعلو محطات الإرساء مظلات تشحن بطاريات الدراجات من ألواح شمسية مثبتة على أسطحها.",
-            "تنتشر المحطات الأولى وعددها {n} محطة على الكورنيش وقرب الجامعة ومحطات المترو.",
-            "يفتح المستخدم الدراجة عبر تطبيق على الهاتف، وتكون الدقائق الثلاثون الأولى من كل رحلة مجانية.",
-            "يتوقع المسؤولون أن تحل الدراجات المشتركة محل الرحلات القصيرة بالسيارة في وسط المدينة.",
-            "تعمل الخدمة طوال الليل في الصيف حين تتجاوز درجات الحرارة نهارا 45 درجة.",
+            "أطلقت بلدية الواحة خدمة WahaRide لمشاركة الدراجات الكهربائية في أنحاء المدينة بـ{n}00 دراجة.",
+            "تعلو محطات WahaRide مظلات تشحن بطاريات الدراجات الكهربائية من ألواح شمسية على أسطحها.",
+            "تنتشر محطات WahaRide الأولى وعددها {n} محطة على الكورنيش وقرب الجامعة ومحطات المترو.",
+            "يفتح المستخدم الدراجة الكهربائية عبر تطبيق WahaRide، والدقائق الثلاثون الأولى من كل رحلة مجانية.",
+            "يتوقع المسؤولون أن تحل الدراجات الكهربائية المشتركة محل الرحلات القصيرة بالسيارة في وسط الواحة.",
+            "تعمل خدمة WahaRide طوال الليل في الصيف حين تتجاوز درجات الحرارة نهارا 45 درجة.",
         ),
         posts=(
-            "جربت اليوم خدمة الدراجات الكهربائية الجديدة على كورنيش الواحة، والمحطات المظللة فكرة ذكية {tags}",
-            "أخيرا دراجات كهربائية مشتركة في الواحة! المشوار من المترو إلى الجامعة صار عشر دقائق {tags}",
-            "الدقائق الثلاثون الأولى مجانا؟ خدمة الدراجات في الواحة بداية ممتازة {tags}",
-            "ركوب الدراجة ليلا على كورنيش الواحة بعد أن تهدأ الحرارة تجربة رائعة {tags}",
-            "نتمنى أن تصل محطات الدراجات الكهربائية في الواحة إلى الأحياء السكنية قريبا {tags}",
-            "{n}00 دراجة كهربائية في الواحة بداية جيدة، والأهم الآن مسارات آمنة {tags}",
+            "جربت اليوم دراجات WahaRide الكهربائية على كورنيش الواحة، والمحطات المظللة فكرة ذكية {tags}",
+            "أخيرا دراجات كهربائية مشتركة في الواحة مع WahaRide! المشوار من المترو إلى الجامعة صار عشر دقائق {tags}",
+            "الدقائق الثلاثون الأولى مجانا في WahaRide؟ بداية ممتازة لمشاركة الدراجات في الواحة {tags}",
+            "ركوب دراجات WahaRide ليلا على كورنيش الواحة بعد أن تهدأ الحرارة تجربة رائعة {tags}",
+            "نتمنى أن تصل محطات WahaRide للدراجات الكهربائية إلى الأحياء السكنية في الواحة قريبا {tags}",
+            "{n}00 دراجة كهربائية من WahaRide في الواحة بداية جيدة، والأهم الآن مسارات آمنة {tags}",
         ),
-        hashtags=("دراجات_الواحة", "الدراجات_الكهربائية"),
+        hashtags=("WahaRide", "الدراجات_الكهربائية", "الواحة"),
     ),
     platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
-    social_langs={"en": 0.5, "ar": 0.5},
-    searches=(("al waha bike share", 5000),),
+    social_langs={"ar": 1.0},
+    searches=(("waharide", 5000),),
 )
 
 # reported in Arabic only, rising in the last day and a half: what the Arabic profile should
