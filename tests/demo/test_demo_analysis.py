@@ -89,8 +89,9 @@ DELIVERY_WORDS = ("توصيل", "النخيل", "مندوب")
 
 
 def _prose(text: str) -> str:
-    """What a reader reads in a draft: no links or hashtags (feed labels stay, they are Arabic)."""
-    return re.sub(r"https?://\S+|#\w+|[\u2066-\u2069]", " ", text)
+    """The draft's own words: no links, hashtags, or isolated feed text (an English headline
+    quoted in an Arabic draft keeps its language and sits in a U+2068…U+2069 isolate)."""
+    return re.sub(r"https?://\S+|#\w+|\u2068[^\u2069]*\u2069", " ", text)
 
 
 @pytest.mark.slow

@@ -79,3 +79,13 @@ async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkey
     later = await collect_sources(store, settings, now=now + timedelta(minutes=20))
     assert all(o.new_items == 0 for o in later)
     assert {o.status for o in later if o.kind == "rss"} == {"not_modified"}
+
+
+def test_the_demo_run_shows_every_profile_its_ideas_and_briefing():
+    from trendwatch.demo.run import BATCH_STEPS
+
+    steps = [words for _, words in BATCH_STEPS]
+    for profile in demo_settings(DEMO_BASE).all_profiles()[1:]:
+        # the first profile is the default of `ideas` and `brief`; the others are named
+        assert ["ideas", "--profile", profile.name, "--format", "json"] in steps
+        assert ["brief", "--profile", profile.name, "--deliver"] in steps
