@@ -100,7 +100,7 @@ PLATFORM_ACCOUNTS = {"mastodon": 20, "bluesky": 19, "reddit": 10, "hackernews": 
 
 
 def make_accounts(rng: random.Random) -> list[Account]:
-    """About seventy accounts across the platforms; German ones on Mastodon/Bluesky, Arabic
+    """About seventy-five accounts across the platforms; German ones on Mastodon/Bluesky, Arabic
     ones on Mastodon, Bluesky and X (where much of the Gulf's conversation is)."""
     accounts: list[Account] = []
     used: set[str] = set()
