@@ -28,9 +28,9 @@ def test_same_seed_same_week_other_seed_other_week(week):
 
 def test_volume_and_spread(week):
     total = len(week.articles) + len(week.posts)
-    assert 800 <= total <= 1500
-    assert len([o for o in OUTLETS if o.has_feed]) == 12
-    assert 55 <= len(week.accounts) <= 70
+    assert 1200 <= total <= 1900
+    assert len([o for o in OUTLETS if o.has_feed]) == 17
+    assert 65 <= len(week.accounts) <= 80
     assert {p.platform for p in week.posts} == {"mastodon", "bluesky", "reddit", "hackernews", "x"}
     ages = [a.age for a in week.articles] + [p.age for p in week.posts]
     assert min(ages) > 0 and max(ages) <= WEEK
@@ -67,13 +67,14 @@ def test_rising_evergreen_and_fading_stories(week):
 def test_syndicated_copies_share_the_wire_text_under_other_headlines(week):
     copies = [a for a in week.articles if a.wire_of]
     originals = {a.wire_of for a in copies}
-    assert len(originals) == 3
+    assert len(originals) == 4
     for original_id in originals:
         original = week.article(original_id)
         group = [a for a in copies if a.wire_of == original_id]
         assert len(group) >= 4
         assert len({a.outlet for a in group}) == len(group)
         assert all(original.body in a.body and a.title != original.title for a in group)
+        assert {a.lang for a in group} == {original.lang}   # republished in its own language
         assert all(a.age < original.age for a in group)      # republished after the original
 
 
@@ -99,3 +100,38 @@ def test_google_trends_follow_the_stories(week):
     swap = [s for s in week.searches if s.term == "battery swap standard"]
     assert swap and all(s.age < 2 * DAY for s in swap) and swap[0].articles
     assert any(s.term == "weather tomorrow" for s in week.searches)
+
+
+def _arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def test_the_gulf_market_has_its_arabic_press_and_posts(week):
+    arabic_outlets = [o for o in OUTLETS if o.lang == "ar" and o.has_feed]
+    assert len(arabic_outlets) >= 5 and any(o.wire for o in arabic_outlets)
+    for outlet in arabic_outlets:
+        published = [a for a in week.articles if a.outlet == outlet.slug]
+        assert len(published) >= 5 and all(_arabic(a.title) and _arabic(a.body) for a in published)
+    arabic_posts = [p for p in week.posts if p.lang == "ar"]
+    assert {p.platform for p in arabic_posts} == {"mastodon", "bluesky", "x"}
+    assert all(_arabic(p.text) for p in arabic_posts)
+    # Arabic posts tag in Arabic, as people there do
+    assert any(_arabic(t) for p in arabic_posts for t in p.hashtags)
+    # enough of the week is Arabic for "auto" to choose the multilingual model (≥ 10 %)
+    items = len(week.articles) + len(week.posts)
+    arabic = len([a for a in week.articles if a.lang == "ar"]) + len(arabic_posts)
+    assert arabic / items >= 0.12
+
+
+def test_one_story_in_two_languages_and_one_in_arabic_only(week):
+    share = [a for a in week.articles if a.topic == "waha-bike-share"]
+    by_lang = Counter(a.lang for a in share)
+    assert by_lang["en"] >= 10 and by_lang["ar"] >= 10
+    assert len({a.outlet for a in share if a.lang == "en"}) >= 4
+    assert len({a.outlet for a in share if a.lang == "ar"}) >= 4
+    delivery = [a for a in week.articles if a.topic == "nakheel-delivery-ebikes"]
+    assert delivery and {a.lang for a in delivery} == {"ar"}
+    assert max(a.age for a in delivery) <= 36 * 3600           # it emerges in the last 36 hours
+    assert len({a.outlet for a in delivery}) >= 5
+    posts = [p for p in week.posts if p.topic == "nakheel-delivery-ebikes"]
+    assert len(posts) >= 50 and {p.lang for p in posts} == {"ar"}

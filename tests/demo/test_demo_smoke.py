@@ -29,7 +29,11 @@ def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
     assert 'url = "sqlite:///data/demo/trendwatch.db"' in text
     settings = demo_settings(DEMO_BASE)
     assert settings.company.name == "Northwind Mobility"
-    assert len([s for s in settings.sources if s.kind == "rss"]) == 12
+    assert len([s for s in settings.sources if s.kind == "rss"]) == 17
+    # the same company's Gulf market works in Arabic, the main profile in English
+    gulf = settings.profile("Northwind Gulf")
+    assert gulf.writing_language == "ar" and settings.profile().writing_language == "en"
+    assert len(gulf.products) == 2
 
 
 def test_demo_config_uses_every_installed_kind_and_its_own_port():
@@ -75,3 +79,13 @@ async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkey
     later = await collect_sources(store, settings, now=now + timedelta(minutes=20))
     assert all(o.new_items == 0 for o in later)
     assert {o.status for o in later if o.kind == "rss"} == {"not_modified"}
+
+
+def test_the_demo_run_shows_every_profile_its_ideas_and_briefing():
+    from trendwatch.demo.run import BATCH_STEPS
+
+    steps = [words for _, words in BATCH_STEPS]
+    for profile in demo_settings(DEMO_BASE).all_profiles()[1:]:
+        # the first profile is the default of `ideas` and `brief`; the others are named
+        assert ["ideas", "--profile", profile.name, "--format", "json"] in steps
+        assert ["brief", "--profile", profile.name, "--deliver"] in steps

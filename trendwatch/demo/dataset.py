@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 
 from trendwatch.demo.people import OUTLETS, Account, Outlet, make_accounts
 from trendwatch.demo.stories import (
+    ARABIC_CHATTER,
+    ARABIC_CHATTER_TAGS,
     CHATTER,
     CHATTER_TAGS,
     OTHER_SEARCHES,
@@ -31,6 +33,12 @@ OPENERS = ("Big news:", "Interesting:", "Worth a read:", "Morning read:", "Okay.
            "Saw this on the train:", "Noted:", "Hm.", "From the news today:")
 CLOSERS = ("Thoughts?", "What do you think?", "Anyone tried it yet?", "Curious where this goes.",
            "Big if true.", "Will keep an eye on it.", "Would love to hear from riders.")
+ARABIC_OPENERS = ("خبر مهم:", "لافت:", "يستحق القراءة:", "قرأت هذا الصباح:", "بصراحة؟", "من أخبار اليوم:",
+                  "للمتابعة:")
+ARABIC_CLOSERS = ("ما رأيكم؟", "هل جربه أحد؟", "سنرى إلى أين يتجه هذا.", "خطوة تستحق المتابعة.",
+                  "أتمنى سماع تجارب الدراجين.")
+# how a post's words are varied, per language: (openers, closers)
+VARIATION = {"en": (OPENERS, CLOSERS), "ar": (ARABIC_OPENERS, ARABIC_CLOSERS)}
 PLATFORM_MIX = {"mastodon": 0.36, "bluesky": 0.34, "reddit": 0.14, "hackernews": 0.08, "x": 0.08}
 SUBREDDITS = ("ebikes", "bikecommuting", "CargoBike")
 
@@ -126,19 +134,24 @@ def build_dataset(seed: int = DEFAULT_SEED) -> Dataset:
         articles.append(article)
         return article
 
+    solo = {lang: sum(o.lang == lang for o in OUTLETS) == 1 for lang in {o.lang for o in OUTLETS}}
     for topic in STORIES:
         eligible = [o for o in OUTLETS if set(o.beats) & set(topic.beats)
                     and _lang_of(topic, o.lang) is not None]
-        # the German and Arabic outlets are the only ones writing in their language: weigh them up
-        weights = [o.weight * (2.0 if o.lang != "en" else 1.0) for o in eligible]
-        for bin_ in _spread(rng, topic.news, topic.profile):
-            outlet = rng.choices(eligible, weights)[0]
-            lang = _lang_of(topic, outlet.lang)
-            slots = _slots(rng)
-            title = _fill(rng.choice(lang.headlines), slots)
-            count = min(len(lang.sentences), rng.randint(2, 4))
-            body = " ".join(_fill(s, slots) for s in rng.sample(lang.sentences, count))
-            new_article(outlet, topic.key, title, body, _age(rng, bin_))
+        # an outlet that is the only one writing in its language (the German one) is weighed up
+        # so the language still shows in the week
+        weights = [o.weight * (2.0 if o.lang != "en" and solo[o.lang] else 1.0) for o in eligible]
+        plan = topic.news_by_lang or {None: topic.news}
+        for language, total in plan.items():
+            pool = [(o, w) for o, w in zip(eligible, weights) if language in (None, o.lang)]
+            for bin_ in _spread(rng, total, topic.profile):
+                outlet = rng.choices([o for o, _ in pool], [w for _, w in pool])[0]
+                lang = _lang_of(topic, outlet.lang)
+                slots = _slots(rng)
+                title = _fill(rng.choice(lang.headlines), slots)
+                count = min(len(lang.sentences), rng.randint(2, 4))
+                body = " ".join(_fill(s, slots) for s in rng.sample(lang.sentences, count))
+                new_article(outlet, topic.key, title, body, _age(rng, bin_))
         if topic.wire:
             _wire_copies(rng, topic, new_article)
 
@@ -150,18 +163,22 @@ def build_dataset(seed: int = DEFAULT_SEED) -> Dataset:
                    searches=searches)
 
 
+CREDIT = {"en": "(Reporting by {name}.)", "ar": "(المصدر: {name})"}
+
+
 def _wire_copies(rng: random.Random, topic: Topic, new_article) -> None:
     wire = topic.wire
-    wire_outlet = next(o for o in OUTLETS if o.wire)
+    wire_outlet = next(o for o in OUTLETS if o.wire and o.lang == wire.lang)
     original = new_article(wire_outlet, topic.key, wire.title, wire.body, _age(rng, wire.bin))
-    candidates = [o for o in OUTLETS if not o.wire and o.lang == "en"
+    candidates = [o for o in OUTLETS if not o.wire and o.lang == wire.lang
                   and set(o.beats) & set(topic.beats)]
+    credit = CREDIT.get(wire.lang, CREDIT["en"]).format(name=wire_outlet.name)
     for outlet, headline in zip(rng.sample(candidates, min(wire.copies, len(candidates))),
                                 wire.headlines):
         # republished a little later, under the outlet's own headline, with the credit line
         # syndication deals require
         delay = rng.uniform(0.5, 8) * 3600
-        body = f"{wire.body} (Reporting by {wire_outlet.name}.)"
+        body = f"{wire.body} {credit}"
         new_article(outlet, topic.key, headline, body, max(original.age - delay, 120.0),
                     wire_of=original.id)
 
@@ -220,6 +237,11 @@ def _posts(rng: random.Random, accounts: list[Account], articles: list[Article])
         tags = tuple(rng.sample(CHATTER_TAGS, rng.randint(0, 2)))
         text = rng.choice(CHATTER) + "".join(f" #{t}" for t in tags)
         add(platform, "en", "chatter", text, tags, rng.uniform(60, WEEK - 60), 0.1)
+    for _ in range(45):
+        platform = rng.choice(("mastodon", "bluesky", "x"))
+        tags = tuple(rng.sample(ARABIC_CHATTER_TAGS, rng.randint(0, 2)))
+        text = rng.choice(ARABIC_CHATTER) + "".join(f" #{t}" for t in tags)
+        add(platform, "ar", "chatter", text, tags, rng.uniform(60, WEEK - 60), 0.1)
     for _ in range(25):
         title = rng.choice(CHATTER)
         add("reddit", "en", "chatter", "", (), rng.uniform(60, WEEK - 60), 0.1, title=title,
@@ -228,6 +250,9 @@ def _posts(rng: random.Random, accounts: list[Account], articles: list[Article])
 
 
 def _post_lang(rng: random.Random, topic: Topic, platform: str) -> str:
+    if topic.social_langs and platform in ("mastodon", "bluesky", "x"):
+        langs = list(topic.social_langs)
+        return rng.choices(langs, [topic.social_langs[lang] for lang in langs])[0]
     if platform in ("mastodon", "bluesky"):
         roll = rng.random()
         if topic.de and topic.de.posts and roll < 0.08:
@@ -240,25 +265,28 @@ def _post_lang(rng: random.Random, topic: Topic, platform: str) -> str:
 def _post_text(rng: random.Random, topic: Topic, lang: str) -> tuple[str, tuple[str, ...]]:
     source = {"de": topic.de, "ar": topic.ar}.get(lang) or topic.en
     tags: tuple[str, ...] = ()
-    if topic.hashtags and rng.random() < 0.85:
+    # people tag in the language they write in: Arabic posts carry Arabic hashtags
+    hashtags = (source.hashtags or topic.hashtags) if source is not topic.en else topic.hashtags
+    if hashtags and rng.random() < 0.85:
         # the topic's first hashtag is its signature; others are mixed in
-        extra = [t for t in topic.hashtags[1:] if rng.random() < 0.4]
-        tags = (topic.hashtags[0], *extra) if rng.random() < 0.75 else tuple(extra or topic.hashtags[:1])
+        extra = [t for t in hashtags[1:] if rng.random() < 0.4]
+        tags = (hashtags[0], *extra) if rng.random() < 0.75 else tuple(extra or hashtags[:1])
     # topics without post templates get people sharing a line of the news
     templates = source.posts or tuple(f"{s} {{tags}}" for s in source.sentences)
     slots = _slots(rng)
     words = _fill(rng.choice(templates), slots).replace("{tags}", "").strip()
     # people rarely post the same words twice: an opener, a line quoted from the news or a
     # question of their own make each post differ, as real ones do
-    if lang == "en":
+    if lang in VARIATION:
+        openers, closers = VARIATION[lang]
         parts = [words]
         if rng.random() < 0.4:
-            parts.insert(0, rng.choice(OPENERS))
+            parts.insert(0, rng.choice(openers))
         if source.sentences and rng.random() < 0.35:
             parts.append(_fill(rng.choice(source.sentences), slots))
         if rng.random() < 0.3:
-            parts.append(rng.choice(CLOSERS))
-        words = " ".join(p if p[-1] in ".!?:…" or n == len(parts) - 1 else f"{p}."
+            parts.append(rng.choice(closers))
+        words = " ".join(p if p[-1] in ".!?:…؟،" or n == len(parts) - 1 else f"{p}."
                          for n, p in enumerate(parts))
     text = f"{words} {' '.join(f'#{t}' for t in tags)}".strip()
     return text, tags

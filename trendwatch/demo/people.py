@@ -44,6 +44,17 @@ OUTLETS: tuple[Outlet, ...] = (
            reporters=("Katrin Vogel",)),
     Outlet("tanaqqul", "التنقل اليوم", "tanaqqul.example", ("ar",), lang="ar",
            reporters=("ليلى منصور",)),
+    # the Gulf market's Arabic press: a wire service whose stories the others republish
+    Outlet("wna", "وكالة أنباء الواحة", "wna.example", ("ar",), lang="ar", wire=True,
+           reporters=("فهد القحطاني", "مريم الزهراني")),
+    Outlet("khaleejbiz", "الخليج للأعمال", "khaleejbiz.example", ("ar",), lang="ar",
+           format="atom", reporters=("سارة الشمري",)),
+    Outlet("mudun", "مدن ذكية", "mudun.example", ("ar",), lang="ar",
+           reporters=("عمر الهاشمي", "نورة السبيعي")),
+    Outlet("alamtech", "عالم التقنية", "alamtech.example", ("ar",), lang="ar", format="atom",
+           weight=0.8, reporters=("ماجد الغامدي",)),
+    Outlet("sahil", "صحيفة الساحل", "sahil.example", ("ar",), lang="ar",
+           reporters=("هند العنزي", "تركي المطيري")),
     Outlet("socialpulse", "Social Pulse", "socialpulse.example", ("marketing",), weight=1.3,
            reporters=("Chris Lang",)),
     Outlet("branddesk", "Brand Desk", "branddesk.example", ("marketing",), format="atom",
@@ -78,14 +89,19 @@ WORDS = ("rides", "pedals", "commutes", "spokes", "velo", "cargo", "bikes", "whe
          "lanes", "fleet", "climbs")
 GERMAN = (("jana", "Jana Krüger"), ("malte", "Malte Hoffmann"), ("svenja", "Svenja Wolf"),
           ("piet", "Piet Schröder"))
-ARABIC = (("khalid", "خالد العتيبي"), ("salma", "سلمى الحربي"), ("yousef", "يوسف الدوسري"))
+ARABIC = (("khalid", "خالد العتيبي"), ("salma", "سلمى الحربي"), ("yousef", "يوسف الدوسري"),
+          ("reem", "ريم القحطاني"), ("faisal", "فيصل الشهري"), ("abeer", "عبير الزهراني"),
+          ("nasser", "ناصر المالكي"), ("lama", "لمى العمري"), ("hamad", "حمد الكعبي"),
+          ("dana", "دانة الهاجري"), ("sultan", "سلطان النعيمي"), ("hessa", "حصة المري"))
+ARABIC_PLATFORMS = ("mastodon", "bluesky", "x")
 
 # how many accounts each platform has in the demo
 PLATFORM_ACCOUNTS = {"mastodon": 20, "bluesky": 19, "reddit": 10, "hackernews": 5, "x": 6}
 
 
 def make_accounts(rng: random.Random) -> list[Account]:
-    """About sixty accounts across the platforms; German and Arabic ones on Mastodon/Bluesky."""
+    """About seventy-five accounts across the platforms; German ones on Mastodon/Bluesky, Arabic
+    ones on Mastodon, Bluesky and X (where much of the Gulf's conversation is)."""
     accounts: list[Account] = []
     used: set[str] = set()
     for platform, count in PLATFORM_ACCOUNTS.items():
@@ -103,8 +119,7 @@ def make_accounts(rng: random.Random) -> list[Account]:
         accounts.append(_account(rng, "mastodon" if index % 2 else "bluesky", f"{handle}_radelt",
                                  display, "de"))
     for index, (handle, display) in enumerate(ARABIC):
-        accounts.append(_account(rng, "bluesky" if index % 2 else "mastodon", f"{handle}_bikes",
-                                 display, "ar"))
+        accounts.append(_account(rng, ARABIC_PLATFORMS[index % 3], f"{handle}_bikes", display, "ar"))
     return accounts
 
 

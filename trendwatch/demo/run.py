@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -28,6 +29,7 @@ from trendwatch.demo.server import DEFAULT_PORT
 DEMO_DIR = Path("data/demo")
 DEMO_DB = "sqlite:///data/demo/trendwatch.db"
 DASHBOARD_PORT = 8501
+GULF_PROFILE = "Northwind Gulf"   # feeds.toml's second profile: the Gulf market, in Arabic
 CREDENTIALS = {
     # the sample server accepts any login; these only exercise the real auth code paths
     "TRENDWATCH_DEMO_BSKY_IDENTIFIER": "demo.bsky.social",
@@ -43,6 +45,10 @@ BATCH_STEPS = [
     ("the topics, most emerging first", ["topics", "--limit", "8"]),
     ("rank topics and write post ideas", ["ideas", "--format", "json"]),
     ("write the morning briefing to data/demo/briefings/", ["brief", "--deliver"]),
+    (f"the {GULF_PROFILE} profile's post ideas, written in Arabic",
+     ["ideas", "--profile", GULF_PROFILE, "--format", "json"]),
+    (f"the {GULF_PROFILE} profile's briefing, in Arabic and right to left",
+     ["brief", "--profile", GULF_PROFILE, "--deliver"]),
 ]
 
 
@@ -161,7 +167,7 @@ def run(argv: list[str] | None = None) -> int:
     server = start_server(port, env)
     try:
         for what, words in BATCH_STEPS:
-            print(f"\n• {what}: trendwatch {' '.join(words)}", flush=True)
+            print(f"\n• {what}: trendwatch {shlex.join(words)}", flush=True)
             if words[0] == "ideas":
                 # hundreds of lines of drafts: summarise; `trendwatch ideas` shows them all
                 result = subprocess.run([*trendwatch_cmd(), *words], env=env, stdout=subprocess.PIPE,
@@ -171,10 +177,11 @@ def run(argv: list[str] | None = None) -> int:
                 result = subprocess.run([*trendwatch_cmd(), *words], env=env)
             if result.returncode != 0 and words[0] != "collect":
                 # collect exits non-zero when a source failed (shown by `sources`); others stop the demo
-                print(f"  trendwatch {' '.join(words)} failed (exit {result.returncode})")
+                print(f"  trendwatch {shlex.join(words)} failed (exit {result.returncode})")
                 return result.returncode
         print(f"\nDemo data: database {DEMO_DB}, config {config_path}, "
-              f"briefing in {DEMO_DIR / 'briefings'}/")
+              f"briefings in {DEMO_DIR / 'briefings'}/ (one per profile); the dashboard's "
+              f"Profile selector switches to {GULF_PROFILE}")
         if args.no_serve:
             return 0
         return serve(env, args.dashboard_port, open_browser=not args.no_browser)

@@ -18,6 +18,7 @@ class Lang:
     headlines: tuple[str, ...]
     sentences: tuple[str, ...]
     posts: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()   # what posts in this language tag (default: the topic's)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Wire:
     bin: int                       # half-day bin of the original
     copies: int
     headlines: tuple[str, ...]     # the republishers' own headlines
+    lang: str = "en"               # the wire service and its republishers write in it
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class Topic:
     subreddits: tuple[str, ...] = ("ebikes",)
     searches: tuple[tuple[str, int], ...] = ()   # Google Trends terms and peak traffic
     platforms: dict[str, float] = field(default_factory=dict)  # social platform mix override
+    # the languages of its posts on Mastodon, Bluesky and X, when not mostly English
+    social_langs: dict[str, float] = field(default_factory=dict)
+    # own write-ups per language, when a story is not spread over its outlets by their weight
+    news_by_lang: dict[str, int] = field(default_factory=dict)
 
 
 FLAT = (1.0,) * 14
@@ -58,6 +64,8 @@ SLOTS: dict[str, tuple[str, ...]] = {
              "Port Allen", "Westerholm"),
     "stadt": ("Hafenau", "Lindenfeld", "Bergstedt", "Altwasser"),
     "madina": ("الواحة", "النخيل", "الساحل", "المرفأ"),
+    "marka": ("فولتارو", "كيستريل", "أوربانيكس", "لومن", "برايزا"),
+    "shahr": ("مارس", "أبريل", "يونيو", "سبتمبر"),
     "n": ("12", "18", "25", "40", "60"),
     "km": ("14", "22", "35", "48"),
     "euro": ("500", "800", "1,000", "1,500"),
@@ -149,15 +157,32 @@ BATTERY_SWAP = Topic(
         headlines=(
             "مصنعو الدراجات الكهربائية يتفقون على معيار مفتوح للبطاريات القابلة للتبديل",
             "بطارية واحدة لكل الدراجات الكهربائية: ماذا يعني المعيار الجديد؟",
+            "{n} علامة تجارية تنضم إلى معيار سواب لينك لبطاريات الدراجات الكهربائية",
+            "محطات لتبديل بطاريات الدراجات الكهربائية في {madina} وفق المعيار الجديد",
+            "{marka} تنضم إلى المعيار المفتوح لتبديل البطاريات",
+            "ما الذي يعنيه معيار البطاريات الموحد لشركات التوصيل؟",
+            "أول بطاريات متوافقة مع معيار التبديل الموحد تصل في {shahr}",
+            "تحليل: لماذا يهم تحالف تبديل البطاريات أكثر من الدراجات نفسها",
         ),
         sentences=(
-            "اتفقت مجموعة من مصنعي الدراجات الكهربائية على معيار مفتوح للبطاريات القابلة للتبديل.",
+            "اتفقت مجموعة من {n} مصنعا للدراجات الكهربائية على معيار مفتوح للبطاريات القابلة للتبديل يحمل اسم سواب لينك.",
             "يحدد المعيار الموصل والجهد وطريقة القفل حتى تناسب البطارية دراجات من علامات مختلفة.",
             "ستتيح محطات التبديل في مدينة {madina} استبدال البطارية الفارغة بأخرى مشحونة في أقل من دقيقة.",
+            "قالت شركة {marka} إن طرازاتها الجديدة ستأتي ببطارية متوافقة مع المعيار اعتبارا من {shahr}.",
+            "يتوقع مشغلو الأساطيل أن يخفض المعيار الموحد وقت الشحن بنحو {pct} في المئة.",
+            "رحب تجار التجزئة بالخطوة، لكنهم تساءلوا عن مدة دعم البطاريات الحالية.",
+            "يؤكد التحالف أن المواصفات ستكون متاحة مجانا لأي مصنع يرغب في استخدامها.",
+            "يرى محللون أن معيار البطاريات القابلة للتبديل أكبر تحول في سوق الدراجات الكهربائية منذ سنوات.",
         ),
         posts=(
             "معيار موحد لبطاريات الدراجات الكهربائية خبر رائع للتنقل في المدن {tags}",
+            "بطارية واحدة تناسب كل الدراجات؟ إذا نجح سواب لينك فانتهى قلق الشحن {tags}",
+            "محطات تبديل البطاريات في {madina} ستغير طريقة تنقلي إلى العمل {tags}",
+            "الشحن في مواقف المكتب ممنوع عندنا، وتبديل البطارية في دقيقة هو الحل {tags}",
+            "مندوبو التوصيل أكثر المستفيدين من البطارية الموحدة، لا انتظار للشحن بعد اليوم {tags}",
+            "هل ستحصل دراجتي الحالية على محول للمعيار الجديد؟ هذا هو السؤال {tags}",
         ),
+        hashtags=("تبديل_البطاريات", "الدراجات_الكهربائية"),
     ),
     wire=Wire(
         title="E-bike industry unveils open standard for swappable batteries",
@@ -304,13 +329,22 @@ BIKE_LANES = Topic(
         headlines=(
             "مدينة {madina} توسع شبكة مسارات الدراجات الهوائية",
             "مسارات جديدة للدراجات تربط الأحياء بوسط المدينة",
+            "{madina} تضيف {km} كيلومترا من مسارات الدراجات المحمية",
+            "عدادات الدراجات تسجل زيادة {pct} في المئة على المسارات الجديدة في {madina}",
         ),
         sentences=(
             "أعلنت بلدية {madina} عن إضافة {km} كيلومترا من مسارات الدراجات المحمية.",
             "تفصل الحواجز المسارات الجديدة عن حركة السيارات لزيادة سلامة الدراجين.",
             "يتوقع المسؤولون أن يزداد عدد مستخدمي الدراجات في التنقل اليومي.",
+            "سجلت عدادات الدراجات على أول مسار مكتمل زيادة بنسبة {pct} في المئة مقارنة بالعام الماضي.",
+            "تزرع البلدية أشجارا على جانبي المسارات لتوفير الظل في أشهر الصيف.",
         ),
-        posts=("مسار الدراجات الجديد في {madina} غيّر طريقي إلى العمل {tags}",),
+        posts=(
+            "مسار الدراجات الجديد في {madina} غيّر طريقي إلى العمل {tags}",
+            "مسار محمي بحواجز حقيقية وليس مجرد خطوط مرسومة، هكذا تكون المدن {tags}",
+            "أوصلت أطفالي إلى المدرسة على مسار الدراجات الجديد في {madina} لأول مرة {tags}",
+        ),
+        hashtags=("مسارات_الدراجات", "الدراجات"),
     ),
     reddit=(
         "New protected bike lane opened on my commute, huge difference",
@@ -369,6 +403,134 @@ CHARGER_RECALL = Topic(
     ),
     reddit=("Voltaro charger recall, is the Metro S affected?", "Got my replacement Voltaro charger"),
     searches=(("voltaro recall", 8000),),
+)
+
+# ---------------------------------------------------------------------------
+# the Gulf market: what the Arabic profile (Northwind Gulf) watches. Al Waha and Al Nakheel
+# are invented cities like the rest.
+
+# one story in two languages: the Arabic press covers the launch widely and a few English
+# outlets pick it up, so one topic should hold both (the multilingual model puts the reports
+# together). Why so few English reports: USE puts an English report and its Arabic translation
+# at cosine ~0.6-0.7 but same-language reports at ~0.8, so two large halves of a story form
+# two clusters whose centroids stay under the 0.8 merge line; a few reports in the other
+# language join the story's cluster as their nearest one.
+WAHA_BIKE_SHARE = Topic(
+    key="waha-bike-share",
+    profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
+    news=41, social=60, beats=("city", "ar"), news_by_lang={"ar": 36, "en": 5},
+    hashtags=("WahaRide", "bikeshare", "ebike"),
+    en=Lang(
+        headlines=(
+            "Al Waha launches WahaRide, a city-wide e-bike share with {n}00 bikes",
+            "WahaRide: Gulf city Al Waha bets on shared e-bikes and shaded docking stations",
+            "WahaRide e-bike share opens {n} stations along the Al Waha corniche",
+            "E-bike sharing arrives in Al Waha: first thirty minutes free on WahaRide",
+            "Why Al Waha's WahaRide e-bike share is built for 45-degree summers",
+            "WahaRide e-bike share logs {n},000 rides in its first days in Al Waha",
+        ),
+        sentences=(
+            "The municipality of Al Waha has launched WahaRide, a city-wide e-bike sharing service with {n}00 bikes.",
+            "The WahaRide docking stations are shaded and charge the e-bike batteries from solar panels on their roofs.",
+            "The first {n} WahaRide stations line the corniche, the university and the metro stations.",
+            "Riders unlock an e-bike with the WahaRide app, and the first thirty minutes of every ride are free.",
+            "Officials expect the shared e-bikes to replace short car trips in the centre of Al Waha.",
+            "WahaRide runs through the night in summer, when daytime temperatures pass 45 degrees.",
+        ),
+    ),
+    # the Gulf's Arabic press writes the service's own name in Latin letters, as it does for
+    # most brands and apps
+    ar=Lang(
+        headlines=(
+            "الواحة تطلق WahaRide لمشاركة الدراجات الكهربائية بـ{n}00 دراجة",
+            "WahaRide: مدينة الواحة تراهن على الدراجات الكهربائية المشتركة ومحطات مظللة",
+            "خدمة WahaRide لمشاركة الدراجات الكهربائية تفتتح {n} محطة على كورنيش الواحة",
+            "انطلاق مشاركة الدراجات الكهربائية في الواحة: الدقائق الثلاثون الأولى مجانا في WahaRide",
+            "لماذا صممت خدمة WahaRide للدراجات الكهربائية في الواحة لصيف حرارته 45 درجة",
+            "خدمة WahaRide للدراجات الكهربائية تسجل {n} ألف رحلة في أيامها الأولى في الواحة",
+        ),
+        sentences=(
+            "أطلقت بلدية الواحة خدمة WahaRide لمشاركة الدراجات الكهربائية في أنحاء المدينة بـ{n}00 دراجة.",
+            "تعلو محطات WahaRide مظلات تشحن بطاريات الدراجات الكهربائية من ألواح شمسية على أسطحها.",
+            "تنتشر محطات WahaRide الأولى وعددها {n} محطة على الكورنيش وقرب الجامعة ومحطات المترو.",
+            "يفتح المستخدم الدراجة الكهربائية عبر تطبيق WahaRide، والدقائق الثلاثون الأولى من كل رحلة مجانية.",
+            "يتوقع المسؤولون أن تحل الدراجات الكهربائية المشتركة محل الرحلات القصيرة بالسيارة في وسط الواحة.",
+            "تعمل خدمة WahaRide طوال الليل في الصيف حين تتجاوز درجات الحرارة نهارا 45 درجة.",
+        ),
+        posts=(
+            "جربت اليوم دراجات WahaRide الكهربائية على كورنيش الواحة، والمحطات المظللة فكرة ذكية {tags}",
+            "أخيرا دراجات كهربائية مشتركة في الواحة مع WahaRide! المشوار من المترو إلى الجامعة صار عشر دقائق {tags}",
+            "الدقائق الثلاثون الأولى مجانا في WahaRide؟ بداية ممتازة لمشاركة الدراجات في الواحة {tags}",
+            "ركوب دراجات WahaRide ليلا على كورنيش الواحة بعد أن تهدأ الحرارة تجربة رائعة {tags}",
+            "نتمنى أن تصل محطات WahaRide للدراجات الكهربائية إلى الأحياء السكنية في الواحة قريبا {tags}",
+            "{n}00 دراجة كهربائية من WahaRide في الواحة بداية جيدة، والأهم الآن مسارات آمنة {tags}",
+        ),
+        hashtags=("WahaRide", "الدراجات_الكهربائية", "الواحة"),
+    ),
+    platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
+    social_langs={"ar": 1.0},
+    searches=(("waharide", 5000),),
+)
+
+# reported in Arabic only, rising in the last day and a half: what the Arabic profile should
+# see emerge (a municipal rule that moves delivery riders onto e-bikes)
+NAKHEEL_DELIVERY = Topic(
+    key="nakheel-delivery-ebikes",
+    profile=(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.3, 0.85, 1.0),
+    news=34, social=80, beats=("ar",),
+    en=Lang(headlines=(), sentences=()),
+    ar=Lang(
+        headlines=(
+            "بلدية النخيل تلزم تطبيقات التوصيل بالدراجات الكهربائية داخل الأحياء السكنية",
+            "شركات التوصيل في النخيل تستبدل الدراجات النارية بدراجات كهربائية",
+            "مهلة ستة أشهر لتحويل أساطيل التوصيل في النخيل إلى الدراجات الكهربائية",
+            "ما الذي يعنيه قرار الدراجات الكهربائية لمندوبي التوصيل؟",
+            "تطبيقات التوصيل تعلن طلب {n}00 دراجة كهربائية لمندوبيها",
+            "محطات شحن واستراحة مكيفة لمندوبي التوصيل على الدراجات الكهربائية",
+            "قرار النخيل يفتح سوقا جديدة لتأجير الدراجات الكهربائية للمندوبين",
+            "مندوبو التوصيل يسألون: من يتحمل تكلفة الدراجة الكهربائية؟",
+        ),
+        sentences=(
+            "أعلنت بلدية النخيل أن توصيل الطلبات داخل الأحياء السكنية سيتم بالدراجات الكهربائية فقط اعتبارا من {shahr}.",
+            "يهدف القرار إلى خفض الضجيج والانبعاثات وتقليل الحوادث في الشوارع الداخلية.",
+            "أمام شركات التوصيل ستة أشهر لتحويل أساطيلها، مع استثناء الطلبات بين المدن.",
+            "قالت إحدى شركات التوصيل إنها طلبت {n}00 دراجة كهربائية وستوفر بطاريات احتياطية لمندوبيها.",
+            "ستنشئ البلدية محطات استراحة مكيفة مزودة بنقاط شحن على الطرق الرئيسية.",
+            "يطالب المندوبون بأن تتحمل الشركات تكلفة الدراجات أو تقدم اشتراكات شهرية ميسرة.",
+            "يتوقع محللون أن ينمو الطلب على تأجير الدراجات الكهربائية بنسبة {pct} في المئة هذا العام.",
+            "تقطع دراجة التوصيل الكهربائية نحو {km} كيلومترا بالشحنة الواحدة في حر الصيف.",
+        ),
+        posts=(
+            "قرار بلدية النخيل بالدراجات الكهربائية للتوصيل خطوة ممتازة، الأحياء ستكون أهدأ بكثير {tags}",
+            "أعمل مندوب توصيل منذ ثلاث سنوات، والسؤال الآن: من يدفع ثمن الدراجة الكهربائية؟ {tags}",
+            "محطات استراحة مكيفة لمندوبي التوصيل؟ هذا أهم ما في قرار النخيل {tags}",
+            "بطارية الدراجة الكهربائية في حر الصيف تحتاج عناية، نتمنى أن توفر الشركات بطاريات احتياطية {tags}",
+            "هل تكفي مهلة ستة أشهر؟ أساطيل التوصيل كبيرة والدراجات الكهربائية ليست متوفرة بسهولة {tags}",
+            "اشتراك شهري في دراجة كهربائية سيكون الحل الأنسب لمعظم مندوبي التوصيل {tags}",
+            "طلبت وجبتي اليوم ووصل المندوب على دراجة كهربائية بلا ضجيج، البداية جميلة {tags}",
+            "الدراجات الكهربائية للتوصيل داخل الأحياء فكرة تأخرت كثيرا {tags}",
+            "{n}00 دراجة كهربائية دفعة أولى لشركة توصيل واحدة، السوق سيتحرك بسرعة {tags}",
+            "من يعرف أين يمكن استئجار دراجة كهربائية للتوصيل في النخيل؟ {tags}",
+        ),
+        hashtags=("توصيل_النخيل", "الدراجات_الكهربائية", "التوصيل"),
+    ),
+    wire=Wire(
+        title="بلدية النخيل تقر استخدام الدراجات الكهربائية في التوصيل داخل الأحياء",
+        body=("أقرت بلدية النخيل قصر توصيل الطلبات داخل الأحياء السكنية على الدراجات الكهربائية، "
+              "ومنحت شركات التوصيل مهلة ستة أشهر لتحويل أساطيلها. وأوضحت البلدية أن القرار يهدف "
+              "إلى خفض الضجيج والانبعاثات وتحسين السلامة في الشوارع الداخلية، وأنها ستنشئ محطات "
+              "استراحة مكيفة مزودة بنقاط شحن للمندوبين على الطرق الرئيسية. ورحبت شركات التوصيل "
+              "بالقرار، وطالبت بتسهيلات لتمويل شراء الدراجات."),
+        bin=12, copies=4, lang="ar",
+        headlines=(
+            "النخيل: الدراجات الكهربائية للتوصيل داخل الأحياء",
+            "قرار بلدي يحول أساطيل التوصيل إلى الدراجات الكهربائية",
+            "مهلة لشركات التوصيل للتحول إلى الدراجات الكهربائية",
+            "الدراجات الكهربائية بديلا للدراجات النارية في توصيل الطلبات",
+        ),
+    ),
+    platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
+    social_langs={"ar": 1.0},
 )
 
 # ---------------------------------------------------------------------------
@@ -525,7 +687,8 @@ MINOR: tuple[Topic, ...] = (
     ),
 )
 
-STORIES: tuple[Topic, ...] = (BATTERY_SWAP, CARGO_SUBSIDY, BIKE_LANES, CHARGER_RECALL, *MINOR)
+STORIES: tuple[Topic, ...] = (BATTERY_SWAP, CARGO_SUBSIDY, BIKE_LANES, CHARGER_RECALL, WAHA_BIKE_SHARE,
+                              NAKHEEL_DELIVERY, *MINOR)
 
 # social chatter with no story behind it: what keeps the feeds from being all signal
 CHATTER: tuple[str, ...] = (
@@ -543,6 +706,17 @@ CHATTER: tuple[str, ...] = (
     "Weekend project: rebuilding an old steel frame",
 )
 CHATTER_TAGS: tuple[str, ...] = ("cycling", "bikelife", "commute", "ebike")
+ARABIC_CHATTER: tuple[str, ...] = (
+    "جولة الصباح على الكورنيش قبل أن تشتد الحرارة، أجمل بداية لليوم",
+    "من يعرف ورشة جيدة لصيانة الدراجات قريبة من وسط المدينة؟",
+    "ثقب في الإطار في طريق العودة، سأجرب الإطارات بلا أنابيب",
+    "نزهة عائلية بالدراجات يوم الجمعة، خمسة عشر كيلومترا وعصير بارد في النهاية",
+    "نظفت السلسلة وضبطت المكابح اليوم، الدراجة كأنها جديدة",
+    "المترو ثم الدراجة: نصف ساعة من الباب إلى الباب",
+    "لماذا تمتلئ مواقف الدراجات عند المحطة قبل الثامنة صباحا؟",
+    "شاهدت اليوم طفلا يقود دراجته إلى المدرسة مع والده، منظر يبعث على التفاؤل",
+)
+ARABIC_CHATTER_TAGS: tuple[str, ...] = ("دراجات", "التنقل", "الدراجات_الكهربائية")
 
 # Google Trends terms with no link to the industry: real trending lists are mostly these
 OTHER_SEARCHES: tuple[tuple[str, int], ...] = (
