@@ -178,7 +178,7 @@ def trim_words(headline: str, stops: frozenset[str] = frozenset(), limit: int = 
         return headline
     kept = words[:limit]
     for end in range(limit, MIN_WORDS - 1, -1):
-        if _CLAUSE_END.search(kept[end - 1]) and end >= MIN_WORDS + 2:
+        if _CLAUSE_END.search(kept[end - 1]):
             return " ".join(kept[:end]).rstrip(",;:،؛")
     while len(kept) > MIN_WORDS and kept[-1].casefold().strip(",;:") in stops:
         kept.pop()
