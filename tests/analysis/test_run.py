@@ -139,7 +139,8 @@ def test_cli_topics_and_topic(store, database_url, now, tmp_path, monkeypatch):
     assert len(listed) == 6
     top = listed[0]
     assert top["status"] == "emerging"
-    for key in ("id", "label", "keywords", "emergence", "score_parts", "size", "distinct_sources",
+    assert top["headline"] == top["label"]
+    for key in ("id", "label", "headline", "keywords", "emergence", "score_parts", "size", "distinct_sources",
                 "first_seen", "last_seen", "platforms", "signal", "growth_24h"):
         assert key in top
     result = runner.invoke(cli, ["topic", *base, str(top["id"]), "--format", "json"])
@@ -178,3 +179,43 @@ def test_a_model_switch_keeps_the_topics_ids(store, now):
     assert second.mode == "full" and second.model_id == "hashing-128"
     after = {r["topic_id"] for r in analysis_store.topic_rows(store, second.run_id)}
     assert after == before and second.new_topics == 0
+
+
+OUTAGE = ["X global outage leaves millions of users unable to post - {o}",
+          "Millions of X users hit by global outage | {o}",
+          "X restores service after global outage hits millions of users",
+          "LIVE: X global outage, millions of users report errors (video)",
+          "Global outage on X: millions of users report errors … Read more"]
+
+
+def test_topics_get_headlines(store, now):
+    from trendwatch.analysis.label import is_keyphrase_label
+    from trendwatch.models import Label
+
+    seed_world(store, now)
+    outlets = ["Reuters", "BBC News", "The Verge", "AP News", "Al Jazeera", "Le Monde"]
+    add_items(store, [{"topic": "chips", "at": now - timedelta(hours=10, minutes=7 * k),
+                       "outlet": outlets[k % 6],
+                       "text": OUTAGE[k % 5].format(o=outlets[k % 6])}
+                      for k in range(30)])
+    settings, embedder = make_settings(), HashingEmbedder()
+    first = analyze(store, settings, now, embedder)
+    rows = analysis_store.topic_rows(store, first.run_id)
+    outage = [r for r in rows if "outage" in r["keywords"]]
+    assert outage   # the hashing embedder may split the story by wording: each part is named
+    for row in outage:
+        head = row["label"]
+        assert 4 <= len(head.split()) <= 14 and "outage" in head.casefold(), head
+        assert not any(b in head for b in ["Reuters", "BBC", "Verge", "LIVE", "(video)", "Read more",
+                                           "…"]), head
+        assert not is_keyphrase_label(Label(head, row["keywords"], [], ["en"])), head
+    for r in rows:   # the synthetic background's titles make headlines too, keyphrases stay
+        assert 4 <= len(r["label"].split()) <= 14 and r["keywords"]
+    later = now + timedelta(hours=2)
+    add_items(store, [{"topic": "chips", "at": later - timedelta(minutes=k), "outlet": "Wired",
+                       "text": "Users say X outage is over as service returns for millions"}
+                      for k in range(3)])
+    second = analyze(store, settings, later, embedder)
+    again = {r["topic_id"]: r["label"] for r in analysis_store.topic_rows(store, second.run_id)}
+    for row in outage:   # the headline does not flip between runs
+        assert again[row["topic_id"]] == row["label"]

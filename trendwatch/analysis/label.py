@@ -1,4 +1,5 @@
-"""Topic labels: c-TF-IDF keyphrases (1–2-grams), MMR diversity, dominant hashtag.
+"""Topic labels: a headline (analysis/headline) over c-TF-IDF keyphrases (1–2-grams, MMR
+diversity), with the dominant hashtag in front.
 
 Stop words come from stopwords-iso (the ``stopwordsiso`` package: 50+ languages,
 incl. Arabic and German) plus scikit-learn's English list, applied per topic for
@@ -16,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from trendwatch.analysis.headline import MAX_WORDS, choose_headline
 from trendwatch.lang import arabic
 from trendwatch.models import Label
 
@@ -34,6 +36,8 @@ class TopicDocs:
     langs: list[str | None] = field(default_factory=list)
     hashtags: list[list[str]] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)         # most central first; else texts
+    title_outlets: list[str | None] = field(default_factory=list)  # outlet of each title
 
 
 @lru_cache(maxsize=64)
@@ -191,15 +195,37 @@ def label_topics(docs: list[TopicDocs], *, embed_terms: Callable[[list[str]], np
                 keywords = mmr(words, np.array([c[1] for c in cands]), vectors, n_keywords)
         tag = dominant_hashtag(doc)
         tags = shared_hashtags(doc)
-        head = ", ".join(keywords[:3]) or (doc.texts[0][:60] if doc.texts else "(empty)")
+        # the "#tag:" prefix is a word of the label's 14
+        headline = choose_headline(doc.titles or doc.texts, doc.title_outlets if doc.titles else (),
+                                   stops=stops, limit=MAX_WORDS - (1 if tag else 0))
+        head = headline or keyphrase_label(keywords) or (doc.texts[0][:60] if doc.texts else "(empty)")
         label = f"#{tag}: {head}" if tag else head
         out[doc.key] = Label(label=label, keywords=keywords, hashtags=tags, languages=langs)
     return out
 
 
+def keyphrase_label(keywords: Sequence[str]) -> str:
+    """The keyphrase label ("solar panel, prices, makers"): what a topic is called when none
+    of its titles makes a headline, and what labels were before headlines."""
+    return ", ".join(keywords[:3])
+
+
+def is_keyphrase_label(label: Label) -> bool:
+    """Two or three 1–2-word phrases between commas. Judged on the text, not against the
+    topic's keywords: a label kept by ``stable_label`` outlives the keywords it came from."""
+    head = label.label.split(": ", 1)[1] if label.label.startswith("#") and ": " in label.label \
+        else label.label
+    parts = head.split(", ")
+    return 2 <= len(parts) <= 3 and all(1 <= len(p.split()) <= 2 for p in parts)
+
+
 def stable_label(previous: Label | None, new: Label) -> Label:
-    """Keep the previous label while the topic is recognisably the same."""
+    """Keep the previous label while the topic is recognisably the same — a headline does
+    not flip every run. A keyphrase label gives way to a headline (topics named before
+    headlines existed, or when no title qualified), never the other way round."""
     if previous is None or not previous.label:
+        return new
+    if is_keyphrase_label(previous) and not is_keyphrase_label(new):
         return new
     kept = len(set(previous.keywords[:5]) & set(new.keywords[:10]))
     same_tag = previous.label.startswith("#") == new.label.startswith("#")

@@ -25,6 +25,7 @@ import numpy as np
 from trendwatch.analysis.cluster import Clusterer, make_clusterer, normalize
 from trendwatch.analysis.embed.base import Embedder, choose_model
 from trendwatch.analysis.embed.sentence import load_embedder
+from trendwatch.analysis.headline import source_title
 from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
@@ -176,12 +177,16 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     report("label", 0, len(clusters))
     by_row = {i: w for i, w in zip(ids, window)}
     docs = []
+    row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
         members = [by_row[i] for i in ids if i in cluster.members]
+        central = central_first(members, vectors[[row_of[m["id"]] for m in members]], cluster.centroid)
         docs.append(TopicDocs(key=cluster.label, texts=[item_text(m) for m in members],
                               langs=[m["lang"] for m in members],
                               hashtags=[m["hashtags"] or [] for m in members],
-                              accounts=[m["outlet"] or m["author"] or "" for m in members]))
+                              accounts=[m["outlet"] or m["author"] or "" for m in members],
+                              titles=[source_title(m["title"], m["text"]) for m in central],
+                              title_outlets=[m["outlet"] for m in central]))
     term_cache: dict[str, np.ndarray] = {}
 
     def embed_terms(terms: list[str]) -> np.ndarray:
@@ -208,7 +213,6 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
 
     clock = time.perf_counter()
     sims: dict[str, float] = {}   # assignment probability = cosine to the cluster centroid
-    row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
         positions = [row_of[i] for i in cluster.members]
         for i, s in zip(cluster.members, (vectors[positions] @ cluster.centroid).tolist()):
@@ -247,6 +251,13 @@ def run_params(settings: Settings, model_id: str) -> dict[str, Any]:
             "bin_h": a.bin.total_seconds() / 3600, "recent_h": a.recent.total_seconds() / 3600,
             "min_sources": a.min_sources, "max_source_share": a.max_source_share,
             "extra": a.extra}
+
+
+def central_first(members: list[dict], vectors: np.ndarray, centroid: np.ndarray) -> list[dict]:
+    """Members by cosine to their cluster's centroid, highest first (ties: window order) —
+    the headline is drawn from the items nearest the story's middle, not its fringe."""
+    order = np.argsort(-(vectors @ centroid), kind="stable")
+    return [members[n] for n in order.tolist()]
 
 
 def item_text(row: dict) -> str:

@@ -98,7 +98,8 @@ def analyze_cmd(env, as_of: str | None, full: bool | None, no_ideas: bool, quiet
 
 
 def topic_json(row: dict) -> dict:
-    return {"id": row["topic_id"], "label": row["label"], "keywords": row["keywords"],
+    return {"id": row["topic_id"], "label": row["label"], "headline": row["label"],
+            "keywords": row["keywords"],
             "hashtags": row["hashtags"], "languages": row["languages"], "status": row["status"],
             "signal": row["signal"], "emergence": row["emergence"], "score_parts": row["score_parts"],
             "size": row["size"], "distinct_sources": row["distinct_sources"],
@@ -168,7 +169,8 @@ def topic_cmd(env, fmt: str, topic_id: int) -> None:
                for l in detail["lineage"]]
     t = detail["topic"]
     if fmt == "json":
-        print_json({"id": t["id"], "label": t["label"], "keywords": t["keywords"],
+        print_json({"id": t["id"], "label": t["label"], "headline": t["label"],
+                    "keywords": t["keywords"],
                     "hashtags": t["hashtags"], "languages": t["languages"], "status": t["status"],
                     "dormant": t["dormant"], "first_seen": t["first_seen_at"],
                     "last_seen": t["last_seen_at"], "history": history, "lineage": lineage,
