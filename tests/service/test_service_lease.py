@@ -78,7 +78,7 @@ async def test_a_graceful_stop_releases_the_lease(store):
 
 def _serve(config: Path, db: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
-           "TRENDWATCH_PRIVACY_KEY": "test-key"}
+           "TRENDWATCH_PRIVACY_KEY": "test-key-of-sixteen-bytes"}
     return subprocess.Popen([sys.executable, "-m", "trendwatch", "serve", "--config", str(config),
                              "--db", db, "--tick", "1h"], env=env, cwd=str(config.parent),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -12,7 +12,7 @@ from trendwatch.ideas.native.arabic import ArabicWriter
 from trendwatch.ideas.native.french import FrenchWriter
 from trendwatch.ideas.native.german import GermanWriter
 from trendwatch.ideas.native.spanish import SpanishWriter
-from trendwatch.ideas.templates import _Writer
+from trendwatch.ideas.writer import _Writer
 
 WRITERS: dict[str, type[_Writer]] = {
     "en": _Writer, "ar": ArabicWriter, "de": GermanWriter, "fr": FrenchWriter, "es": SpanishWriter,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from trendwatch.ideas.templates import _clip, _sentence, _Writer, number_fact
+from trendwatch.ideas.writer import _clip, _sentence, _Writer, number_fact
 from trendwatch.present import i18n
 
 STATUS = {"emerging": "تتصاعد بسرعة", "watch": "تستحق المتابعة", "established": "مستقرة",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from trendwatch.ideas.templates import _clip, _sentence, _Writer, first_word, number_fact
+from trendwatch.ideas.writer import _clip, _sentence, _Writer, first_word, number_fact
 
 NB = "\u00a0"
 C = f"{NB}:"   # colon

@@ -8,7 +8,7 @@ as enough on X and Facebook.
 
 from __future__ import annotations
 
-from trendwatch.ideas.templates import _clip, _sentence, _Writer, first_word, number_fact
+from trendwatch.ideas.writer import _clip, _sentence, _Writer, first_word, number_fact
 
 STATUS = {"emerging": "die Berichterstattung nimmt gerade Fahrt auf",
           "watch": "das Thema steht unter Beobachtung",

@@ -7,7 +7,7 @@ City. Sentences avoid articles that would have to agree with a keyphrase of unkn
 
 from __future__ import annotations
 
-from trendwatch.ideas.templates import _clip, _sentence, _Writer, first_word, number_fact
+from trendwatch.ideas.writer import _clip, _sentence, _Writer, first_word, number_fact
 
 STATUS = {"emerging": "la cobertura va en aumento", "watch": "conviene vigilarlo de cerca",
           "established": "el tema ya está consolidado", "fading": "la cobertura se apaga"}
