@@ -249,3 +249,16 @@ def test_shareable_url_drops_tracking_but_keeps_the_published_link():
 def test_matching_words_fast_path_is_the_per_word_fold(text):
     words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
     assert matching_words(text) == [arabic.match_key(w) for w in words]
+
+
+async def test_collect_of_many_sources_parses_in_threads_by_default(wire_server, store, now,
+                                                                   monkeypatch):
+    from trendwatch.collect import run as run_module
+
+    started = []
+    monkeypatch.setattr(run_module, "_parse_pool", lambda: started.append(1))
+    settings = make_settings("".join(
+        f'[[sources]]\nkind = "rss"\nname = "copy {i}"\nurl = "{wire_server.make_url("/feed0.xml")}"\n'
+        for i in range(run_module.POOL_MIN_SOURCES + 1)))
+    outcomes = await collect_sources(store, settings, now=now)
+    assert started == [] and all(o.status == "ok" for o in outcomes)
