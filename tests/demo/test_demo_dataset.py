@@ -128,7 +128,7 @@ def test_one_story_in_two_languages_and_one_in_arabic_only(week):
     by_lang = Counter(a.lang for a in share)
     # widely in Arabic, picked up by a few English outlets that have feeds (too few English
     # reports to form a cluster of their own: they join the Arabic one)
-    assert by_lang["ar"] >= 30 and 3 <= by_lang["en"] <= 5
+    assert by_lang["ar"] >= 20 and 3 <= by_lang["en"] <= 5
     assert all(week.outlet(a.outlet).has_feed for a in share if a.lang == "en")
     assert len({a.outlet for a in share if a.lang == "ar"}) >= 4
     delivery = [a for a in week.articles if a.topic == "nakheel-delivery-ebikes"]

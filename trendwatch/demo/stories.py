@@ -418,7 +418,7 @@ CHARGER_RECALL = Topic(
 WAHA_BIKE_SHARE = Topic(
     key="waha-bike-share",
     profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
-    news=40, social=60, beats=("gulf", "ar"), news_by_lang={"ar": 36, "en": 4},
+    news=27, social=60, beats=("gulf", "ar"), news_by_lang={"ar": 22, "en": 5},
     hashtags=("WahaRide", "bikeshare"),
     # (the English words stay clear of the Google News and GDELT queries: a search copy of
     # each report would double the English side)
