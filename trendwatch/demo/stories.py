@@ -414,7 +414,9 @@ CHARGER_RECALL = Topic(
 # together). Why so few English reports: USE puts an English report and its Arabic translation
 # at cosine ~0.6-0.7 but same-language reports at ~0.8, so two large halves of a story form
 # two clusters whose centroids stay under the 0.8 merge line; a few reports in the other
-# language join the story's cluster as their nearest one.
+# language (fewer than a cluster's minimum size, 6 here) join the story's cluster as their
+# nearest one, and with 5 English to 22 Arabic reports they pass the 10 % at which a topic
+# lists a language (analysis/label.py MIN_LANG_SHARE).
 WAHA_BIKE_SHARE = Topic(
     key="waha-bike-share",
     profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
