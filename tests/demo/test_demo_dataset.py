@@ -126,8 +126,10 @@ def test_the_gulf_market_has_its_arabic_press_and_posts(week):
 def test_one_story_in_two_languages_and_one_in_arabic_only(week):
     share = [a for a in week.articles if a.topic == "waha-bike-share"]
     by_lang = Counter(a.lang for a in share)
-    assert by_lang["en"] >= 10 and by_lang["ar"] >= 10
-    assert len({a.outlet for a in share if a.lang == "en"}) >= 4
+    # widely in Arabic, picked up by a few English outlets that have feeds (too few English
+    # reports to form a cluster of their own: they join the Arabic one)
+    assert by_lang["ar"] >= 20 and 3 <= by_lang["en"] <= 5
+    assert all(week.outlet(a.outlet).has_feed for a in share if a.lang == "en")
     assert len({a.outlet for a in share if a.lang == "ar"}) >= 4
     delivery = [a for a in week.articles if a.topic == "nakheel-delivery-ebikes"]
     assert delivery and {a.lang for a in delivery} == {"ar"}

@@ -23,20 +23,21 @@ class Outlet:
         return self.format != "none"
 
 
+# beats: "gulf" marks the English outlets with a feed that also follow the Gulf market
 OUTLETS: tuple[Outlet, ...] = (
     Outlet("cyclewire", "Cycle Industry Wire", "cyclewire.example", ("industry", "fleet", "city"),
            wire=True, weight=1.2, reporters=("Maya Lindqvist", "Owen Adeyemi")),
     Outlet("electricride", "Electric Ride Daily", "electricride.example", ("industry", "consumer"),
            weight=1.4, reporters=("Sam Okafor", "Jules Moreau")),
-    Outlet("urbanmobility", "Urban Mobility Report", "urbanmobility.example", ("city", "industry"),
+    Outlet("urbanmobility", "Urban Mobility Report", "urbanmobility.example", ("city", "industry", "gulf"),
            format="atom", reporters=("Priya Raman",)),
     Outlet("fleetoperator", "Fleet Operator Magazine", "fleetoperator.example", ("fleet",),
            reporters=("Daniel Brandt", "Ana Sousa")),
     Outlet("velobusiness", "Velo Business Europe", "velobusiness.example", ("industry",),
            format="atom", reporters=("Luca Ferri",)),
-    Outlet("citytransport", "City Transport Today", "citytransport.example", ("city",),
+    Outlet("citytransport", "City Transport Today", "citytransport.example", ("city", "gulf"),
            reporters=("Grace Whitfield",)),
-    Outlet("greencommute", "Green Commute Blog", "greencommute.example", ("consumer", "city"),
+    Outlet("greencommute", "Green Commute Blog", "greencommute.example", ("consumer", "city", "gulf"),
            format="atom", weight=0.7, reporters=("Noor Haddad",)),
     Outlet("microinsider", "Micromobility Insider", "microinsider.example", ("industry", "fleet"),
            reporters=("Tomás Reyes", "Hana Sato")),

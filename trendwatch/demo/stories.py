@@ -414,27 +414,31 @@ CHARGER_RECALL = Topic(
 # together). Why so few English reports: USE puts an English report and its Arabic translation
 # at cosine ~0.6-0.7 but same-language reports at ~0.8, so two large halves of a story form
 # two clusters whose centroids stay under the 0.8 merge line; a few reports in the other
-# language join the story's cluster as their nearest one.
+# language (fewer than a cluster's minimum size, 6 here) join the story's cluster as their
+# nearest one, and with 5 English to 22 Arabic reports they pass the 10 % at which a topic
+# lists a language (analysis/label.py MIN_LANG_SHARE).
 WAHA_BIKE_SHARE = Topic(
     key="waha-bike-share",
     profile=(0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.9, 1.0, 0.9, 0.7, 0.6),
-    news=41, social=60, beats=("city", "ar"), news_by_lang={"ar": 36, "en": 5},
-    hashtags=("WahaRide", "bikeshare", "ebike"),
+    news=27, social=60, beats=("gulf", "ar"), news_by_lang={"ar": 22, "en": 5},
+    hashtags=("WahaRide", "bikeshare"),
+    # (the English words stay clear of the Google News and GDELT queries: a search copy of
+    # each report would double the English side)
     en=Lang(
         headlines=(
-            "Al Waha launches WahaRide, a city-wide e-bike share with {n}00 bikes",
-            "WahaRide: Gulf city Al Waha bets on shared e-bikes and shaded docking stations",
-            "WahaRide e-bike share opens {n} stations along the Al Waha corniche",
-            "E-bike sharing arrives in Al Waha: first thirty minutes free on WahaRide",
-            "Why Al Waha's WahaRide e-bike share is built for 45-degree summers",
-            "WahaRide e-bike share logs {n},000 rides in its first days in Al Waha",
+            "Al Waha launches WahaRide, a city-wide electric bike share with {n}00 bikes",
+            "WahaRide: Gulf city Al Waha bets on shared electric bikes and shaded docking stations",
+            "WahaRide electric bike share opens {n} stations along the Al Waha corniche",
+            "Electric bike sharing arrives in Al Waha: first thirty minutes free on WahaRide",
+            "Why Al Waha's WahaRide electric bike share is built for 45-degree summers",
+            "WahaRide electric bike share logs {n},000 rides in its first days in Al Waha",
         ),
         sentences=(
-            "The municipality of Al Waha has launched WahaRide, a city-wide e-bike sharing service with {n}00 bikes.",
-            "The WahaRide docking stations are shaded and charge the e-bike batteries from solar panels on their roofs.",
+            "The municipality of Al Waha has launched WahaRide, a city-wide electric bike sharing service with {n}00 bikes.",
+            "The WahaRide docking stations are shaded and charge the electric bikes from solar panels on their roofs.",
             "The first {n} WahaRide stations line the corniche, the university and the metro stations.",
-            "Riders unlock an e-bike with the WahaRide app, and the first thirty minutes of every ride are free.",
-            "Officials expect the shared e-bikes to replace short car trips in the centre of Al Waha.",
+            "Riders unlock an electric bike with the WahaRide app, and the first thirty minutes of every ride are free.",
+            "Officials expect the shared electric bikes to replace short car trips in the centre of Al Waha.",
             "WahaRide runs through the night in summer, when daytime temperatures pass 45 degrees.",
         ),
     ),
@@ -469,7 +473,6 @@ WAHA_BIKE_SHARE = Topic(
     ),
     platforms={"mastodon": 0.35, "bluesky": 0.3, "x": 0.35},
     social_langs={"ar": 1.0},
-    searches=(("waharide", 5000),),
 )
 
 # reported in Arabic only, rising in the last day and a half: what the Arabic profile should
