@@ -11,8 +11,12 @@ What a purged item takes with it:
   when it was last seen before the cutoff, else its title is blanked (a collector may be
   about to add a newer copy to it).
 
-Topics, snapshots and opportunities are aggregates (labels are keyphrases, explanations
-name product terms and counts) and stay, as do runs, feedback and delivery records (which
+- every topic label that quotes it: a story's label is a headline taken from one of its
+  items' titles, so a topic or snapshot whose headline comes from a purged title is
+  relabelled with its keyphrases.
+
+Topics, snapshots and opportunities are otherwise aggregates (keyphrases, explanations
+naming product terms and counts) and stay, as do runs, feedback and delivery records (which
 hold ids, profiles and errors, not item text). See README, "Retention".
 
 Age is counted from when an item was *collected* (``fetched_at``): an old article a
@@ -39,6 +43,8 @@ from trendwatch.store.schema import (
     ideas,
     items,
     stories,
+    topic_snapshots,
+    topics,
     trend_points,
 )
 
@@ -52,6 +58,7 @@ class PurgeReport:
     embeddings: int = 0
     assignments: int = 0
     ideas: int = 0
+    labels: int = 0
     stories: int = 0
     stories_blanked: int = 0
     trend_points: int = 0
@@ -60,7 +67,7 @@ class PurgeReport:
     def as_dict(self) -> dict:
         return {"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
                 "embeddings": self.embeddings, "assignments": self.assignments,
-                "ideas": self.ideas, "stories": self.stories,
+                "ideas": self.ideas, "labels": self.labels, "stories": self.stories,
                 "stories_blanked": self.stories_blanked, "trend_points": self.trend_points}
 
 
@@ -92,6 +99,32 @@ class _Purged:
 def _citing_ideas(conn: Connection, purged: _Purged) -> list[int]:
     return [row.id for row in conn.execute(select(ideas.c.id, ideas.c.sources))
             if purged.cited_in(row.sources)]
+
+
+def _quotes(label: str, titles: set[str]) -> bool:
+    """True when a headline label is taken from one of ``titles`` (headlines are a title
+    cleaned of boilerplate and trimmed, so a contiguous part of it)."""
+    core = label.split(": ", 1)[1] if label.startswith("#") and ": " in label else label
+    core = core.rstrip("…. ").strip()
+    return len(core) >= 12 and any(core in title for title in titles)
+
+
+def _relabel_quoting(conn: Connection, purged: _Purged) -> int:
+    """Topics and snapshots whose headline quotes a purged item get their keyphrase label."""
+    titles = {title for title, _ in purged.titles if len(title) >= 12}
+    if not titles:
+        return 0
+    done = 0
+    for table, key in ((topics, (topics.c.id,)),
+                       (topic_snapshots, (topic_snapshots.c.run_id, topic_snapshots.c.topic_id))):
+        for row in conn.execute(select(*key, table.c.label, table.c.keywords)).all():
+            if row.label and _quotes(row.label, titles):
+                words = [str(w) for w in (row.keywords or [])[:3]]
+                where = [col == value for col, value in zip(key, row[:len(key)])]
+                conn.execute(update(table).where(*where).values(
+                    label=", ".join(words) or "(label removed with its items)"))
+                done += 1
+    return done
 
 
 def _delete_ideas(conn: Connection, idea_ids: list[int]) -> int:
@@ -131,7 +164,9 @@ def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = 
             if not rows:
                 break
             ids = [r.id for r in rows]
-            report.ideas += _delete_ideas(conn, _citing_ideas(conn, _Purged(rows)))
+            purged = _Purged(rows)
+            report.ideas += _delete_ideas(conn, _citing_ideas(conn, purged))
+            report.labels += _relabel_quoting(conn, purged)
             # explicit child deletes: do not depend on the backend enforcing ON DELETE CASCADE
             report.embeddings += conn.execute(
                 delete(embeddings).where(embeddings.c.item_id.in_(ids))).rowcount or 0
