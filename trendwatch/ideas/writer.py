@@ -65,8 +65,10 @@ def _clip(text: str, most: int) -> str:
     text = " ".join(_BREAKING_SPACE.split(text.strip()))
     if len(text) <= most:
         return text
-    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0")
-    return cut + "…"
+    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0") + "…"
+    # a cut inside an isolated Latin quote must close the isolate, or the rest of an Arabic
+    # post would be laid out inside it
+    return cut + "\u2069" * max(0, cut.count("\u2068") - cut.count("\u2069"))
 
 
 def clean_title(source: SourceRef) -> str:
