@@ -17,7 +17,8 @@ from trendwatch.ideas.base import (
     suggested_hashtags,
 )
 from trendwatch.ideas.limits import validate
-from trendwatch.ideas.templates import TemplateGenerator, number_fact
+from trendwatch.ideas.templates import TemplateGenerator
+from trendwatch.ideas.writer import number_fact
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 ALL = ["x", "bluesky", "mastodon", "threads", "linkedin", "instagram", "tiktok", "facebook",
@@ -159,7 +160,7 @@ def test_data_point_links_the_article_it_quotes():
 
 def test_a_post_without_headline_is_quoted_by_its_first_sentence():
     from trendwatch.ideas.base import SourceRef
-    from trendwatch.ideas.templates import clean_title
+    from trendwatch.ideas.writer import clean_title
 
     post = SourceRef("m1", "", "https://social.example/@a/1", "anon:12ab",
                      text="Swap a battery in under a minute. The future of city e-bikes #BatterySwap #ebike")

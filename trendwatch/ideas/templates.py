@@ -26,29 +26,7 @@ from trendwatch.ideas.base import (
 from trendwatch.ideas.limits import Fitted, fit, spec
 from trendwatch.ideas.links import keep_cited_links
 from trendwatch.ideas.native import WRITERS
-from trendwatch.ideas.writer import (  # noqa: F401 - re-exported: tests and callers import them here
-    _BREAKING_SPACE,
-    _COMMON_STARTS,
-    _NUMBER,
-    _UNIT_WORD,
-    BOLD,
-    EMOJI,
-    EXPERT,
-    PLAYFUL,
-    TAGS_PER_PLATFORM,
-    _cap,
-    _clip,
-    _lower_first,
-    _lower_first_word,
-    _meaningful,
-    _pick,
-    _sentence,
-    _Writer,
-    clean_title,
-    first_word,
-    keyphrase,
-    number_fact,
-)
+from trendwatch.ideas.writer import EMOJI, _sentence, _Writer
 
 
 def writer_for(language: str) -> type[_Writer]:
