@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from trendwatch.ideas import limits
 from trendwatch.ideas.limits import ELLIPSIS, fit, measure, validate
+from trendwatch.lang import bidi
 
 URL = "https://example.com/" + "a" * 120
 ARABIC = "مرحبا"  # 5 letters
@@ -119,3 +120,14 @@ def test_fit_always_fits_or_drops_and_never_cuts_words(words, platform):
     if fitted.shortened and tokens[-1].endswith(ELLIPSIS):
         tokens[-1] = tokens[-1][: -len(ELLIPSIS)]
     assert tokens == words[: len(tokens)] or re.sub(r"\s+", " ", fitted.text) == text
+
+
+def test_a_post_shortened_inside_a_quote_closes_it_before_link_and_hashtags():
+    quote = " ".join(["battery"] * 80)
+    body = f"رقم واحد عن الطاقة: «{bidi.FSI}{quote}{bidi.PDI}» تابعونا"
+    fitted = fit("x", body, link="https://example.com/a", hashtags=["#ebike"])
+    assert fitted.text is not None and fitted.shortened
+    head, _, tail = fitted.text.partition("…")
+    assert head.count(bidi.FSI) == (head + "…" + tail[:1]).count(bidi.PDI)
+    assert fitted.text.count(bidi.FSI) == fitted.text.count(bidi.PDI)
+    assert fitted.text.index(bidi.PDI) < fitted.text.index("https://")

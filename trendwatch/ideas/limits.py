@@ -23,6 +23,8 @@ from typing import Any
 
 import grapheme
 
+from trendwatch.lang.bidi import close_isolates
+
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)", re.UNICODE)
 ELLIPSIS = "…"
@@ -232,15 +234,14 @@ def _assemble(body: str, link: str | None, tags: str) -> str:
 
 def shorten(words: list[str], count: int) -> str:
     """The first ``count`` whitespace-separated tokens (separators kept) plus an ellipsis."""
-    kept = "".join(words[: 2 * count - 1]).rstrip(" ,;:-–—\n")
-    return kept + ELLIPSIS
+    return close_isolates("".join(words[: 2 * count - 1]).rstrip(" ,;:-–—\n") + ELLIPSIS)
 
 
 def _at_sentence(words: list[str], count: int) -> str:
     """Prefer ending on a whole sentence when that keeps most of what fits."""
     for keep in range(count, max(int(count * 0.6), 1) - 1, -1):
         if words[2 * keep - 2].endswith((".", "!", "?", "…", "؟")):
-            return "".join(words[: 2 * keep - 1])
+            return close_isolates("".join(words[: 2 * keep - 1]))
     return shorten(words, count)
 
 

@@ -12,6 +12,7 @@ from trendwatch.ideas.base import (
     SourceRef,
     tone_words,
 )
+from trendwatch.lang.bidi import close_isolates
 
 EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot take": "🔥",
          "data point": "📊", "customer question": "🙋", "behind-the-scenes": "🎬",
@@ -65,10 +66,7 @@ def _clip(text: str, most: int) -> str:
     text = " ".join(_BREAKING_SPACE.split(text.strip()))
     if len(text) <= most:
         return text
-    cut = text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0") + "…"
-    # a cut inside an isolated Latin quote must close the isolate, or the rest of an Arabic
-    # post would be laid out inside it
-    return cut + "\u2069" * max(0, cut.count("\u2068") - cut.count("\u2069"))
+    return close_isolates(text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0") + "…")
 
 
 def clean_title(source: SourceRef) -> str:

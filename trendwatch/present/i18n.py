@@ -30,13 +30,11 @@ from babel.numbers import (
 from babel.support import Translations
 
 from trendwatch.config.schema import LANGUAGES
+from trendwatch.lang.bidi import FSI, PDI
 
 DOMAIN = "trendwatch"
 SOURCE_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
-# U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE: a Latin name inside Arabic text
-# keeps its own order, and the punctuation around it stays with the Arabic sentence
-FSI, PDI = "\u2068", "\u2069"
 
 
 def language_code(language: str | None) -> str:
