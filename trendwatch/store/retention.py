@@ -110,7 +110,11 @@ def _quotes(label: str, titles: set[str]) -> bool:
 
 
 def _relabel_quoting(conn: Connection, purged: _Purged) -> int:
-    """Topics and snapshots whose headline quotes a purged item get their keyphrase label."""
+    """Topics and snapshots whose headline quotes a purged item get their keyphrase label.
+
+    Run in every batch's transaction, not once at the end: a purge interrupted between
+    batches must not leave a label quoting an item already deleted.
+    """
     titles = {title for title, _ in purged.titles if len(title) >= 12}
     if not titles:
         return 0
