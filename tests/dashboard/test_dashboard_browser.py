@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,10 +66,10 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture
-def server(tmp_path):
-    now = datetime.now(UTC).replace(microsecond=0)
-    url, config, info = seeded_files(tmp_path, now)
+@contextmanager
+def streamlit_app(cwd: Path, url: str, config: Path) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a free loopback port against ``url`` and
+    ``config``; yields its base URL once healthy, stops it on the way out."""
     port = _free_port()
     env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
            "HF_HUB_OFFLINE": "1"}
@@ -75,11 +77,11 @@ def server(tmp_path):
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc)
-        yield base, url, info
+        yield base
     finally:
         proc.terminate()
         try:
@@ -87,6 +89,14 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    now = datetime.now(UTC).replace(microsecond=0)
+    url, config, info = seeded_files(tmp_path, now)
+    with streamlit_app(tmp_path, url, config) as base:
+        yield base, url, info
 
 
 def test_dashboard_in_a_real_browser(chromium, server):
@@ -158,18 +168,8 @@ def test_arabic_dashboard_in_a_real_browser(chromium, tmp_path):
 
     url, config, _info = seeded_files(tmp_path, datetime.now(UTC).replace(microsecond=0))
     config.write_text(config.read_text().replace("[company]\n", '[company]\nlanguage = "ar"\n', 1))
-    port = _free_port()
-    env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
-           "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
     shot = tmp_path / "today-ar.png"
-    try:
-        _wait_healthy(base, proc)
+    with streamlit_app(tmp_path, url, config) as base:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
@@ -198,13 +198,6 @@ def test_arabic_dashboard_in_a_real_browser(chromium, tmp_path):
                 assert not page.get_by_text("Traceback").count()
             finally:
                 browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     assert shot.stat().st_size > 10_000
     if os.environ.get("TRENDWATCH_UPDATE_SCREENSHOTS"):  # the README's picture, on purpose only
         shutil.copyfile(shot, ROOT / "dashboard" / "demo-today-ar.png")
@@ -221,17 +214,7 @@ def test_password_sign_in_in_a_real_browser(chromium, tmp_path):
     store = open_store(url)
     add_user(store, "ada", "admin password 1", "admin", datetime.now(UTC))
     store.close()
-    port = _free_port()
-    env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
-           "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc)
+    with streamlit_app(tmp_path, url, config) as base:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
@@ -255,10 +238,3 @@ def test_password_sign_in_in_a_real_browser(chromium, tmp_path):
                 expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=30_000)
             finally:
                 browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
