@@ -51,7 +51,7 @@ test: install ## run the whole test suite
 dashboard: install ## the dashboard alone on http://127.0.0.1:8501 (loopback only) (reads feeds.toml / TRENDWATCH_* like the CLI)
 	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1 \
 		--server.headless true --browser.gatherUsageStats false --global.developmentMode false \
-		--server.fileWatcherType none
+		--server.fileWatcherType none --client.toolbarMode minimal
 
 eval: install ## clustering, emergence and speed figures on ../shared/eval → data/bench/eval.json
 	$(PY) -W ignore -m trendwatch.bench.eval

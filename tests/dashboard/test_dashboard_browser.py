@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.seed import seeded_files
+from trendwatch.cli.service import streamlit_command
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.store import open_store
 from trendwatch.store.schema import feedback
@@ -73,10 +73,9 @@ def streamlit_app(cwd: Path, url: str, config: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, DATABASE_ENV: url, CONFIG_ENV: str(config), "PYTHONPATH": str(ROOT),
            "HF_HUB_OFFLINE": "1"}
+    # the flags every start of the dashboard uses (trendwatch run / dashboard / demo)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        streamlit_command(ROOT / "dashboard" / "app.py", port, "127.0.0.1"),
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -114,6 +113,8 @@ def test_dashboard_in_a_real_browser(chromium, server):
             expect(page.get_by_text("E-bike battery swap stations").first).to_be_visible(timeout=60_000)
             expect(page.get_by_text("Why it matters").first).to_be_visible()
             expect(page.get_by_text("carried by 4 outlets").first).to_be_visible()
+            # Streamlit's own toolbar is reduced to what a user needs: no Deploy button
+            assert page.get_by_role("button", name="Deploy").count() == 0
             arabic = page.locator('div[dir="rtl"]', has_text="الدراجات الكهربائية في دبي").first
             expect(arabic).to_be_visible()
             assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"

@@ -135,7 +135,7 @@ def test_makefile_and_demo_start_streamlit_on_loopback_without_stats():
     makefile = (ROOT / "Makefile").read_text()
     target = makefile.split("\ndashboard:", 1)[1].split("\n\n", 1)[0]
     for flag in ("--server.address 127.0.0.1", "--server.headless true",
-                 "--browser.gatherUsageStats false"):
+                 "--browser.gatherUsageStats false", "--client.toolbarMode minimal"):
         assert flag in target
     demo = (ROOT / "trendwatch/demo/run.py").read_text()
     assert '"--address", "127.0.0.1"' in demo

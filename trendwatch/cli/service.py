@@ -37,8 +37,10 @@ from trendwatch.store import views
 
 # every start of the dashboard: no usage stats, no browser, no dev server, no file watcher:
 # Streamlit must not reach the internet (gatherUsageStats looks up the machine's IP)
+# the toolbar keeps what a user needs (print, rerun, settings): no Deploy button, no dev menu
 STREAMLIT_FLAGS = ("--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--global.developmentMode", "false", "--server.fileWatcherType", "none")
+                   "--global.developmentMode", "false", "--server.fileWatcherType", "none",
+                   "--client.toolbarMode", "minimal")
 
 
 def streamlit_command(app: Path, port: int, address: str) -> list[str]:
