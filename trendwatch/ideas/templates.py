@@ -14,6 +14,7 @@ An angle that lacks what it needs (a data point without a number) is skipped, no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from trendwatch.ideas.base import (
@@ -26,7 +27,7 @@ from trendwatch.ideas.base import (
 from trendwatch.ideas.limits import Fitted, fit, spec
 from trendwatch.ideas.links import keep_cited_links
 from trendwatch.ideas.native import WRITERS
-from trendwatch.ideas.writer import EMOJI, _sentence, _Writer
+from trendwatch.ideas.writer import EMOJI, _sentence, _Writer, said_in
 
 
 def writer_for(language: str) -> type[_Writer]:
@@ -80,6 +81,8 @@ class TemplateGenerator:
 def _first_fit(platform: str, options: Sequence[str], ctx: IdeaContext, link: str | None,
                tags: Sequence[str]) -> Fitted:
     """The richest option that fits whole with its hashtags; else the last one, shortened."""
+    # a part left out (an empty context) leaves no empty paragraph or leading space behind
+    options = [re.sub(r"\n\n[ \n]+", "\n\n", option).strip() for option in options]
     for option in options:
         fitted = fit(platform, option, link=link, hashtags=tags, mastodon_limit=ctx.mastodon_limit)
         if fitted.ok and not fitted.shortened and (
@@ -95,7 +98,9 @@ def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: 
     emoji = f" {EMOJI[angle]}" if w.playful else ""
     source_url = c.get("link") or w.lead.url
     product_url = ctx.product.url
-    hook, context, why, cta = c["hook"], c["context"], c["why"], c["cta"]
+    hook, why, cta = c["hook"], c["why"], c["cta"]
+    # a context that only repeats the hook (a data point quoted in both) is left out
+    context = "" if said_in(c["context"], hook) else c["context"]
     screen = w.q(c["screen"])
     if platform in ("x", "bluesky"):
         options = [f"{hook}{emoji} {why} {cta}", f"{hook}{emoji} {cta}", f"{hook}{emoji}"]
@@ -107,9 +112,9 @@ def render_platform(platform: str, ctx: IdeaContext, angle: str, w: _Writer, c: 
         options = [f"{hook}\n\n{context} {why}\n\n{cta}", f"{hook}\n\n{why}\n\n{cta}"]
         return _first_fit(platform, options, ctx, source_url, tags)
     if platform == "linkedin":
-        intro = w.FRAME_SHORT_VERSION + "\n" if w.expert else ""
+        intro = w.FRAME_SHORT_VERSION + "\n" if w.expert and context else ""
         bullets = "".join(f"{w.BULLET}{b}\n" for b in c.get("bullets", []))
-        refs = "\n".join(f"• {w.name(s.outlet) if s.outlet else w.FRAME_SOURCE}{w.COLON}{s.url}"
+        refs = "\n".join(f"• {w.source_label(s)}{w.COLON}{s.url}"
                          for s in w.sources if s.url)
         more = ("\n\n" + w.FRAME_MORE_ABOUT.format(pitch=w.pitch, url=product_url)
                 if product_url else "")

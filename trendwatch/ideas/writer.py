@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from trendwatch.ideas.base import (
     IdeaContext,
@@ -13,6 +14,7 @@ from trendwatch.ideas.base import (
     tone_words,
 )
 from trendwatch.lang.bidi import close_isolates
+from trendwatch.present.formats import platform_name
 
 EMOJI = {"news-jacking": "👀", "educational explainer": "💡", "opinion/hot take": "🔥",
          "data point": "📊", "customer question": "🙋", "behind-the-scenes": "🎬",
@@ -67,6 +69,23 @@ def _clip(text: str, most: int) -> str:
     if len(text) <= most:
         return text
     return close_isolates(text[: most + 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—\u00a0") + "…")
+
+
+def _gist(text: str) -> str:
+    """Words only, case-folded: what two phrasings of one sentence have in common."""
+    return " ".join(re.sub(r"[^\w]+", " ", text).casefold().split())
+
+
+def said_in(part: str, text: str, share: float = 0.6) -> bool:
+    """True when most of ``part`` (``share`` of its words, in one run) is already said in
+    ``text``, quotes, marks and case aside: "Outlet reports: “title”" after a hook that
+    already gave the title says it twice."""
+    words, said = _gist(part).split(), _gist(text).split()
+    if not words:
+        return False
+    run = SequenceMatcher(None, words, said, autojunk=False).find_longest_match(
+        0, len(words), 0, len(said))
+    return run.size >= share * len(words)
 
 
 def clean_title(source: SourceRef) -> str:
@@ -151,13 +170,13 @@ class _Writer:
     language = "en"
     COMMUNITY = "our community"
     PUBLIC_POST = "a public post"
+    POST_ON = "a post on {platform}"
     THE_NEWS = "the news"
     AND = " and "
     QUOTE = ("“", "”")
     # the platform frame: what render_platform writes around the phrases
     FRAME_SHORT_VERSION = "The short version:"
     FRAME_SOURCES = "Sources:"
-    FRAME_SOURCE = "Source"
     FRAME_MORE_ABOUT = "More about {pitch}: {url}"
     FRAME_CAROUSEL = "Carousel idea:"
     FRAME_LINK_IN_BIO = "Link in bio."
@@ -189,10 +208,7 @@ class _Writer:
         self.m = self.AND.join(matched[:2]) if matched else self.k
         self.lead = self.sources[0]
         self.title = self.quoted(clean_title(self.lead))
-        outlet = self.lead.outlet or ""
-        # a pseudonymised account is no outlet to quote by name
-        self.outlet = self.PUBLIC_POST if outlet.startswith("anon:") else (
-            self.name(outlet) if outlet else self.THE_NEWS)
+        self.outlet = self.source_name(self.lead)
         self.n24 = ctx.sources_24h
         self.nall = max(ctx.distinct_sources, len(self.sources))
         desc = (ctx.product.description or "").split(". ")[0].rstrip(".")
@@ -204,6 +220,22 @@ class _Writer:
     def name(self, text: str) -> str:
         """A product, company or outlet name, exactly as given."""
         return text
+
+    def source_name(self, source: SourceRef) -> str:
+        """Who said it, as a post may name them: the outlet, or "a post on Mastodon"."""
+        if outlet := source.outlet_name():
+            return self.name(outlet)
+        if platform := platform_name(source.platform):
+            return self.POST_ON.format(platform=self.name(platform))
+        return self.PUBLIC_POST if source.outlet else self.THE_NEWS
+
+    def source_label(self, source: SourceRef) -> str:
+        """The same, as a list entry: "Mastodon" rather than "a post on Mastodon"."""
+        if outlet := source.outlet_name():
+            return self.name(outlet)
+        if platform := platform_name(source.platform):
+            return self.name(platform)
+        return self.source_name(source)
 
     def quoted(self, text: str) -> str:
         """Feed or config text placed inside our sentence."""
@@ -290,7 +322,7 @@ class _Writer:
         if fact:
             quote, number, source = fact
             link = source.url  # the draft links to the article it quotes
-            stat = f"“{quote}” ({source.outlet or 'source'})"
+            stat = f"“{quote}” ({self.source_name(source)})"
             screen = _clip(f"{number}: {self.k}", 60)
         elif self.nall >= 3:
             stat = f"{self.reach()} are covering {self.k}"

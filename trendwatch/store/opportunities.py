@@ -129,7 +129,8 @@ def topic_items(conn: Connection, run_id: int, topic_id: int, limit: int = 20) -
     URLs are returned as stored; ideas/briefings apply ``collect.dedup.shareable_url``."""
     rows = conn.execute(
         select(items.c.id, items.c.title, items.c.text, items.c.url, items.c.outlet,
-               items.c.hashtags, items.c.published_at, items.c.lang, items.c.story_id)
+               items.c.hashtags, items.c.published_at, items.c.lang, items.c.story_id,
+               items.c.platform)
         .join(assignments, assignments.c.item_id == items.c.id)
         .where(assignments.c.run_id == run_id, assignments.c.topic_id == topic_id)
         .order_by(items.c.published_at.desc(), items.c.id)

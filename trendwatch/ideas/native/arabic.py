@@ -37,12 +37,12 @@ class ArabicWriter(_Writer):
     language = "ar"
     COMMUNITY = "جمهورنا"
     PUBLIC_POST = "منشور عام"
+    POST_ON = "منشور على {platform}"
     THE_NEWS = "الأخبار"
     AND = " و"
     QUOTE = ("«", "»")
     FRAME_SHORT_VERSION = "باختصار:"
     FRAME_SOURCES = "المصادر:"
-    FRAME_SOURCE = "المصدر"
     FRAME_MORE_ABOUT = "المزيد عن {pitch}: {url}"
     FRAME_CAROUSEL = "فكرة لمنشور متعدد الصور:"
     FRAME_LINK_IN_BIO = "الرابط في البايو."
@@ -139,7 +139,7 @@ class ArabicWriter(_Writer):
         if fact:
             quote, number, source = fact
             link = source.url
-            outlet = self.name(source.outlet) if source.outlet else "المصدر"
+            outlet = self.source_name(source)
             stat = f"{self.q(self.quoted(quote))} ({outlet})"
             screen = _clip(f"{number}: {self.k}", 60)
         elif self.nall >= 3:

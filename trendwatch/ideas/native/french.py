@@ -31,12 +31,12 @@ class FrenchWriter(_Writer):
     language = "fr"
     COMMUNITY = "notre communauté"
     PUBLIC_POST = "une publication publique"
+    POST_ON = "une publication sur {platform}"
     THE_NEWS = "l’actualité"
     AND = " et "
     QUOTE = (f"«{NB}", f"{NB}»")
     FRAME_SHORT_VERSION = f"En bref{C}"
     FRAME_SOURCES = f"Sources{C}"
-    FRAME_SOURCE = "Source"
     FRAME_MORE_ABOUT = "En savoir plus sur {pitch}" + C + " {url}"
     FRAME_CAROUSEL = f"Idée de carrousel{C}"
     FRAME_LINK_IN_BIO = "Lien en bio."
@@ -138,7 +138,7 @@ class FrenchWriter(_Writer):
         if fact:
             quote, number, source = fact
             link = source.url
-            stat = f"{self.q(quote)} ({source.outlet or 'source'})"
+            stat = f"{self.q(quote)} ({self.source_name(source)})"
             screen = _clip(f"{number}{C} {self.k}", 60)
         elif self.nall >= 3:
             stat = f"{self.nall} sources couvrent déjà {self.topic}"

@@ -27,12 +27,12 @@ class GermanWriter(_Writer):
     language = "de"
     COMMUNITY = "unsere Community"
     PUBLIC_POST = "ein öffentlicher Beitrag"
+    POST_ON = "ein Beitrag auf {platform}"
     THE_NEWS = "die Nachrichten"
     AND = " und "
     QUOTE = ("„", "“")
     FRAME_SHORT_VERSION = "Kurz gesagt:"
     FRAME_SOURCES = "Quellen:"
-    FRAME_SOURCE = "Quelle"
     FRAME_MORE_ABOUT = "Mehr zu {pitch}: {url}"
     FRAME_CAROUSEL = "Idee fürs Karussell:"
     FRAME_LINK_IN_BIO = "Link in der Bio."
@@ -125,7 +125,7 @@ class GermanWriter(_Writer):
         if fact:
             quote, number, source = fact
             link = source.url
-            stat = f"{self.q(quote)} ({source.outlet or 'Quelle'})"
+            stat = f"{self.q(quote)} ({self.source_name(source)})"
             screen = _clip(f"{number}: {self.k}", 60)
         elif self.nall >= 3:
             stat = (f"{self.n24} Quellen berichten in den letzten 24 Stunden über {self.k}"

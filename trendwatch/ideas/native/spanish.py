@@ -20,12 +20,12 @@ class SpanishWriter(_Writer):
     language = "es"
     COMMUNITY = "nuestra comunidad"
     PUBLIC_POST = "una publicación pública"
+    POST_ON = "una publicación en {platform}"
     THE_NEWS = "las noticias"
     AND = " y "
     QUOTE = ("«", "»")
     FRAME_SHORT_VERSION = "En resumen:"
     FRAME_SOURCES = "Fuentes:"
-    FRAME_SOURCE = "Fuente"
     FRAME_MORE_ABOUT = "Más sobre {pitch}: {url}"
     FRAME_CAROUSEL = "Idea para carrusel:"
     FRAME_LINK_IN_BIO = "Enlace en la bio."
@@ -123,7 +123,7 @@ class SpanishWriter(_Writer):
         if fact:
             quote, number, source = fact
             link = source.url
-            stat = f"{self.q(quote)} ({source.outlet or 'fuente'})"
+            stat = f"{self.q(quote)} ({self.source_name(source)})"
             screen = _clip(f"{number}: {self.k}", 60)
         elif self.nall >= 3:
             stat = f"{self.nall} fuentes ya cubren {self.topic}"
