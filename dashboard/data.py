@@ -142,7 +142,8 @@ def snapshot_history(url: str, topic_ids: tuple[int, ...], run_id: int) -> pd.Da
     return _frame(views.snapshot_series(store(url), topic_ids, run_id=run_id))
 
 
-LINK_COLUMNS = ["topic_id", "title", "url", "outlet", "published_at", "story_id", "item_id"]
+LINK_COLUMNS = ["topic_id", "title", "text", "url", "outlet", "platform", "published_at", "story_id",
+                "item_id"]
 
 
 @st.cache_data(ttl=TTL_RUN, show_spinner=False)

@@ -12,6 +12,8 @@ gives each feed text its ``dir``; inline feed text is isolated with ``feed``).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from dashboard import data
@@ -20,6 +22,7 @@ from trendwatch.config.schema import LANGUAGES
 from trendwatch.errors import ConfigError
 from trendwatch.present import escape as safe
 from trendwatch.present import i18n
+from trendwatch.present.formats import platform_name
 
 PROFILE_KEY = "profile"          # the sidebar's profile selectbox
 DRAWN_KEY = "ui_language_drawn"  # the language this script run started drawing in
@@ -83,6 +86,29 @@ def feed(text: object, *, max_len: int | None = None) -> str:
 def feed_link(title: object, url: object, *, max_len: int | None = 120) -> str:
     """A Markdown link whose feed-text title is isolated like ``feed``."""
     return safe.link(i18n.isolate(str(title or ""), current()) or url, url, max_len=max_len)
+
+
+def source_text(platform: object, outlet: object, url: object) -> str:
+    """Who published an item, as plain text: the outlet's name, or for a person's post its
+    platform and host ("a Mastodon post on mastodon.social"), never the account or its
+    pseudonym."""
+    host = (urlsplit(str(url or "")).hostname or "").removeprefix("www.")
+    name = platform_name(str(platform or ""))
+    if name:
+        return (_("a %(platform)s post on %(host)s") % {"platform": name, "host": host} if host
+                else _("a %(platform)s post") % {"platform": name})
+    text = str(outlet or "")
+    return host if not text or text.startswith("anon:") else text
+
+
+def source_phrase(platform: object, outlet: object, url: object) -> str:
+    """``source_text`` inside one of our Markdown lines (an outlet's name is feed text)."""
+    return feed(source_text(platform, outlet, url))
+
+
+def post_title(title: object, text: object, *, max_len: int = 120) -> str:
+    """A headline, or for a post without one the start of its text."""
+    return str(title or "").strip() or " ".join(str(text or "").split())[:max_len]
 
 
 def start_run() -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.lang import N_, _, current, feed, feed_link, ngettext
+from dashboard.lang import N_, _, current, feed, feed_link, ngettext, post_title, source_phrase
 from trendwatch.present import escape as safe
 
 GUIDE = N_("""
@@ -142,7 +142,8 @@ def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> 
         if len(links):
             st.markdown("**" + _("Top links") + "**")
             st.markdown("\n".join(
-                f"- {feed_link(r.title, r.url)} — {feed(r.outlet or '')}"
+                f"- {feed_link(post_title(r.title, r.text), r.url)} — "
+                f"{source_phrase(r.platform, r.outlet, r.url)}"
                 + (" · " + ngettext("carried by %(num)s outlet", "carried by %(num)s outlets",
                                     int(r.story_outlets)) if r.story_outlets > 1 else "")
                 for r in links.itertuples(index=False)))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.lang import N_, _, current, feed, is_rtl, ngettext
+from dashboard.lang import N_, _, current, feed, is_rtl, ngettext, source_phrase, source_text
 from trendwatch.briefing.words import status_name
 from trendwatch.present import escape as safe
 from trendwatch.present.palette import STATUSES
@@ -180,12 +180,15 @@ def _items(items: pd.DataFrame) -> None:
     for item in items.head(30).itertuples(index=False):
         with st.container(border=False):
             ui.feed_text(item.title or item.text, bold=True, max_len=300)
-            st.caption(f"{feed(item.source)} · {feed(item.outlet or '')} · "
-                       f"{safe.md(item.platform)} · {ui.fmt_time(item.published_at)} · "
+            st.caption(f"{feed(item.source)} · "
+                       f"{source_phrase(item.platform, item.outlet, item.url)} · "
+                       f"{ui.fmt_time(item.published_at)} · "
                        + safe.link(open_word, item.url))
     with st.expander(ngettext("All %(num)s item as a table", "All %(num)s items as a table",
                               len(items))):
         table = items[["published_at", "source", "outlet", "platform", "lang", "title", "url"]].copy()
+        table["outlet"] = [source_text(p, o, u) for p, o, u in
+                           zip(items["platform"], items["outlet"], items["url"], strict=True)]
         table["url"] = table["url"].map(safe.safe_url)
         st.dataframe(table, hide_index=True, column_config={
             "url": st.column_config.LinkColumn(_("link"), display_text=_("open")),

@@ -189,6 +189,9 @@ def test_topic_page_charts_lineage_items_and_outlets(seeded):
         assert heading in body
     assert "Split into **Battery recycling for e\\-bikes**" in body
     assert "battery swap · charging · berlin" in body.replace("\\", "")
+    # a person's post is named by its platform and host, never by its account
+    captions = " ".join(c.value for c in at.caption)
+    assert "a Mastodon post on" in captions and "@rider" not in captions
     assert len(at.get("vega_lite_chart")) == 2
     hostile = [m.value for m in at.markdown if "onerror" in m.value]
     assert hostile and all(html.escape(HOSTILE_TITLE, quote=True) in v for v in hostile)

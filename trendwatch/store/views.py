@@ -208,7 +208,7 @@ def snapshot_series(db: Store | Connection, topic_ids: Sequence[int], *,
 def topic_links(db: Store | Connection, run_id: int, topic_ids: Sequence[int]) -> list[dict]:
     """Items of these topics in this run that have a URL, newest first, with the size of
     their story (how many outlets carried it)."""
-    query = (select(assignments.c.topic_id, items.c.title, items.c.url, items.c.outlet,
+    query = (select(assignments.c.topic_id, items.c.title, items.c.text, items.c.url, items.c.outlet,
                     items.c.platform, items.c.published_at, items.c.story_id,
                     items.c.id.label("item_id"))
              .join(items, items.c.id == assignments.c.item_id)
