@@ -23,21 +23,25 @@ if TYPE_CHECKING:
 
 
 def sparkline_spec(status: str | None, language: str | None = None) -> dict[str, Any]:
-    """Vega-Lite spec of a tiny area line of distinct sources across runs, in the status colour."""
+    """Vega-Lite spec of a tiny chart over the window's 6-hour bins: items as an area, distinct
+    sources as a line on the same scale, in the status colour."""
     _ = i18n.messages(language).gettext
     colour = status_color(status)
-    field = "distinct_sources"
+    x = {"field": "bin_start", "type": "temporal", "axis": None}
+    tooltip = [{"field": "bin_start", "type": "temporal", "title": _("from"),
+                "format": "%a %H:%M"},
+               {"field": "items", "type": "quantitative", "title": _("items")},
+               {"field": "sources", "type": "quantitative", "title": _("distinct sources")}]
     return {
-        "mark": {"type": "area", "line": {"color": colour}, "color": colour, "opacity": 0.25,
-                 "interpolate": "monotone"},
-        "encoding": {
-            "x": {"field": "as_of", "type": "temporal", "axis": None},
-            "y": {"field": field, "type": "quantitative", "axis": None, "scale": {"zero": True}},
-            "tooltip": [{"field": "as_of", "type": "temporal", "title": _("run")},
-                        {"field": field, "type": "quantitative", "title": _("distinct sources")},
-                        {"field": "emergence", "type": "quantitative", "format": ".2f",
-                         "title": _("emergence")}],
-        },
+        "layer": [
+            {"mark": {"type": "area", "color": colour, "opacity": 0.2, "interpolate": "monotone"},
+             "encoding": {"x": x, "y": {"field": "items", "type": "quantitative", "axis": None,
+                                        "scale": {"zero": True}}, "tooltip": tooltip}},
+            {"mark": {"type": "line", "color": colour, "interpolate": "monotone"},
+             "encoding": {"x": x, "y": {"field": "sources", "type": "quantitative"},
+                          "tooltip": tooltip}},
+        ],
+        "resolve": {"scale": {"y": "shared"}},
         "height": 60,
         "config": {"view": {"strokeWidth": 0}},
     }

@@ -142,6 +142,14 @@ def snapshot_history(url: str, topic_ids: tuple[int, ...], run_id: int) -> pd.Da
     return _frame(views.snapshot_series(store(url), topic_ids, run_id=run_id))
 
 
+@st.cache_data(ttl=TTL_RUN, show_spinner=False)
+def topic_activity(url: str, run_id: int, topic_ids: tuple[int, ...], start: datetime,
+                   end: datetime) -> pd.DataFrame:
+    """Items and distinct sources per 6-hour bin of the window, per topic (the cards' sparklines)."""
+    return pd.DataFrame(views.topic_activity(store(url), run_id, topic_ids, start, end),
+                        columns=["topic_id", "bin_start", "items", "sources"])
+
+
 LINK_COLUMNS = ["topic_id", "title", "text", "url", "outlet", "platform", "published_at", "story_id",
                 "item_id"]
 

@@ -99,11 +99,13 @@ def render() -> None:
                       key="today_cards") if len(cards) > 3 else len(cards)
     shown = cards.head(limit)
     ids = tuple(int(x) for x in shown["topic_id"])
-    history = data.snapshot_history(ctx.url, ids, ctx.run_id)
-    history = history[history["as_of"] >= ctx.as_of - max(ctx.window, pd.Timedelta(days=3))]
+    run = ctx.run or {}
+    activity = data.topic_activity(ctx.url, ctx.run_id, ids,
+                                   run.get("window_start") or ctx.as_of - ctx.window,
+                                   run.get("window_end") or ctx.as_of)
     links = data.top_links(ctx.url, ctx.run_id, ids)
     for card in shown.itertuples(index=False):
-        _card(ctx, card, history[history["topic_id"] == card.topic_id],
+        _card(ctx, card, activity[activity["topic_id"] == card.topic_id],
               links[links["topic_id"] == card.topic_id])
 
 
@@ -111,7 +113,7 @@ def _window_name(ctx: ui.Context) -> str:
     return next((k for k, v in ui.WINDOWS.items() if v == ctx.window), str(ctx.window))
 
 
-def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> None:
+def _card(ctx: ui.Context, card, activity: pd.DataFrame, links: pd.DataFrame) -> None:
     with st.container(border=True):
         head, score = st.columns([5, 1])
         with head:
@@ -130,8 +132,9 @@ def _card(ctx: ui.Context, card, history: pd.DataFrame, links: pd.DataFrame) -> 
         m4.metric(_("Items"), ui.fmt_count(card.size),
                   help=ngettext("%(num)s distinct story", "%(num)s distinct stories",
                                 int(card.distinct_stories)))
-        if len(history) > 1:
-            st.vega_lite_chart(history[["as_of", "distinct_sources", "emergence"]],
+        if activity["items"].sum() > 0:
+            st.caption(_("Items (area) and distinct sources (line) per 6 hours over the window"))
+            st.vega_lite_chart(activity[["bin_start", "items", "sources"]],
                                charts.sparkline_spec(card.status, current()), width="stretch")
         st.markdown("**" + _("Why it matters") + "**")
         for product in card.products:

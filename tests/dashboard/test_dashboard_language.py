@@ -175,7 +175,8 @@ def test_chart_titles_follow_the_language_and_time_runs_left_to_right():
     assert charts.volume_by_platform(frame, "yearmonthdate", "de").to_dict()[
         "encoding"]["y"]["title"] == "Beiträge"
     spark = charts.sparkline_spec("emerging", "ar")
-    assert [t["title"] for t in spark["encoding"]["tooltip"]] == ["التشغيل", "مصادر مستقلة", "الصعود"]
-    # readers of Arabic charts expect time left to right (README): no reversed time scale
-    assert "scale" not in spark["encoding"]["x"]
+    for layer in spark["layer"]:
+        assert [t["title"] for t in layer["encoding"]["tooltip"]] == ["من", "المواد", "مصادر مستقلة"]
+        # readers of Arabic charts expect time left to right (README): no reversed time scale
+        assert "scale" not in layer["encoding"]["x"]
     assert "reverse" not in str(spec["encoding"]["x"])

@@ -185,3 +185,21 @@ def test_cli_briefing_and_dashboard_show_the_same_source_status(tmp_path, now):
         n for n, s in expected.items() if s in FAILING)
     assert dict(health.failing)["gone"] == "410 Gone"
     store.close()
+
+
+def test_topic_activity_counts_items_and_distinct_sources_per_bin(store, now):
+    with store.begin() as conn:
+        run = _run(conn, now, now)
+        topic, quiet = add_topic(conn, now, "One", "emerging"), add_topic(conn, now, "Two", "watch")
+        src = _source(conn, now, "feed")
+        # items i1..i3 at 1, 2, 3 hours ago: the last 6-hour bin; i13 thirteen hours ago
+        for n, outlet in ((1, "A"), (2, "A"), (3, "B"), (13, None)):
+            _item(conn, src, now, n, run, topic, outlet=outlet)
+    start = now - timedelta(days=1)
+    rows = views.topic_activity(store, run, [topic, quiet], start, now)
+    assert len(rows) == 8 and [r["topic_id"] for r in rows] == [topic] * 4 + [quiet] * 4
+    mine = {r["bin_start"]: (r["items"], r["sources"]) for r in rows if r["topic_id"] == topic}
+    assert mine[start + timedelta(hours=18)] == (3, 2)        # A twice, B once
+    assert mine[start + timedelta(hours=6)] == (1, 1)         # no outlet: counted by its source
+    assert mine[start] == (0, 0) and mine[start + timedelta(hours=12)] == (0, 0)
+    assert all(r["items"] == 0 for r in rows if r["topic_id"] == quiet)

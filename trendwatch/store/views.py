@@ -11,10 +11,11 @@ a table return ``(columns, rows)`` so an empty result still knows its columns.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from contextlib import nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, desc, distinct, func, inspect, or_, select
@@ -221,6 +222,31 @@ def topic_links(db: Store | Connection, run_id: int, topic_ids: Sequence[int]) -
     for row in rows:
         row["story_outlets"] = outlets.get(row["story_id"], 1)
     return rows
+
+
+def topic_activity(db: Store | Connection, run_id: int, topic_ids: Sequence[int], start: datetime,
+                   end: datetime, bin_size: timedelta = timedelta(hours=6)) -> list[dict]:
+    """Per topic and time bin of ``bin_size`` from ``start`` to ``end``: items published and
+    distinct sources (outlet, else source) among them, every bin present (zeros included).
+
+    From the run's items, not from its snapshots: a topic seen in two runs still has a week
+    of shape."""
+    query = (select(assignments.c.topic_id, items.c.published_at, items.c.outlet, items.c.source_id)
+             .join(items, items.c.id == assignments.c.item_id)
+             .where(assignments.c.run_id == run_id, assignments.c.topic_id.in_(list(topic_ids)),
+                    items.c.published_at >= start, items.c.published_at < end))
+    bins = max(1, math.ceil((end - start) / bin_size))
+    counts: dict[tuple[int, int], list] = {}
+    with _conn(db) as conn:
+        for row in conn.execute(query):
+            index = min(int((row.published_at - start) / bin_size), bins - 1)
+            slot = counts.setdefault((row.topic_id, index), [0, set()])
+            slot[0] += 1
+            slot[1].add(row.outlet or f"source {row.source_id}")
+    return [{"topic_id": topic_id, "bin_start": start + i * bin_size,
+             "items": counts.get((topic_id, i), [0, ()])[0],
+             "sources": len(counts.get((topic_id, i), [0, ()])[1])}
+            for topic_id in topic_ids for i in range(bins)]
 
 
 def story_outlet_counts(db: Store | Connection, story_ids: Sequence[int] | set[int]) -> dict[int, int]:
