@@ -55,6 +55,9 @@ class Triage:
     lang: str
     reasons: tuple[str, ...]
     classifier: str = "offline"
+    # machine-readable signals behind the urgency and tone: safety, legal, outage, data,
+    # payment, churn, spreading, sarcasm (reply policy and alerts read these)
+    signals: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

@@ -248,29 +248,33 @@ class OfflineClassifier:
             category = "other"
             reasons.append("no complaint, question, praise or purchase intent found")
 
-        urgency = self._urgency(category, found, message, reasons)
+        signals: list[str] = ["sarcasm"] if sarcasm and category == "complaint" else []
+        urgency = self._urgency(category, found, message, reasons, signals)
         score = self._sentiment(category, vader, praise_score, complaint)
         sentiment = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
         reasons.append(f"language: {lang} ({lang_how})")
         return Triage(category=category, urgency=urgency, sentiment=sentiment,
                       sentiment_score=round(score, 3), lang=lang, reasons=tuple(reasons),
-                      classifier=self.name)
+                      classifier=self.name, signals=tuple(signals))
 
     def _urgency(self, category: str, found: dict, message: InboundMessage,
-                 reasons: list[str]) -> str:
+                 reasons: list[str], signals: list[str]) -> str:
         high = []
         for kind in ("safety", "legal"):       # whatever the category: a person must look
             words = [w for _, w in found[f"urgency:{kind}"]]
             if words and category not in ("praise", "lead"):
                 high.append(f"{kind} {_quoted(words, 2)}")
+                signals.append(kind)
         if category == "complaint":
             for kind in ("outage", "data", "payment", "churn"):
                 words = [w for _, w in found[f"urgency:{kind}"]]
                 if words:
                     high.append(f"{kind} {_quoted(words, 2)}")
+                    signals.append(kind)
         interactions = engagement_total(message.engagement)
         if category in ("complaint", "question") and interactions >= self.settings.spreading:
             high.append(f"spreading ({interactions} interactions ≥ {self.settings.spreading})")
+            signals.append("spreading")
         if high:
             reasons.append("urgency high: " + "; ".join(high))
             return "high"
