@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from trendwatch.config.schema import InboxSettings
-from trendwatch.inbox.sla import breached, due_at, is_office_hours, needs_on_call, next_office_open, sla_for
+from trendwatch.inbox.sla import (
+    breached,
+    due_at,
+    is_office_hours,
+    needs_on_call,
+    next_office_open,
+    sla_for,
+)
 
 BERLIN = InboxSettings(hours="mon-fri 09:00-18:00", timezone="Europe/Berlin",
                        sla={"complaint-high": "1h", "question": "4h", "default": "8h"},

@@ -4,7 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 from tests.inbox.conftest import msg
 from trendwatch.inbox.message import Triage
-from trendwatch.inbox.threads import OpenConversation, conversation_key, group_conversations, priority
+from trendwatch.inbox.threads import (
+    OpenConversation,
+    conversation_key,
+    group_conversations,
+    priority,
+)
 
 T0 = datetime(2026, 3, 2, 10, tzinfo=UTC)
 NOW = T0 + timedelta(days=1)
