@@ -311,6 +311,22 @@ def _fragment(pattern: str, lang: str) -> str:
     return folded
 
 
+def _by_first_letter(parts: list[str]) -> str:
+    """The alternatives grouped under their first letter ("a(?:…|…)|b(?:…)"): the regex
+    engine then tries one group per position instead of every phrase, several times faster
+    on these few-hundred-phrase signals. Fragments that start with syntax stay as they are."""
+    groups: dict[str, list[str]] = {}
+    rest = []
+    for part in parts:
+        first = part[:1]
+        if first and (first.isalnum() or first in "'") and part[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(first, []).append(part[1:])
+        else:
+            rest.append(part)
+    grouped = [re.escape(first) + "(?:" + "|".join(tails) + ")" for first, tails in groups.items()]
+    return "|".join(grouped + rest)
+
+
 def compile_signal(table: dict[str, list[str]]) -> re.Pattern[str]:
     """One regex for a signal over every language: whole words only (a fragment never
     matches inside a longer word), longest alternatives first."""
@@ -318,7 +334,7 @@ def compile_signal(table: dict[str, list[str]]) -> re.Pattern[str]:
                    key=len, reverse=True)
     emoji = [p for p in parts if p.startswith("[")]
     words = [p for p in parts if not p.startswith("[")]
-    alternatives = [rf"(?<!\w)(?:{'|'.join(words)})(?![\w])"] if words else []
+    alternatives = [rf"(?<!\w)(?:{_by_first_letter(words)})(?![\w])"] if words else []
     if emoji:
         alternatives.append("|".join(emoji))
     return re.compile("|".join(alternatives))
