@@ -135,7 +135,8 @@ PRAISE = {
            r"recommend", r"appreciate(?:d)?", r"helpful", r"superb", r"outstanding", r"smooth", r"flawless", r"lifesaver", r"life saver", r"top notch", r"blown away", r"beautiful", r"gorgeous",
            r"legend(?:s|ary)?", r"stellar", r"quick(?:ly)?", r"fast", r"friendly", r"glad", r"a+mazing", r"obsessed", r"game ?changer", r"10/10", r"five stars", r"5 stars",
            r"[❤️😍🙌👏👍🥰😊💯🎉✨💙💚💜🤩😁]"],
-    "de": [r"bestes", r"schön", r"gerettet", r"danke(?: schön)?", r"vielen dank", r"super", r"toll", r"klasse", r"großartig", r"genial", r"perfekt", r"top", r"spitze", r"begeistert", r"liebe", r"empfehle(?:n|nswert)?",
+    "de": [r"bestes", r"gerettet"  # not "schön": folded it is "schon" (already)
+          , r"danke(?: schön)?", r"vielen dank", r"super", r"toll", r"klasse", r"großartig", r"genial", r"perfekt", r"top", r"spitze", r"begeistert", r"liebe", r"empfehle(?:n|nswert)?",
            r"zufrieden", r"schnell", r"hilfreich", r"freundlich", r"beste(?:r|n)?", r"prima", r"wunderbar", r"hammer", r"mega", r"klasse", r"gerne wieder", r"großes lob", r"lob"],
     "es": [r"de diez", r"calentit[oa]", r"amable", r"me salvasteis", r"rapidísim[oa]s?", r"gracias", r"genial", r"excelente", r"increíble", r"me encanta(?:n|ó)?", r"encantad[oa]", r"perfect[oa]", r"maravillos[oa]", r"buenísim[oa]", r"muy buen[oa]", r"mejor(?:es)?",
            r"fantástic[oa]", r"rápid[oa]", r"recomiendo", r"feliz", r"content[oa]", r"bravo", r"crack", r"top", r"felicidades", r"de lujo", r"un diez", r"amables?"],
