@@ -169,12 +169,13 @@ class OfflineClassifier:
         problem_spans = [span for span, _ in problems]
         sarcasm = found["sarcasm"]
         sarcasm_spans = [span for span, _ in sarcasm]
-        praise, negated_praise = [], []
+        praise: list[tuple[tuple[int, int], str]] = []
+        negated_praise: list[tuple[tuple[int, int], str]] = []
         for span, word in found["praise"]:
             if _overlaps(span, problem_spans) or _overlaps(span, sarcasm_spans):
                 continue
             (negated_praise if _negated(text, span[0], negator_spans) else praise).append((span, word))
-        hints = {}
+        hints: dict[str, tuple[int, int]] = {}
         for span, word in found["hint"]:
             if not _overlaps(span, problem_spans) and not _inside(span, cancel_spans):
                 hints.setdefault(word, span)
@@ -183,9 +184,9 @@ class OfflineClassifier:
                     if not re.search(r"(?:want|need|get|be|have|please|to)\W+(?:\w+\W+)?$",
                                      text[max(0, span[0] - 20):span[0]])]
 
-        complaint = sum(weight(span) for span, _ in problems)
+        complaint: float = sum((weight(span) for span, _ in problems), 0.0)
         complaint += HINT_WEIGHT * len(hints)
-        complaint += sum(weight(span) for span, _ in negated_praise)
+        complaint += sum((weight(span) for span, _ in negated_praise), 0.0)
         if problems:
             reasons.append(f"problem: {_quoted([w for _, w in problems])}")
         if negated_praise:
@@ -209,7 +210,7 @@ class OfflineClassifier:
                 # strongly negative words addressed to a company are a complaint
                 complaint += 1.0 if vader <= -0.6 else HINT_WEIGHT
                 reasons.append(f"negative tone (VADER {vader:+.2f})")
-        praise_score = sum(weight(span) for span, _ in praise)
+        praise_score: float = sum((weight(span) for span, _ in praise), 0.0)
         if (complaint < COMPLAINT_AT and contrast_at is not None and praise
                 and all(span[1] <= contrast_at for span, _ in praise)
                 and len(text[contrast_at:].split()) >= 3):
