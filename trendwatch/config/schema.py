@@ -9,7 +9,7 @@ variables, read at the moment they are needed.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -540,6 +540,181 @@ class DashboardSettings(Section):
         return value
 
 
+# ---------------------------------------------------------------------------
+# [inbox]: the customer-care inbox (trendwatch/inbox)
+
+CATEGORIES = ("complaint", "question", "praise", "lead", "other")
+URGENCIES = ("high", "normal", "low")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS_HINT = ('office hours like "mon-fri 09:00-18:00", "mon-fri 08:00-20:00, sat 10:00-14:00" '
+              'or "24/7"')
+
+
+def parse_hours(text: str) -> dict[int, tuple[tuple[int, int], ...]] | None:
+    """``[inbox] hours`` as weekday (0 = Monday) → ((start minute, end minute), …), or None for
+    "24/7". Raises ValueError naming the expected form. An end of 24:00 is midnight; a span
+    past midnight ("22:00-06:00") is refused: write it as two days' spans."""
+    value = text.strip().lower()
+    if value in ("24/7", "always"):
+        return None
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for part in re.split(r"[,;]", value):
+        part = part.strip()
+        found = re.fullmatch(r"([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*"
+                             r"(\d{1,2}):(\d{2})", part)
+        if not found or found.group(1) not in _WEEKDAYS or (
+                found.group(2) and found.group(2) not in _WEEKDAYS):
+            raise ValueError(f"{text!r} is not {HOURS_HINT}")
+        first = _WEEKDAYS.index(found.group(1))
+        last = _WEEKDAYS.index(found.group(2)) if found.group(2) else first
+        start = int(found.group(3)) * 60 + int(found.group(4))
+        end = int(found.group(5)) * 60 + int(found.group(6))
+        if int(found.group(4)) > 59 or int(found.group(6)) > 59 or start >= 24 * 60 \
+                or end > 24 * 60 or end <= start:
+            raise ValueError(f"{part!r}: a span runs from an earlier to a later time of one day "
+                             f"(00:00-24:00 at most); expected {HOURS_HINT}")
+        days = range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
+        for day in days:
+            spans.setdefault(day, []).append((start, end))
+    return {day: tuple(sorted(found)) for day, found in sorted(spans.items())}
+
+
+def _sla_key(key: str) -> str:
+    key = key.strip().lower()
+    if key == "default":
+        return key
+    category, _, urgency = key.partition("-")
+    if category not in CATEGORIES or (urgency and urgency not in URGENCIES):
+        raise ValueError(f"unknown SLA key {key!r}; expected \"default\", a category "
+                         f"({', '.join(CATEGORIES)}) or category-urgency like \"complaint-high\"")
+    return key
+
+
+DEFAULT_SLA = {"complaint-high": "1h", "complaint": "4h", "question": "4h", "lead": "8h",
+               "praise": "24h", "other": "24h", "default": "8h"}
+
+
+class InboxReplies(Section):
+    """[inbox.replies]: the reply policy every draft follows."""
+
+    never: list[str] = ["refund", "compensation"]      # never promised in a draft
+    escalate: list[str] = ["lawyer", "police", "injury"]  # a human answers: no draft
+    signature: str = ""                                 # e.g. "^Ana" appended to each draft
+
+    @field_validator("never", "escalate")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in value]
+        if any(not v for v in cleaned):
+            raise ValueError("entries must not be empty")
+        return cleaned
+
+
+class InboxSettings(Section):
+    """[inbox]: which posts are inbound messages, how they are triaged, and the SLA clocks."""
+
+    enabled: bool = True
+    # platform → the company's own account(s) there: mentions of them are inbound, their own
+    # posts never are ({ mastodon = "@acme@mastodon.social", bluesky = "acme.com", x = "@acme" })
+    handles: dict[str, str | list[str]] = {}
+    terms: list[str] = []            # extra words that make a post a mention (besides the names)
+    exclude: list[str] = []          # phrases that cancel a mention ("acme road runner")
+    # name → other spellings: other scripts and transliterations ({ Acme = ["أكمي", "akmi"] })
+    aliases: dict[str, list[str]] = {}
+    classifier: str = "offline"      # offline | llm (an OpenAI-compatible endpoint)
+    base_url: str | None = None      # llm: defaults to [ideas] base_url
+    model: str | None = None         # llm: defaults to [ideas] model
+    api_key_env: str | None = None   # llm: defaults to [ideas] api_key_env
+    timeout: timedelta = timedelta(seconds=30)
+    batch: int = Field(default=20, ge=1, le=200)        # messages per LLM request
+    spreading: int = Field(default=50, ge=1)           # engagement (likes+reposts+replies) = spreading
+    hours: str = "mon-fri 09:00-18:00"
+    timezone: str = "UTC"
+    holidays: list[date] = []        # whole days without office hours, in the inbox timezone
+    warn_before: timedelta = timedelta(minutes=30)     # on-call alert this long before a breach
+    on_call: list[str] = []          # delivery targets alerted out of hours; empty = off
+    conversation_window: timedelta = timedelta(hours=72)
+    incident_min: int = Field(default=5, ge=2)         # complaints about one thing to be an incident
+    incident_ratio: float = Field(default=3.0, ge=1)   # … and this many times the usual rate
+    incident_window: timedelta = timedelta(hours=6)    # the period counted
+    incident_baseline: timedelta = timedelta(days=7)   # the period before it: the usual rate
+    retention: timedelta = timedelta(days=90)          # inbound messages (handle, link) kept this long
+    sla: dict[str, timedelta] = {k: parse_duration(v) for k, v in DEFAULT_SLA.items()}
+    replies: InboxReplies = InboxReplies()
+
+    _durations = field_validator("timeout", "warn_before", "conversation_window",
+                                 "incident_window", "incident_baseline", "retention",
+                                 mode="before")(classmethod(lambda cls, v: _duration(v)))
+    _targets = field_validator("on_call")(classmethod(lambda cls, v: _check_targets(v)))
+
+    @field_validator("handles")
+    @classmethod
+    def _handles(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        _platform_list(list(value))
+        for platform, handles in value.items():
+            for handle in [handles] if isinstance(handles, str) else handles:
+                if not handle.strip().lstrip("@").strip():
+                    raise ValueError(f"handles.{platform}: empty handle")
+        return {platform.lower(): handles for platform, handles in value.items()}
+
+    @field_validator("terms", "exclude")
+    @classmethod
+    def _nonempty(cls, value: list[str]) -> list[str]:
+        if any(not v.strip() for v in value):
+            raise ValueError("entries must not be empty")
+        return [v.strip() for v in value]
+
+    @field_validator("classifier")
+    @classmethod
+    def _classifier(cls, value: str) -> str:
+        if value not in ("offline", "llm"):
+            raise ValueError(f"{value!r} is not a classifier; expected 'offline' or 'llm'")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value and not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL like http://localhost:11434/v1")
+        return value.rstrip("/") if value else value
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
+        return value
+
+    @field_validator("sla", mode="before")
+    @classmethod
+    def _sla(cls, value: Any) -> dict[str, timedelta]:
+        if not isinstance(value, dict):
+            raise ValueError('[inbox.sla] is a table like { complaint-high = "1h", question = "4h" }')
+        given = {_sla_key(k): _duration(v) for k, v in value.items()}
+        # keys left out keep their defaults, so `[inbox.sla] question = "2h"` changes one clock
+        return {**{k: parse_duration(v) for k, v in DEFAULT_SLA.items()}, **given}
+
+    @property
+    def office_hours(self) -> dict[int, tuple[tuple[int, int], ...]] | None:
+        """Weekday → office spans in minutes of the day (see ``parse_hours``); None = 24/7."""
+        return parse_hours(self.hours)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def own_handles(self) -> dict[str, list[str]]:
+        return {p: [h] if isinstance(h, str) else list(h) for p, h in self.handles.items()}
+
+
 class SourceOptions(Section):
     """Keys every source accepts. Each collector kind extends this with its own options."""
 
@@ -580,13 +755,15 @@ class Settings(Section):
     dashboard: DashboardSettings = DashboardSettings()
     rank: RankSettings = RankSettings()
     ideas: IdeasSettings = IdeasSettings()
+    inbox: InboxSettings = InboxSettings()
 
-    @field_validator("briefing", "alerts")
+    @field_validator("briefing", "alerts", "inbox")
     @classmethod
     def _targets_configured(cls, value: Any, info: Any) -> Any:
         delivery = info.data.get("delivery")
-        targets = value.deliver if info.field_name == "briefing" else value.to
-        key = "deliver" if info.field_name == "briefing" else "to"
+        targets = {"briefing": lambda: value.deliver, "alerts": lambda: value.to,
+                   "inbox": lambda: value.on_call}[info.field_name]()
+        key = {"briefing": "deliver", "alerts": "to", "inbox": "on_call"}[info.field_name]
         missing = delivery.missing(targets) if delivery is not None else []
         if missing:
             raise ValueError(f"{key} names {missing} but there is no "
@@ -605,6 +782,23 @@ class Settings(Section):
         if not profiles:
             raise ConfigError("feeds.toml has no [company] table: add one with at least `name`")
         return profiles[0]
+
+    @model_validator(mode="after")
+    def _inbox_llm_endpoint(self) -> Settings:
+        inbox = self.inbox
+        if inbox.classifier == "llm" and not ((inbox.base_url or self.ideas.base_url)
+                                              and (inbox.model or self.ideas.model)):
+            raise ValueError("[inbox] classifier = 'llm' needs base_url and model (in [inbox] "
+                             "or [ideas])")
+        return self
+
+    def inbox_llm(self) -> IdeasSettings:
+        """The endpoint the inbox's LLM classifier talks to: [inbox] keys over [ideas] ones."""
+        return self.ideas.model_copy(update={
+            "base_url": self.inbox.base_url or self.ideas.base_url,
+            "model": self.inbox.model or self.ideas.model,
+            "api_key_env": self.inbox.api_key_env or self.ideas.api_key_env,
+            "timeout": self.inbox.timeout, "temperature": 0.0, "generator": "llm"})
 
     @model_validator(mode="after")
     def _unique_profiles(self) -> Settings:
