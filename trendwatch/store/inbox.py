@@ -57,6 +57,7 @@ def insert_inbound(conn: Connection, rows: Sequence[dict[str, Any]], now: dateti
     if not rows:
         return 0
     full = [{"reasons": [], "status": "new", "reply": {}, "engagement": {}, "mention": {},
+             "priority": 0,
              **row, "created_at": now, "updated_at": now} for row in rows]
     new = insert_ignore(conn, inbox_messages, full, index_elements=["item_id"])
     if new:
@@ -127,6 +128,7 @@ class TriageRecord:
     reasons: list[str]
     due_at: datetime | None
     conversation_key: str | None = None
+    priority: int = 0
     reply_draft: str | None = None
     reply: dict[str, Any] = field(default_factory=dict)
 
@@ -180,7 +182,8 @@ def record_triage(store: Store, now: datetime, messages: Sequence[TriageRecord],
                                  sentiment=record.sentiment,
                                  sentiment_score=record.sentiment_score,
                                  lang=record.lang, reasons=list(record.reasons),
-                                 due_at=record.due_at, reply_draft=record.reply_draft,
+                                 due_at=record.due_at, priority=record.priority,
+                                 reply_draft=record.reply_draft,
                                  reply=dict(record.reply), triaged_at=now, updated_at=now,
                                  conversation_id=conversation_ids.get(record.conversation_key)))
         if messages:
@@ -265,7 +268,7 @@ def list_messages(db: Store | Connection, now: datetime, *, status: str | None =
     if category:
         query = query.where(inbox_messages.c.category == category)
     query = query.order_by(inbox_messages.c.due_at.is_(None), inbox_messages.c.due_at,
-                           inbox_messages.c.received_at, inbox_messages.c.id).limit(limit)
+                           inbox_messages.c.priority.desc(), inbox_messages.c.received_at, inbox_messages.c.id).limit(limit)
     with _reading(db) as conn:
         return [_with_breach(dict(r), now) for r in conn.execute(query).mappings()]
 

@@ -371,6 +371,7 @@ inbox_messages = Table(
     Column("status", String(20), nullable=False, default="new"),  # new→assigned→waiting→answered→closed
     Column("assignee", Name(200)),
     Column("due_at", UTCDateTime),
+    Column("priority", Integer, nullable=False, default=0),  # higher first (someone waiting…)
     Column("conversation_id", Integer, ForeignKey("inbox_conversations.id", ondelete="SET NULL")),
     Column("incident_id", Integer, ForeignKey("inbox_incidents.id", ondelete="SET NULL")),
     Column("reply_draft", Text),

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("assignee", _name(), nullable=True),
         sa.Column("due_at", UTCDateTime(), nullable=True),
+        sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(),
                   sa.ForeignKey("inbox_conversations.id", ondelete="SET NULL"), nullable=True),
         sa.Column("incident_id", sa.Integer(),
