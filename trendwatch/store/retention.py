@@ -65,9 +65,10 @@ class PurgeReport:
     stories_blanked: int = 0
     trend_points: int = 0
     dry_run: bool = False
+    inbox: Any = None            # store.inbox.InboxPurgeReport, when run_purge did the inbox too
 
     def as_dict(self) -> dict:
-        return {"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
+        return {**({"inbox": self.inbox.as_dict()} if self.inbox is not None else {}),"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
                 "embeddings": self.embeddings, "assignments": self.assignments,
                 "ideas": self.ideas, "labels": self.labels, "stories": self.stories,
                 "stories_blanked": self.stories_blanked, "trend_points": self.trend_points}
