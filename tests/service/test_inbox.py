@@ -1,0 +1,98 @@
+"""service.inbox: which collected items become inbound messages (real handle kept only
+there), the triage step inside the collection step, on-call alerts, data-subject requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import make_settings
+from trendwatch.collect.run import collect_sources
+from trendwatch.models import RawItem
+from trendwatch.service.inbox import InboundSelection, handle_variants
+from trendwatch.store import inbox as inbox_rows
+from trendwatch.store.schema import inbox_messages, items
+
+KEY = b"k" * 32
+COMPANY = '[company]\nname = "Acme Bikes"\n[[products]]\nname = "Flow"\n'
+
+
+def write_posts(path, posts):
+    path.write_text("".join(json.dumps(p) + "\n" for p in posts), encoding="utf-8")
+
+
+def config(tmp_path, body=""):
+    settings = make_settings(
+        f'[storage]\nimport_dirs = ["{tmp_path}"]\n'
+        '[inbox]\nhandles = { mastodon = "@acme@bikes.social" }\n'
+        f'[[sources]]\nkind = "file"\nname = "social"\npath = "{tmp_path}/posts.jsonl"\n'
+        'platform = "mastodon"\n'
+        f'[[sources]]\nkind = "file"\nname = "dms"\npath = "{tmp_path}/dms.jsonl"\n'
+        'platform = "mastodon"\ninbox = true\n' + body, company=COMPANY)
+    return settings
+
+
+POSTS = [
+    {"id": "https://bikes.social/users/rita/statuses/1", "author": "rita@bikes.social",
+     "url": "https://bikes.social/@rita/1", "published": "2026-11-20T05:00:00Z",
+     "text": "My Flow from Acme Bikes will not unlock since the update"},
+    {"id": "https://bikes.social/users/acme/statuses/2", "author": "acme@bikes.social",
+     "url": "https://bikes.social/@acme/2", "published": "2026-11-20T05:10:00Z",
+     "text": "Acme Bikes here: a fix for Flow unlocking is rolling out"},
+    {"id": "https://bikes.social/users/tom/statuses/3", "author": "tom@bikes.social",
+     "url": "https://bikes.social/@tom/3", "published": "2026-11-20T05:20:00Z",
+     "text": "Rain again. Riding anyway."},
+]
+DMS = [{"id": "dm-1", "author": "nadia@bikes.social", "published": "2026-11-20T05:30:00Z",
+        "text": "hello, where is my order?"}]
+
+
+def test_selection_mentions_own_posts_and_direct_sources(tmp_path):
+    settings = config(tmp_path)
+    selection = InboundSelection(settings)
+    social, dms = settings.sources
+    pick = selection(social, "mastodon")
+    assert pick(RawItem(title="", text="Acme Bikes broke my heart", author="@x@y.z"))["kind"] == "company"
+    assert pick(RawItem(title="", text="my Flow is slow", author="@x@y.z"))["product"] == "Flow"
+    assert pick(RawItem(title="", text="Acme Bikes news", author="acme@bikes.social")) is None
+    assert pick(RawItem(title="", text="nothing to see", author="@x@y.z")) is None
+    direct = selection(dms, "mastodon")
+    assert direct(RawItem(title="", text="nothing to see", author="@x@y.z"))["kind"] == "source"
+    settings.inbox.enabled = False
+    assert InboundSelection(settings)(social, "mastodon") is None
+
+
+async def test_inbound_rows_keep_the_real_handle_items_the_pseudonym(store, tmp_path):
+    settings = config(tmp_path)
+    write_posts(tmp_path / "posts.jsonl", POSTS)
+    write_posts(tmp_path / "dms.jsonl", DMS)
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    outcomes = await collect_sources(store, settings, now=now, privacy_key=KEY,
+                                     inbound=InboundSelection(settings))
+    assert {o.name: o.inbound for o in outcomes} == {"social": 1, "dms": 1}
+    pending = {r["external_id"]: r for r in inbox_rows.untriaged(store)}
+    assert set(pending) == {POSTS[0]["id"], "dm-1"}
+    rita = pending[POSTS[0]["id"]]
+    assert rita["author"] == "rita@bikes.social" and rita["url"] == "https://bikes.social/@rita/1"
+    assert rita["mention"]["term"] in ("Acme Bikes", "Flow") and rita["received_at"] < now
+    with store.connect() as conn:
+        stored = conn.execute(select(items.c.id, items.c.author, items.c.url,
+                                     items.c.external_id)).all()
+        linked = set(conn.execute(select(inbox_messages.c.item_id)).scalars())
+    assert linked <= {row.id for row in stored}
+    # nothing outside the inbox names the people: pseudonyms, handle-free links and ids
+    flat = json.dumps([list(r) for r in stored])
+    for handle in ("rita", "nadia", "tom"):
+        assert handle not in flat
+    # collecting again stores nothing twice
+    again = await collect_sources(store, settings, now=now + timedelta(hours=1),
+                                  privacy_key=KEY, inbound=InboundSelection(settings),
+                                  names=["social", "dms"])
+    assert sum(o.inbound for o in again) == 0 and len(inbox_rows.untriaged(store)) == 2
+
+
+def test_handle_variants():
+    assert handle_variants("@ana") == ["@ana", "ana"]
+    assert handle_variants(" ana ") == ["ana", "@ana"]
