@@ -19,7 +19,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from trendwatch.briefing.content import Briefing
-from trendwatch.briefing.words import angle_name, status_name
+from trendwatch.briefing.words import angle_name, category_name, status_name, urgency_name
 from trendwatch.config.schema import SUBJECT_FIELDS, format_problem
 from trendwatch.present import i18n
 from trendwatch.present.escape import link, md, safe_url, slack, slack_link
@@ -104,6 +104,8 @@ def _environment(language: str) -> Environment:
         number=lambda value: i18n.number(value, language),
         status_name=lambda status: status_name(status, language),
         angle_name=lambda angle: angle_name(angle, language),
+        category_name=lambda category: category_name(category, language),
+        urgency_name=lambda urgency: urgency_name(urgency, language),
         isolate=lambda text: i18n.isolate(str(text), language),
         commas=pass_eval_context(lambda ctx, items: _join(ctx, i18n.comma(language), items)),
     )
