@@ -313,6 +313,13 @@ def list_incidents(db: Store | Connection, *, include_closed: bool = False,
             query.order_by(inbox_incidents.c.last_at.desc(), inbox_incidents.c.id.desc())).mappings()]
 
 
+def summary_empty() -> dict[str, Any]:
+    """``summary`` of an empty inbox."""
+    return {"received": dict.fromkeys(CATEGORIES, 0), "received_total": 0, "open": 0,
+            "by_status": dict.fromkeys(STATUSES, 0), "breached": 0, "high": 0,
+            "open_incidents": 0}
+
+
 def summary(db: Store | Connection, now: datetime, since: datetime) -> dict[str, Any]:
     """Counts for *Today* and the briefing: received since ``since`` per category, open per
     status, breached (open and past due), open incidents."""
