@@ -96,3 +96,18 @@ async def test_inbound_rows_keep_the_real_handle_items_the_pseudonym(store, tmp_
 def test_handle_variants():
     assert handle_variants("@ana") == ["@ana", "ana"]
     assert handle_variants(" ana ") == ["ana", "@ana"]
+
+
+async def test_direct_inbox_items_stay_out_of_the_analysis_window(store, tmp_path):
+    from trendwatch.store.runs import load_window, window_languages
+
+    settings = config(tmp_path)
+    write_posts(tmp_path / "posts.jsonl", POSTS)
+    write_posts(tmp_path / "dms.jsonl", DMS)
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    await collect_sources(store, settings, now=now, privacy_key=KEY,
+                          inbound=InboundSelection(settings))
+    window = load_window(store, now - timedelta(days=7), now)
+    assert len(window) == len(POSTS)            # the public posts, not the private message
+    assert "where is my order" not in json.dumps([w["text"] for w in window])
+    assert sum(window_languages(store, now - timedelta(days=7), now).values()) == len(POSTS)
