@@ -111,3 +111,55 @@ async def test_direct_inbox_items_stay_out_of_the_analysis_window(store, tmp_pat
     assert len(window) == len(POSTS)            # the public posts, not the private message
     assert "where is my order" not in json.dumps([w["text"] for w in window])
     assert sum(window_languages(store, now - timedelta(days=7), now).values()) == len(POSTS)
+
+
+# --- the collection step triages; on call ------------------------------------------------------
+
+NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)   # a Saturday night in Berlin: out of hours
+BURST = [{"id": f"t-{i}", "author": f"person{i}@example.com",
+          "published": (NIGHT - timedelta(minutes=5 * i + 5)).isoformat(),
+          "text": f"My Flow stopped charging after the update, battery dead ({i})"}
+         for i in range(8)]
+
+
+
+def night_settings(tmp_path):
+    settings = make_settings(
+        f'[storage]\nimport_dirs = ["{tmp_path}"]\n'
+        f'[briefing]\nfolder = "{tmp_path / "out"}"\n'
+        '[inbox]\nhours = "mon-fri 09:00-17:00"\ntimezone = "Europe/Berlin"\n'
+        'on_call = ["file"]\nwarn_before = "45m"\nincident_min = 5\n'
+        '[inbox.sla]\ncomplaint = "1h"\ncomplaint-high = "1h"\nquestion = "1h"\n'
+        f'[[sources]]\nkind = "file"\nname = "dms"\npath = "{tmp_path}/dms.jsonl"\n'
+        'platform = "x"\ninbox = true\n', company=COMPANY)
+    return settings
+
+
+async def test_the_collection_step_triages_and_on_call_alerts_once(store, tmp_path):
+    from trendwatch.service import pipeline
+    from trendwatch.service.inbox import check_on_call
+
+    settings = night_settings(tmp_path)
+    write_posts(tmp_path / "dms.jsonl", BURST)
+    seen = []
+    await pipeline.run_collect(store, settings, NIGHT, due_only=False, privacy_key=KEY,
+                               on_triage=seen.append)
+    assert seen and seen[0].triaged == len(BURST) and seen[0].by_category.get("complaint")
+    queue = inbox_rows.list_messages(store, NIGHT)
+    assert len(queue) == len(BURST) and all(m["due_at"] for m in queue)
+    assert all(m["category"] == "complaint" for m in queue)
+    # nothing left to triage: a second step does nothing twice
+    await pipeline.run_collect(store, settings, NIGHT, due_only=False, privacy_key=KEY,
+                               on_triage=seen.append)
+    assert seen[-1].triaged == 0
+    # the burst is one incident card
+    assert seen[0].incidents_new and len(inbox_rows.list_incidents(store)) == 1
+
+    done = await check_on_call(store, settings, NIGHT)
+    assert done["on_call"] >= 1 and done["incidents"] == 1
+    files = sorted((tmp_path / "out").glob("inbox-*.md"))
+    assert files and any("incident" in f.name for f in files)
+    text = "".join(f.read_text("utf-8") for f in files)
+    assert "person0@example.com" not in text           # alerts name no handle
+    again = await check_on_call(store, settings, NIGHT + timedelta(minutes=5))
+    assert again["on_call"] == 0 and again["incidents"] == 0   # once per conversation/incident
