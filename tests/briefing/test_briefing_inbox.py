@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from tests.conftest import make_settings
@@ -89,3 +90,12 @@ def test_on_call_and_incident_messages_are_escaped(store, now):
     [card] = inbox.list_incidents(store)
     alert = incident_message(card, now, SETTINGS, "ar")
     assert "6 complaints about battery" in alert.subject and 'dir="rtl"' in alert.html
+
+
+def test_slack_briefing_carries_the_section(store, now):
+    from trendwatch.briefing.render import slack_blocks
+
+    fill(store, now)
+    payload = json.dumps(slack_blocks(build_briefing(store, SETTINGS, now)), ensure_ascii=False)
+    assert "Customer care since" in payload and "6 complaints about battery" in payload
+    assert "@secret_handle" not in payload and "javascript:" not in payload

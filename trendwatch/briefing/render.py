@@ -180,6 +180,25 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
     if extra:
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(extra)[:2900]}})
+    if briefing.care is not None:
+        care = briefing.care
+        comma = i18n.comma(language)
+        lines = ["*" + slack(_("Customer care since %(time)s") % {"time": local(care.since)}) + "*",
+                 ngettext("%(num)s message received", "%(num)s messages received",
+                          care.received_total)
+                 + (" (" + comma.join(f"{category_name(c, language)} {n}"
+                                      for c, n in care.received.items() if n) + ")"
+                    if care.received_total else "")
+                 + " · " + ngettext("%(num)s past its answer time", "%(num)s past their answer time",
+                                    care.breached)]
+        lines += [f"*{slack(_('Incident'))}:* {slack(i.label)}" for i in care.incidents]
+        for m in care.urgent:
+            what = f"#{m.id} {category_name(m.category, language)}{comma}{urgency_name(m.urgency, language)}"
+            if m.excerpt:
+                what += ": " + (slack_link(m.excerpt, m.url) if m.url else slack(m.excerpt))
+            lines.append("• " + what)
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:2900]}})
     blocks.append({"type": "context", "elements": [
         {"type": "mrkdwn", "text": slack(_("Health: %(line)s") % {"line": briefing.health.line})[:2900]}]})
     fallback = slack(_("Trends for %(company)s, %(date)s: %(topics)s") % {
