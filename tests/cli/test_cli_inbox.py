@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from trendwatch.cli import cli
+from trendwatch.errors import InboxError
 
 HELPDESK = FIXTURES / "imports" / "helpdesk"
 INBOX_FIELDS = {"id", "conversation_id", "external_id", "source", "platform", "url", "author",
@@ -30,7 +31,7 @@ POSTS = [  # a social export that is not an inbox source: only mentions count
 
 
 def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=not ok)
     if ok:
         assert result.exit_code == 0, result.output
     return result
@@ -126,7 +127,7 @@ def test_working_a_message_and_forgetting_a_person(project):
     assert [m["status"] for m in inbox_json(project, "--status", "answered")] == ["answered"]
     run("inbox", "close", mid, *project)
     failed = run("inbox", "answered", mid, *project, ok=False)
-    assert failed.exit_code != 0
+    assert isinstance(failed.exception, InboxError) and "closed" in str(failed.exception)
     assert run("inbox", *project).output.count("│") > 0   # the table renders
 
     items_before = json.loads(run("items", *project, "--format", "json", "--limit", "50").output)

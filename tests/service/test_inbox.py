@@ -13,7 +13,7 @@ from trendwatch.collect.run import collect_sources
 from trendwatch.models import RawItem
 from trendwatch.service.inbox import InboundSelection, handle_variants
 from trendwatch.store import inbox as inbox_rows
-from trendwatch.store.schema import inbox_messages, items
+from trendwatch.store.schema import inbox_events, inbox_messages, items
 
 KEY = b"k" * 32
 COMPANY = '[company]\nname = "Acme Bikes"\n[[products]]\nname = "Flow"\n'
@@ -161,5 +161,37 @@ async def test_the_collection_step_triages_and_on_call_alerts_once(store, tmp_pa
     assert files and any("incident" in f.name for f in files)
     text = "".join(f.read_text("utf-8") for f in files)
     assert "person0@example.com" not in text           # alerts name no handle
-    again = await check_on_call(store, settings, NIGHT + timedelta(minutes=5))
+    again = await check_on_call(store, settings, NIGHT)
     assert again["on_call"] == 0 and again["incidents"] == 0   # once per conversation/incident
+    # later, the rest come due: each conversation is alerted once, never twice
+    await check_on_call(store, settings, NIGHT + timedelta(minutes=30))
+    await check_on_call(store, settings, NIGHT + timedelta(minutes=50))
+    with store.connect() as conn:
+        alerts = conn.execute(select(inbox_events.c.message_id).where(
+            inbox_events.c.kind == "alert")).scalars().all()
+    assert sorted(alerts) == sorted(set(alerts)) and len(alerts) == len(BURST)
+
+
+
+async def test_nobody_is_paged_in_office_hours(store, tmp_path):
+    from trendwatch.service import pipeline
+    from trendwatch.service.inbox import check_on_call
+
+    settings = night_settings(tmp_path)
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)       # 11:00 in Berlin, a Monday
+    write_posts(tmp_path / "dms.jsonl", [{"id": "q1", "author": "ana@example.com",
+                                          "published": (monday - timedelta(minutes=40)).isoformat(),
+                                          "text": "Where is my order? It is late."}])
+    await pipeline.run_collect(store, settings, monday, due_only=False, privacy_key=KEY)
+    assert len(inbox_rows.list_messages(store, monday)) == 1
+    assert (await check_on_call(store, settings, monday))["on_call"] == 0
+
+
+def test_the_service_checks_on_call_every_few_minutes(store, tmp_path):
+    from trendwatch.service.scheduler import JOBS, ON_CALL_EVERY, build_triggers, default_steps
+
+    settings = night_settings(tmp_path)
+    assert "oncall" in JOBS and ON_CALL_EVERY <= timedelta(minutes=5)
+    trigger = build_triggers(settings, timedelta(minutes=1))["oncall"]
+    assert trigger.interval == ON_CALL_EVERY
+    assert default_steps(store, settings, KEY).oncall is not None
