@@ -204,3 +204,10 @@ def test_forget_deletes_a_person_everywhere(seeded, now):
         assert conn.execute(select(inbox_messages.c.author)).scalars().all() == ["@bo"]
     assert count(store, inbox_conversations) == 0 and count(store, inbox_incidents) == 0
     assert forget_author(store, now, ["@nobody"]).as_dict()["items"] == 0
+
+
+def test_items_topics_in_the_latest_run(store, now):
+    seeded = seed(store, now)
+    assert inbox.latest_topics_of_items(store, ["item0", "item3", "nope", None]) == {
+        "item0": seeded.t1, "item3": seeded.t1}
+    assert inbox.latest_topics_of_items(store, []) == {}
