@@ -172,6 +172,12 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
     keys = threads.group_conversations(messages, open_convs, now,
                                        window=inbox.conversation_window, products=products)
     waiting = {c.key: c for c in open_convs}
+    # how many messages each open conversation already has (a customer writing again waits
+    # longer than one writing once)
+    earlier_count: dict[str, int] = defaultdict(int)
+    for r in recent:
+        if r.get("conversation_key") in waiting:
+            earlier_count[r["conversation_key"]] += 1
 
     conversations: dict[str, inbox_rows.ConversationRecord] = {}
     records: list[inbox_rows.TriageRecord] = []
@@ -179,8 +185,7 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
     for row, message, triage in zip(pending, messages, triages):
         key = keys.get(message.id) or threads.conversation_key(message)
         known = waiting.get(key)
-        earlier = len(known.message_ids) // 2 if known else 0
-        earlier += seen_in_conv[key]
+        earlier = earlier_count[key] + seen_in_conv[key]
         seen_in_conv[key] += 1
         conv = conversations.get(key)
         if conv is None:
