@@ -25,13 +25,13 @@ LANGS = ("en", "de", "es", "fr", "ar")
 
 # breach of expectations, said outright
 PROBLEM = {
-    "en": [
+    "en": [r"barely (?:works|working|loads|usable|any)", r"one bar", r"without (?:my|our) (?:permission|consent|knowledge)", r"dies (?:after|within|every|at)", r"died", r"snapped", r"scratched", r"dented", r"missing (?:\w+ ){0,2}(?:charger|part|parts|piece|items?|drinks?|sauce)", r"cuts? out", r"terrifying", r"scary", r"pending (?:for|since)", r"charged (?:\w+ ){0,4}(?:twice|two times|double)", r"compromised", r"takes? forever", r"forever", r"filthy", r"dirty", r"(?:had|have|having) (?:a|an) (?:allergic )?reaction", r"ate (?:half|some|part) (?:of )?my", r"half (?:of )?my (?:order|food|meal)", r"closed my (?:ticket|case|complaint)", r"without (?:solving|fixing|resolving|helping)", r"found (?:a|an) (?:hair|bug|insect|fly|piece of)", r"laughed at", r"where did (?:it|they|my) \w+", r"bounced", r"waited (?:\w+ ){0,4}\d+ (?:min|mins|minutes|hours?)", r"left (?:while|without) (?:we|us|me)", r"(?:can'?t|cannot|couldn'?t) (?:find|open|see|download|upload|save|change|cancel|update)", r"(?:is|was) (?:missing|gone|wrong|late|broken)", r"(?:still|never) (?:\w+ ){0,2}(?:arrived|works?|came)", 
         r"not working", r"(?:does|do|did|is|are|was|were|has|have)(?: not|n'?t) (?:work|working|worked|load|loading|arrive|arrived|connect|come|charge|charging|turn on|start|open|respond|help)",
         r"stopped (?:working|charging|responding|loading)", r"won'?t (?:load|start|open|work|connect|charge|turn on|let me|accept|go through|refund|respond|answer)",
         r"(?:can'?t|cannot|can not|couldn'?t|unable to) (?:log ?in|login|sign in|connect|access|get through|reach|use|open|pay|book|check in|make calls?|call|withdraw|transfer|see|find my|get (?:a|my|any))",
         r"keeps? (?:crashing|freezing|dropping|failing|disconnecting|restarting|logging me out|cutting out|buffering|declining|charging me)",
         r"crash(?:es|ed|ing)?", r"fro(?:ze|zen)", r"freez(?:es|ing)", r"broken", r"broke(?: down)?", r"faulty", r"defective",
-        r"(?:is|are|went|goes|been|still) down", r"down again", r"outage", r"blackout",
+        r"(?:is|are|went|goes|been|still) (?:\w+ ){0,2}down", r"down again", r"outage", r"blackout",
         r"no (?:signal|service|internet|connection|wifi|wi-fi|data|power|coverage|network|reception)",
         r"still (?:not|no|waiting|haven'?t|hasn'?t|nothing|broken|down|charging|missing|stuck|delayed|on hold|unresolved)",
         r"never (?:arrived|came|showed up|received|got|delivered|turned up|answered|responded|replied|called back|heard back)",
@@ -56,14 +56,14 @@ PROBLEM = {
         r"(?:i'?m|im|i am|we'?re|we are|i'?ll|we'?ll|gonna|going to) (?:be )?(?:switch(?:ing)?|mov(?:e|ing)|leav(?:e|ing)|go(?:ing)?) (?:to|back to|over to) (?!you\b)",
         r"never again", r"last time i", r"lost (?:a|another) customer", r"do better", r"get it together", r"step up your", r"sort (?:it|this) out", r"fix (?:this|it|your|the)",
         r"why (?:is|are|does|do|did|has|have|can'?t|won'?t|isn'?t|hasn'?t) (?:my|our|the|it|this|your|there|nobody|no one|i)",
-        r"how (?:long|many more) (?:do|does|will|must|should|until)", r"how hard is it to", r"when will (?:my|it|this|you|the) (?:\w+ ){0,3}(?:arrive|be fixed|be back|work|get|come|refund|respond)",
+        r"how (?:much )?longer (?:do|does|will|must|should|until|is|are)", r"how many more", r"how hard is it to", r"when will (?:my|it|this|you|the) (?:\w+ ){0,3}(?:arrive|be fixed|be back|work|get|come|refund|respond)",
         r"(?:any|what'?s the) update on (?:my|our)", r"where(?: is|'?s) my", r"what happened to my",
-        r"overpriced", r"misleading", r"false advertising", r"lied", r"lying", r"poor (?:service|quality|customer service|experience|signal)", r"bad (?:service|experience|customer service|quality)",
+        r"overpriced", r"worse", r"misleading", r"false advertising", r"lied", r"lying", r"poor (?:service|quality|customer service|experience|signal)", r"bad (?:service|experience|customer service|quality)",
         r"(?:doesn'?t|don'?t|didn'?t|won'?t) even", r"took (?:my )?money", r"declined", r"rejected", r"locked (?:out|my)", r"blocked my", r"suspended my", r"froze my",
         r"(?:literally )?(?:killing|drives?|driving) me (?:crazy|mad|nuts)", r"what a (?:mess|joke|nightmare)", r"nightmare", r"headache",
         r"no one (?:told|informed|warned)", r"without (?:any )?(?:notice|warning|explanation)", r"out of (?:stock again|order)",
     ],
-    "de": [
+    "de": [r"fällt (?:\w+ ){0,3}aus", r"verschwunden", r"(?:komische|seltsame|laute) geräusche", r"heiß geworden", r"gequalmt", r"hakt", r"kam kalt", r"(?:viel )?zu spät", r"klemmt", r"quietscht", 
         r"funktioniert (?:nicht|schon wieder nicht|immer noch nicht|gar nicht|seit)", r"geht (?:nicht|gar nichts|nichts mehr|schon wieder nicht)", r"klappt nicht", r"kaputt", r"defekt",
         r"abgestürzt", r"stürzt (?:\w+ )?ab", r"hängt sich (?:\w+ )?auf", r"störung", r"ausfall", r"ausgefallen", r"fällt (?:\w+ )?aus", r"lädt nicht", r"startet nicht",
         r"kein(?:e|en)? (?:netz|empfang|internet|signal|strom|verbindung|antwort|rückmeldung|reaktion|hilfe|erstattung)", r"immer noch (?:nicht|kein|keine|nichts|kaputt|offline)", r"noch (?:immer )?nicht (?:angekommen|da|geliefert|erhalten|erstattet|behoben)",
@@ -78,7 +78,7 @@ PROBLEM = {
         r"warum (?:ist|sind|geht|funktioniert|kommt|bekomme|dauert|wurde|habe ich)", r"wie lange (?:soll|muss|dauert)", r"wann (?:kommt|wird|bekomme ich) (?:\w+ ){0,2}(?:endlich|mein|meine|das|die)", r"wo bleibt",
         r"gesperrt", r"abgelehnt", r"schon wieder", r"zum wiederholten mal", r"zumutung", r"miserabel", r"desaster",
     ],
-    "es": [
+    "es": [r"sucísim[oa]", r"suci[oa]", r"no puedo (?:abrir|ver|descargar|subir|cambiar|cancelar)", r"no (?:me )?(?:abre|carga|descarga)", r"se quemó", r"falta(?:n)? (?:la mitad|el|la|los|las|mi)", r"me falta", 
         r"no (?:me )?funciona", r"no sirve", r"no (?:va|anda|carga|enciende|arranca|conecta|responde)", r"no me (?:deja|dejan|llega|llegó|contestan|responden|devuelven)", r"no puedo (?:entrar|acceder|conectar|iniciar|pagar|usar|hacer|llamar)",
         r"se (?:cae|cayó|cuelga|colgó|bloquea|bloqueó|rompió|estropeó|apaga)", r"caíd[oa]", r"sin (?:servicio|señal|internet|conexión|luz|respuesta|cobertura|red)", r"rot[oa]", r"averiad[oa]", r"estropead[oa]",
         r"todavía no", r"aún no", r"sigo (?:esperando|sin)", r"sigue sin", r"nunca (?:llegó|llego|me llegó|contestaron|respondieron)", r"no (?:ha |me ha |han )?llegado", r"no llegó",
@@ -91,7 +91,7 @@ PROBLEM = {
         r"por qué (?:no|mi|el|la|me|siempre|tengo)", r"cuándo (?:me |van a |llega|van)", r"cuánto (?:más )?tengo que esperar", r"dónde está mi", r"bloquead[oa]", r"rechazad[oa]",
         r"mal(?:ísimo|ísima)? servicio", r"mala (?:atención|calidad|experiencia)", r"una (?:pesadilla|porquería|basura|mierda)", r"basura", r"un desastre", r"desastre",
     ],
-    "fr": [
+    "fr": [r"ne tient (?:plus|pas)", r"bruit (?:bizarre|étrange|anormal)", r"impossible de", r"il manque", r"manque (?:la|le|les|une|un)", r"fait (?:un )?bruit", 
         r"(?:ne )?(?:marche|fonctionne|charge|démarre|répond) (?:pas|plus|toujours pas)", r"en panne", r"panne", r"plant(?:é|e|ée|age)", r"bug(?:ue|gue|s)?", r"beug(?:ue|le)?", r"crash",
         r"cassé(?:e|s)?", r"hors service", r"coupure", r"pas de (?:réseau|connexion|internet|signal|réponse|nouvelles|remboursement|retour)", r"aucune? (?:réponse|nouvelle|retour|solution|aide)",
         r"toujours (?:pas|rien|aucun|aucune|en attente|en panne|bloqué)", r"jamais (?:reçu|arrivé|livré|eu de réponse)", r"pas (?:reçu|arrivé|livré|remboursé|encore reçu|satisfait|content)",
@@ -104,11 +104,11 @@ PROBLEM = {
         r"pourquoi (?:mon|ma|mes|le|la|les|je|on|vous|ça|c'est|est-ce|il|elle)", r"combien de temps (?:encore|faut-il|dois-je)", r"quand (?:vais-je|est-ce que je|allez-vous|sera)", r"où est (?:mon|ma|passé)",
         r"service (?:client )?(?:nul|déplorable|inexistant)", r"cauchemar", r"galère", r"n'importe quoi", r"inutilisable", r"lent(?:e)? (?:à mourir|comme)",
     ],
-    "ar": [
+    "ar": [r"قفلوا", r"قفل (?:الخط|في وجهي)", r"ما (?:تشحن|يشحن)", r"لا (?:تشحن|يشحن)", r"ناقص", r"فيه خطا", r"رساله خطا", r"خطا في", 
         r"لا يعمل", r"ما يشتغل", r"ما يشتغلش", r"مش شغال", r"مو شغال", r"لا يشتغل", r"ما تشتغل", r"مش شغاله", r"معطل", r"عطلان", r"تعطل", r"خربان", r"خرب", r"خربت", r"متوقف", r"توقف",
         r"انقطاع", r"انقطع", r"انقطعت", r"مقطوع", r"مقطوعه", r"ما في (?:شبكه|نت|انترنت|خدمه|تغطيه)", r"مافي (?:شبكه|نت|انترنت|خدمه|تغطيه)", r"لا توجد (?:شبكه|خدمه|تغطيه)", r"بدون (?:شبكه|نت|خدمه|رد)",
         r"ما وصل", r"لم يصل", r"ما وصلت", r"لم تصل", r"ما وصلني", r"لم يصلني", r"ما وصلتني", r"لسه ما", r"لسا ما", r"للحين ما", r"حتى الان (?:لم|ما)", r"لحد الان", r"ما زلت (?:انتظر|بانتظار)", r"مازلت انتظر", r"انتظر من",
-        r"تاخير", r"متاخر", r"متاخره", r"تاخرت", r"تاخر", r"ضاع", r"ضايع", r"ضاعت", r"مفقود", r"مفقوده", r"تالف", r"تالفه", r"مكسور", r"غلط", r"خطا",
+        r"تاخير", r"متاخر", r"متاخره", r"تاخرت", r"تاخر", r"ضاع", r"ضايع", r"ضاعت", r"مفقود", r"مفقوده", r"تالف", r"تالفه", r"مكسور", r"غلط",
         r"مشكله", r"مشاكل", r"سيء", r"سيئه", r"زفت", r"اسوا", r"فاشل", r"فاشله", r"مقرف", r"مهزله", r"فضيحه", r"حرام عليكم", r"محد يرد", r"لا احد يرد", r"ما حد يرد", r"ما احد يرد", r"ما يردون", r"لا يردون", r"ولا رد",
         r"(?:خصم|سحب|انسحب|انخصم)(?:وا)? (?:\w+ )?مرتين", r"خصموا", r"سحبوا", r"ابي فلوسي", r"ابغى فلوسي", r"اريد استرداد", r"نصب", r"نصابين", r"احتيال", r"حراميه",
         r"بطيء", r"بطيئه", r"اخترق", r"اختراق", r"مخترق", r"الغاء (?:الاشتراك|حسابي|اشتراكي|العقد)", r"الغي (?:اشتراكي|حسابي)", r"ساغير", r"راح اغير", r"بغير الشركه", r"بنتقل", r"راح انتقل",
@@ -119,7 +119,7 @@ PROBLEM = {
 
 # leans towards a complaint without saying it: two of these make one
 HINT = {
-    "en": [r"again", r"why", r"still", r"hours", r"days", r"weeks", r"please help", r"help me", r"help!+", r"urgent(?:ly)?", r"asap", r"seriously",
+    "en": [r"finally", r"what happened", r"\?!", r"is it normal", r"supposed to", r"anyone else", r"even though", r"not even", r"paid for", r"again", r"why", r"still", r"hours", r"days", r"weeks", r"please help", r"help me", r"help!+", r"urgent(?:ly)?", r"asap", r"seriously",
            r"problem", r"issues?", r"slow", r"late", r"bug", r"waiting", r"wait", r"complain(?:t|ing)?", r"ugh+", r"smh", r"wtf", r"what the", r"come on",
            r"no way", r"really\?", r"dm'?d you", r"sent (?:you )?a dm", r"not", r"nothing", r"never", r"expensive", r"missing", r"error", r"hold",
            r"[😡🤬😤😠😞😢😭💔👎]"],
@@ -130,14 +130,14 @@ HINT = {
 }
 
 PRAISE = {
-    "en": [r"love(?:d|s)?", r"loving", r"thanks?(?: you)?", r"thx", r"ty", r"cheers", r"great", r"amazing", r"awesome", r"excellent", r"fantastic", r"brilliant", r"perfect(?:ly)?",
+    "en": [r"fastest", r"quickest", r"so kind", r"kind", r"easy", r"easier", r"made (?:our|my) (?:day|trip)", r"love(?:d|s)?", r"loving", r"thanks?(?: you)?", r"thx", r"ty", r"cheers", r"great", r"amazing", r"awesome", r"excellent", r"fantastic", r"brilliant", r"perfect(?:ly)?",
            r"best", r"wonderful", r"impressed", r"impressive", r"kudos", r"shout ?out", r"props to", r"well done", r"good job", r"nice", r"happy", r"delighted", r"pleased",
            r"recommend", r"appreciate(?:d)?", r"helpful", r"superb", r"outstanding", r"smooth", r"flawless", r"lifesaver", r"life saver", r"top notch", r"blown away", r"beautiful", r"gorgeous",
            r"legend(?:s|ary)?", r"stellar", r"quick(?:ly)?", r"fast", r"friendly", r"glad", r"a+mazing", r"obsessed", r"game ?changer", r"10/10", r"five stars", r"5 stars",
            r"[❤️😍🙌👏👍🥰😊💯🎉✨💙💚💜🤩😁]"],
-    "de": [r"danke(?: schön)?", r"vielen dank", r"super", r"toll", r"klasse", r"großartig", r"genial", r"perfekt", r"top", r"spitze", r"begeistert", r"liebe", r"empfehle(?:n|nswert)?",
+    "de": [r"bestes", r"schön", r"gerettet", r"danke(?: schön)?", r"vielen dank", r"super", r"toll", r"klasse", r"großartig", r"genial", r"perfekt", r"top", r"spitze", r"begeistert", r"liebe", r"empfehle(?:n|nswert)?",
            r"zufrieden", r"schnell", r"hilfreich", r"freundlich", r"beste(?:r|n)?", r"prima", r"wunderbar", r"hammer", r"mega", r"klasse", r"gerne wieder", r"großes lob", r"lob"],
-    "es": [r"gracias", r"genial", r"excelente", r"increíble", r"me encanta(?:n|ó)?", r"encantad[oa]", r"perfect[oa]", r"maravillos[oa]", r"buenísim[oa]", r"muy buen[oa]", r"mejor(?:es)?",
+    "es": [r"de diez", r"calentit[oa]", r"amable", r"me salvasteis", r"rapidísim[oa]s?", r"gracias", r"genial", r"excelente", r"increíble", r"me encanta(?:n|ó)?", r"encantad[oa]", r"perfect[oa]", r"maravillos[oa]", r"buenísim[oa]", r"muy buen[oa]", r"mejor(?:es)?",
            r"fantástic[oa]", r"rápid[oa]", r"recomiendo", r"feliz", r"content[oa]", r"bravo", r"crack", r"top", r"felicidades", r"de lujo", r"un diez", r"amables?"],
     "fr": [r"merci", r"génial(?:e)?", r"super", r"excellent(?:e)?", r"parfait(?:e)?", r"top", r"bravo", r"j'adore", r"adore", r"j'aime", r"incroyable", r"formidable", r"rapide(?:ment)?",
            r"recommande", r"content(?:e)?", r"ravi(?:e)?", r"satisfait(?:e)?", r"chapeau", r"magnifique", r"efficace", r"au top", r"impeccable", r"nickel", r"félicitations", r"sympa"],
@@ -150,16 +150,16 @@ RESOLVED = {
     "en": [r"(?:got |been |all )?(?:fixed|sorted|resolved|solved)(?: it| now| quickly| in minutes| straight away| within)?", r"works? (?:again|now|perfectly|great|fine)", r"back (?:up|online|to normal)",
            r"(?:finally )?arrived (?:today|safely|on time|early)", r"refund (?:came through|arrived|received)", r"(?:got|received) my refund", r"(?:turned|sorted) (?:it )?around", r"went above and beyond", r"saved the day"],
     "de": [r"(?:schnell |sofort )?(?:behoben|gelöst|erledigt)", r"funktioniert (?:wieder|jetzt)", r"geht wieder", r"wieder online", r"(?:doch noch |pünktlich )angekommen", r"geld (?:ist )?zurück"],
-    "es": [r"(?:ya )?(?:resuelto|solucionado|arreglado)", r"(?:ya )?funciona (?:de nuevo|otra vez|perfecto|bien)", r"ya (?:va|anda|llegó)", r"llegó (?:a tiempo|antes|perfecto)"],
+    "es": [r"(?:me lo |lo )?resolvieron", r"lo arregl(?:ó|aron)", r"(?:ya )?(?:resuelto|solucionado|arreglado)", r"(?:ya )?funciona (?:de nuevo|otra vez|perfecto|bien)", r"ya (?:va|anda|llegó)", r"llegó (?:a tiempo|antes|perfecto)"],
     "fr": [r"(?:vite |rapidement )?(?:résolu|réglé|corrigé|réparé)", r"(?:ça )?(?:marche|fonctionne) (?:à nouveau|de nouveau|maintenant|nickel)", r"(?:bien )?(?:arrivé|reçu) (?:à temps|en avance|aujourd'hui)"],
     "ar": [r"(?:تم )?(?:حل|انحلت|انحل|تصليح|اصلاح)", r"اشتغل (?:الحين|الان|مره ثانيه)", r"رجع (?:يشتغل|النت|الخط)", r"وصل (?:بالوقت|سليم)"],
 }
 
 # a problem word under negation: not a complaint ("no problems so far")
 CANCEL = {
-    "en": [r"no (?:problems?|issues?|complaints?)", r"never (?:had|have) (?:a|any) (?:problems?|issues?)", r"without (?:any )?(?:problems?|issues?|a hitch|delay)", r"not (?:disappointed|a problem)",
+    "en": [r"not (?:a single|one) (?:issue|problem|complaint|hiccup)", r"no longer (?:my|a) (?:enemy|problem|issue|worry)", r"no (?:more|longer) (?:problems?|issues?|worries)", r"no (?:problems?|issues?|complaints?)", r"never (?:had|have) (?:a|any) (?:problems?|issues?)", r"without (?:any )?(?:problems?|issues?|a hitch|delay)", r"not (?:disappointed|a problem)",
            r"zero (?:issues|problems)", r"not (?:once )?(?:let me down|failed)", r"(?:never|not) (?:lets?|let) (?:me|us) down", r"no (?:delays?|wait)", r"didn'?t disappoint", r"worth the wait"],
-    "de": [r"kein(?:e)? (?:problem(?:e)?|beschwerden)", r"ohne (?:probleme|verspätung)", r"nie (?:probleme|ärger)"],
+    "de": [r"ohne (?:probleme|problem|ärger)", r"kein(?:e)? (?:problem(?:e)?|beschwerden)", r"ohne (?:probleme|verspätung)", r"nie (?:probleme|ärger)"],
     "es": [r"(?:sin|ningún|ni un) (?:problemas?|retraso)", r"nunca (?:he tenido|tuve) (?:problemas|ningún problema)", r"cero problemas"],
     "fr": [r"(?:pas de|aucun|sans|zéro) (?:souci|problème|retard)s?", r"jamais (?:eu de|de) (?:problème|souci)s?"],
     "ar": [r"(?:ما في|مافي|لا|بدون|ولا) (?:مشكله|مشاكل|تاخير)"],
@@ -169,7 +169,7 @@ SARCASM = {
     "en": [r"(?:great|wonderful|fantastic|awesome|perfect|brilliant|lovely|nice|amazing|superb|splendid),? (?:another|again|more|yet another|just what|thanks|so|one more)",
            r"thanks? (?:a lot |so much )?for (?:nothing|losing|breaking|ruining|the (?:delay|outage|wait)|wasting|charging|cancell?ing|making me|leaving)", r"yeah,? right", r"/s\b", r"[🙄😒🙃]",
            r"so much for", r"just what i needed", r"love (?:how|that|it when|being|waiting|paying|getting)", r"(?:nice|good|great) (?:job|work),? (?:\w+ ){0,3}(?:again|losing|breaking|charging|cancel)",
-           r"way to go", r"thanks for (?:the )?(?:\w+ ){0,2}(?:hours?|days?) (?:on hold|of waiting|wait)", r"clap(?:ping)? emoji", r"oh (?:great|joy|wonderful|lovely)", r"my favou?rite (?:thing|part|hobby)",
+           r"way to go", r"thanks for (?:the )?(?:\w+ ){0,2}(?:hours?|days?) (?:on hold|of waiting|wait)", r"clap(?:ping)? emoji", r"thanks? (?:you )?for the \d+[- ]?(?:min|minute|hour|day)", r"oh (?:great|joy|wonderful|lovely)", r"my favou?rite (?:thing|part|hobby)",
            r"as usual", r"as always", r"once again", r"yet again", r"(?:every|each) (?:single )?(?:time|day|morning|week)", r"what (?:a|an) (?:surprise|shock)", r"who (?:knew|would have thought)", r"shocker",
            r"10/10 would(?: not)?", r"stellar (?:service|job) as (?:usual|always)"],
     "de": [r"(?:super|toll|klasse|prima|danke),? (?:schon wieder|wieder mal|wieder einmal|noch ein|für nichts)", r"wie immer", r"wie üblich", r"mal wieder", r"wieder mal", r"jeden (?:tag|morgen)", r"danke für nichts", r"ganz toll"],
@@ -179,25 +179,25 @@ SARCASM = {
 }
 
 LEAD = {
-    "en": [r"how much (?:is|are|does|do|for|would|will)", r"(?:what'?s|what is|what are) (?:the )?(?:price|pricing|cost)", r"price(?:s|d)?", r"pricing", r"(?:get|request|send(?: me)?) a quote", r"quote for",
+    "en": [r"(?:any )?deals? (?:for|on)", r"discounts?", r"catering", r"(?:join|partner with|list (?:my|our) \w+ on) your (?:platform|app|network)", r"group (?:fares?|rates?|bookings?|discount)", r"fees for (?:a|an|the) \w+ account", r"(?:my|our) restaurant (?:join|on)", r"how much (?:is|are|does|do|for|would|will)", r"(?:what'?s|what is|what are) (?:the )?(?:price|pricing|cost)", r"price(?:s|d)?", r"pricing", r"(?:get|request|send(?: me)?) a quote", r"quote for",
            r"(?:book|schedule|request|get|see) a demo", r"demo", r"(?:free )?trial", r"where (?:can|do) (?:i|we) (?:buy|get|find|order|purchase)", r"(?:want|looking|planning|going) to (?:buy|order|purchase|get one|switch to you)",
-           r"(?:do you|can you) (?:ship|deliver) to", r"available in", r"in stock", r"business (?:plan|account|tier|package|pricing)", r"enterprise (?:plan|pricing|tier|license)?",
+           r"(?:do you|can you) ship to", r"available in", r"in stock", r"business (?:plan|account|tier|package|pricing)", r"enterprise (?:plan|pricing|tier|license)?",
            r"for (?:my|our) (?:team|company|business|staff|office|fleet|employees|shop|restaurant|school|startup)", r"sales (?:team|rep|contact|department)", r"contact sales", r"talk to (?:sales|someone about buying)",
            r"bulk (?:order|pricing|discount)", r"wholesale", r"reseller", r"become a (?:partner|dealer|stockist)", r"discount (?:code|for)", r"student discount", r"interested in (?:buying|getting|your|the|a)",
            r"thinking (?:of|about) (?:buying|getting|ordering|switching to|signing up)", r"considering (?:buying|getting|switching|your)", r"should i (?:buy|get|switch)", r"(?:worth|recommend) (?:buying|getting)",
            r"how (?:do|can) i (?:sign up|order|subscribe|buy|get one|get started|join)", r"(?:sign|signing) up for", r"do you (?:offer|have|sell|do) (?:a |an |any )?(?:plan|plans|package|financing|installments|leasing|subscription|trial|discount)",
            r"take my money", r"shut up and take", r"where do i sign", r"(?:can|could) (?:i|we) (?:get|have) (?:a|some) (?:info|information|brochure|catalog)", r"financing", r"lease", r"leasing", r"test ride", r"test drive"],
-    "de": [r"was kostet", r"wie ?viel kostet", r"kostet", r"kosten", r"preis(?:e|liste)?", r"kosten für", r"angebot (?:für|erstellen|anfragen)", r"(?:ein )?angebot", r"demo", r"testversion", r"probefahrt", r"testen",
-           r"kaufen", r"bestellen", r"wo (?:kann|bekomme|finde) ich", r"erhältlich", r"lieferbar", r"liefert ihr (?:nach|auch)", r"für (?:unser|mein|unsere|meine) (?:team|unternehmen|firma|büro|mitarbeiter|flotte|praxis)",
-           r"geschäftskunden", r"firmenkunden", r"händler", r"rabatt", r"interessiere mich", r"interesse an", r"überlege(?:n)? (?:\w+ ){0,3}(?:zu kaufen|zu holen|zu wechseln|anzuschaffen)", r"leasing", r"ratenzahlung", r"tarif für"],
-    "es": [r"cuánto (?:cuesta|cuestan|vale|valen|sale|es)", r"precio(?:s)?", r"cotización", r"presupuesto", r"demo(?:stración)?", r"prueba gratis", r"periodo de prueba", r"comprar", r"dónde (?:puedo )?(?:compr|consegu|encontr)",
-           r"venden", r"disponible en", r"(?:envían|hacen envíos|llegan) a", r"para (?:mi|nuestra|nuestro) (?:empresa|equipo|negocio|oficina|flota|tienda|restaurante)", r"plan (?:empresa|empresarial|business|para empresas)",
+    "de": [r"gruppentarife?", r"catering", r"mitmachen", r"(?:mein|unser) restaurant", r"was kostet", r"wie ?viel kostet", r"kostet", r"kosten", r"preis(?:e|liste)?", r"kosten für", r"angebot (?:für|erstellen|anfragen)", r"(?:ein )?angebot", r"demo", r"testversion", r"probefahrt", r"testen",
+           r"kaufen", r"bestellen", r"wo (?:kann|bekomme|finde) ich", r"erhältlich", r"lieferbar", r"für (?:unser|mein|unsere|meine) (?:team|unternehmen|firma|büro|mitarbeiter|flotte|praxis)",
+           r"geschäftskunden", r"firmenkunden", r"händler", r"rabatt", r"interessiere mich", r"interesse an", r"überlege(?:n)? (?:\w+ ){0,3}(?:zu kaufen|zu holen|zu wechseln|anzuschaffen)", r"leasing", r"ratenzahlung", r"tarif für (?:firmen|unternehmen|geschäftskunden)"],
+    "es": [r"tarifas? para (?:grupos|empresas)", r"comisiones", r"dar de alta (?:mi|nuestro) (?:restaurante|negocio|tienda)", r"cuánto (?:cuesta|cuestan|vale|valen|sale|es)", r"precio(?:s)?", r"cotización", r"presupuesto", r"demo(?:stración)?", r"prueba gratis", r"periodo de prueba", r"comprar", r"dónde (?:puedo )?(?:compr|consegu|encontr)",
+           r"venden", r"disponible en", r"(?:envían|hacen envíos) a", r"para (?:mi|nuestra|nuestro) (?:empresa|equipo|negocio|oficina|flota|tienda|restaurante)", r"plan (?:empresa|empresarial|business|para empresas)",
            r"distribuidor", r"descuento", r"me interesa(?:n)?", r"interesad[oa] en", r"quiero (?:comprar|contratar|pedir)", r"contratar", r"financiación", r"a plazos", r"prueba de manejo"],
-    "fr": [r"combien (?:coûte|coûtent|ça coûte|pour)", r"quel est le (?:prix|tarif)", r"prix", r"tarif(?:s)?", r"devis", r"démo(?:nstration)?", r"essai gratuit", r"acheter", r"commander",
-           r"où (?:peut-on|puis-je|est-ce qu'on peut) (?:acheter|trouver|commander)", r"disponible (?:en|au|à)", r"livrez-vous", r"pour (?:mon|notre|ma) (?:entreprise|équipe|société|boutique|flotte|cabinet)",
+    "fr": [r"essayer", r"inscrire (?:mon|notre) (?:restaurant|commerce|boutique)", r"tarifs? (?:pour|du|des|de groupe)", r"quel(?:s)? tarifs?", r"vos tarifs", r"combien (?:coûte|coûtent|ça coûte|pour)", r"quel est le (?:prix|tarif)", r"prix", r"devis", r"démo(?:nstration)?", r"essai gratuit", r"acheter", r"commander",
+           r"où (?:peut-on|puis-je|est-ce qu'on peut) (?:acheter|trouver|commander)", r"disponible (?:en|au|à)", r"pour (?:mon|notre|ma) (?:entreprise|équipe|société|boutique|flotte|cabinet)",
            r"offre (?:pro|entreprise|professionnelle)", r"revendeur", r"remise", r"intéressé(?:e)? par", r"je (?:voudrais|souhaite|veux) (?:acheter|commander|souscrire|essayer)", r"souscrire", r"location longue durée", r"financement", r"essai"],
-    "ar": [r"كم (?:سعر|السعر|تكلفه|يكلف|الاشتراك|سعره)", r"بكم", r"السعر", r"سعر", r"الاسعار", r"اسعار", r"التكلفه", r"عرض سعر", r"عرض تجريبي", r"تجربه مجانيه", r"اشتري", r"شراء",
-           r"(?:من )?(?:وين|اين|من فين) (?:اشتري|اقدر اشتري|اطلب)", r"متوفر", r"متوفره", r"(?:هل )?توصلون", r"توصيل (?:الى|ل)", r"للشركات", r"لشركتي", r"لفريقي", r"لموظفين", r"موزع", r"وكيل", r"خصم", r"مهتم", r"مهتمه",
+    "ar": [r"رسوم", r"اسجل مطعمي", r"تسجيل (?:مطعمي|المطعم)", r"الاسعار للمجموعات", r"كم (?:سعر|السعر|تكلفه|يكلف|الاشتراك|سعره)", r"بكم", r"السعر", r"سعر", r"الاسعار", r"اسعار", r"التكلفه", r"عرض سعر", r"عرض تجريبي", r"تجربه مجانيه", r"اشتري", r"شراء",
+           r"(?:من )?(?:وين|اين|من فين) (?:اشتري|اقدر اشتري|اطلب)", r"متوفر", r"متوفره", r"للشركات", r"لشركتي", r"لفريقي", r"لموظفين", r"موزع", r"وكيل", r"خصم", r"مهتم", r"مهتمه",
            r"(?:ابغى|ابي|اريد|بدي) (?:اشتري|اشترك|اطلب|شراء)", r"اشتراك (?:الشركات|للشركات)", r"تقسيط", r"اقساط"],
 }
 
@@ -220,7 +220,7 @@ CONTRAST = {
 }
 
 NEGATORS = {
-    "en": [r"not", r"no", r"never", r"\w+n'?t", r"hardly", r"nothing"],
+    "en": [r"not", r"no", r"never", r"\w+n't", r"(?:do|does|did|is|are|was|were|has|have|had|ca|wo|could|would|should)nt", r"hardly", r"nothing"],
     "de": [r"nicht", r"kein(?:e|en)?", r"nie", r"niemals"],
     "es": [r"no", r"nunca", r"jamás", r"ni", r"nada"],
     "fr": [r"pas", r"jamais", r"plus", r"aucun(?:e)?", r"ni", r"rien"],
@@ -233,7 +233,7 @@ URGENCY = {
         "en": [r"fire", r"caught fire", r"on fire", r"smok(?:e|ing)", r"burn(?:ed|t|ing|s)?", r"explod(?:ed|ing|e)", r"explosion", r"overheat(?:ing|ed|s)?", r"swollen", r"swelling", r"injur(?:y|ed|ies)",
                r"hurt (?:me|my|myself|him|her)", r"hospital", r"\ber\b", r"accident", r"brakes? (?:failed|failure|stopped|don'?t work|gave out)", r"sparks?", r"electric shock", r"electrocut\w*", r"food poisoning",
                r"allergic reaction", r"anaphyla\w+", r"unsafe", r"dangerous", r"danger", r"fell off", r"choking", r"emergency", r"carbon monoxide", r"gas leak"],
-        "de": [r"feuer", r"brand", r"brennt", r"rauch", r"qualmt", r"explodiert", r"überhitzt", r"verletzt", r"verletzung", r"krankenhaus", r"notaufnahme", r"unfall", r"bremse(?:n)? (?:versagt|versagen|defekt)",
+        "de": [r"feuer", r"brand", r"brennt", r"rauch", r"qualmt", r"explodiert", r"gequalmt", r"qualm", r"überhitzt", r"verletzt", r"verletzung", r"krankenhaus", r"notaufnahme", r"unfall", r"bremse(?:n)? (?:versagt|versagen|defekt)",
                r"stromschlag", r"gefährlich", r"lebensmittelvergiftung", r"allergische reaktion", r"notfall", r"gestürzt"],
         "es": [r"fuego", r"incendio", r"humo", r"explot(?:ó|a)", r"quem(?:adura|ó|a)", r"sobrecalent\w+", r"herid[oa]", r"lesión", r"hospital", r"urgencias", r"accidente", r"frenos?", r"descarga eléctrica",
                r"peligros[oa]", r"intoxicación", r"reacción alérgica", r"emergencia", r"me caí"],

@@ -20,7 +20,8 @@ class InboundMessage:
     ``id`` is the store's item id, ``external_id`` the item's own id as collected (an imported
     record keeps its ``id``). ``received_at`` is timezone-aware UTC. ``reply_to`` is the id
     (store id or external id) of the message this one answers, when the platform says so.
-    ``engagement`` holds the platform's counters (likes, reposts, replies, …).
+    ``engagement`` holds the platform's counters (likes, reposts, replies, …). ``direct``
+    says it came from a source marked ``inbox = true`` (every record is addressed to us).
     """
 
     id: str
@@ -34,6 +35,7 @@ class InboundMessage:
     received_at: datetime
     reply_to: str | None = None
     engagement: Mapping[str, int] = field(default_factory=dict)
+    direct: bool = False     # from an ``inbox = true`` source (a DM, a review): addressed to us
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Triage:
     lang: str
     reasons: tuple[str, ...]
     classifier: str = "offline"
+    # machine-readable signals behind the urgency and tone: safety, legal, outage, data,
+    # payment, churn, spreading, sarcasm (reply policy and alerts read these)
+    signals: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

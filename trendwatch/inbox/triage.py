@@ -104,13 +104,14 @@ def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _negated(text: str, start: int, negators: Sequence[tuple[int, int]]) -> bool:
-    """A negator among the three words before ``start`` ("not happy", "nicht zufrieden")."""
+    """A negator among the three words before ``start`` in the same clause ("not happy",
+    "nicht zufrieden"; not "en nada, gracias")."""
     window = text[max(0, start - 30):start]
-    words_before = len(window.split())
-    if words_before == 0:
+    if not window.split():
         return False
     cut = start - len(" ".join(window.split()[-3:])) - 1
-    return any(cut <= a and b <= start for a, b in negators)
+    return any(cut <= a and b <= start and not re.search(r"[,.;:!?]", text[b:start])
+               for a, b in negators)
 
 
 def engagement_total(engagement: Mapping[str, int]) -> int:
@@ -139,6 +140,7 @@ class OfflineClassifier:
 
     def classify_one(self, message: InboundMessage) -> Triage:
         raw = _HANDLE.sub(" ", _URL.sub(" ", message.text or ""))
+        addressed = message.direct or bool(_HANDLE.search(message.text or ""))
         text = lexicon.normalise(raw)
         lang, lang_how = detect_language(raw, message.lang)
         found = {name: [(m.span(), m.group(0)) for m in pattern.finditer(text)]
@@ -168,7 +170,10 @@ class OfflineClassifier:
         for span, word in found["hint"]:
             if not _overlaps(span, problem_spans) and not _inside(span, cancel_spans):
                 hints.setdefault(word, span)
-        resolved = found["resolved"]
+        # "I want that fixed", "needs to be sorted": a wish, not a fix
+        resolved = [(span, word) for span, word in found["resolved"]
+                    if not re.search(r"(?:want|need|get|be|have|please|to)\W+(?:\w+\W+)?$",
+                                     text[max(0, span[0] - 20):span[0]])]
 
         complaint = sum(weight(span) for span, _ in problems)
         complaint += HINT_WEIGHT * len(hints)
@@ -183,19 +188,27 @@ class OfflineClassifier:
             reasons.append(f"problem after {_quoted([w for _, w in found['contrast']][-1:])}")
 
         safety = [w for span, w in found["urgency:safety"] if not _overlaps(span, problem_spans)]
-        if safety and not found["resolved"]:
+        if safety and not resolved and (problems or not praise):
             # a fire, an injury, a crash: reported to the company, it is a complaint
             complaint += 1.0
             reasons.append(f"safety: {_quoted(safety)}")
 
         vader = None
         if lang == "en":
-            vader = _vader().polarity_scores(raw)["compound"]
-            if vader <= -0.4 and complaint < COMPLAINT_AT:
-                complaint += HINT_WEIGHT
+            analyser = _vader()
+            vader = analyser.polarity_scores(raw)["compound"]
+            if complaint < COMPLAINT_AT and vader <= -0.3:
+                # strongly negative words addressed to a company are a complaint
+                complaint += 1.0 if vader <= -0.6 else HINT_WEIGHT
                 reasons.append(f"negative tone (VADER {vader:+.2f})")
-
         praise_score = sum(weight(span) for span, _ in praise)
+        if (complaint < COMPLAINT_AT and contrast_at is not None and praise
+                and all(span[1] <= contrast_at for span, _ in praise)
+                and len(text[contrast_at:].split()) >= 3):
+            # "love it but …": praise first, then the turn; what follows the "but" is the point
+            complaint += 1.0
+            reasons.append(f"praise, then {_quoted([w for _, w in found['contrast']][-1:])} "
+                           "and what went wrong")
         if sarcasm and (complaint >= HINT_WEIGHT or praise):
             # praise words next to a problem, or a sarcasm cue: the praise is the sarcasm
             complaint += 1.0
@@ -225,33 +238,43 @@ class OfflineClassifier:
             reasons.append("question: " + ("question mark" if asks else _quoted(question_words)))
         elif praise_score >= 1.0:
             category = "praise"
+        elif addressed and len(text.split()) >= 4:
+            # written to the company, neither asking, thanking nor buying: people write to a
+            # brand mostly to report something that went wrong
+            category = "complaint"
+            reasons.append("addressed to the company with no question, thanks or purchase "
+                           "intent: reports a problem")
         else:
             category = "other"
             reasons.append("no complaint, question, praise or purchase intent found")
 
-        urgency = self._urgency(category, found, message, reasons)
+        signals: list[str] = ["sarcasm"] if sarcasm and category == "complaint" else []
+        urgency = self._urgency(category, found, message, reasons, signals)
         score = self._sentiment(category, vader, praise_score, complaint)
         sentiment = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
         reasons.append(f"language: {lang} ({lang_how})")
         return Triage(category=category, urgency=urgency, sentiment=sentiment,
                       sentiment_score=round(score, 3), lang=lang, reasons=tuple(reasons),
-                      classifier=self.name)
+                      classifier=self.name, signals=tuple(signals))
 
     def _urgency(self, category: str, found: dict, message: InboundMessage,
-                 reasons: list[str]) -> str:
+                 reasons: list[str], signals: list[str]) -> str:
         high = []
         for kind in ("safety", "legal"):       # whatever the category: a person must look
             words = [w for _, w in found[f"urgency:{kind}"]]
             if words and category not in ("praise", "lead"):
                 high.append(f"{kind} {_quoted(words, 2)}")
+                signals.append(kind)
         if category == "complaint":
             for kind in ("outage", "data", "payment", "churn"):
                 words = [w for _, w in found[f"urgency:{kind}"]]
                 if words:
                     high.append(f"{kind} {_quoted(words, 2)}")
+                    signals.append(kind)
         interactions = engagement_total(message.engagement)
         if category in ("complaint", "question") and interactions >= self.settings.spreading:
             high.append(f"spreading ({interactions} interactions ≥ {self.settings.spreading})")
+            signals.append("spreading")
         if high:
             reasons.append("urgency high: " + "; ".join(high))
             return "high"
