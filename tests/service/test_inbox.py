@@ -115,7 +115,9 @@ async def test_direct_inbox_items_stay_out_of_the_analysis_window(store, tmp_pat
 
 # --- the collection step triages; on call ------------------------------------------------------
 
-NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)   # a Saturday night in Berlin: out of hours
+# Monday 08:40 in Berlin, before the office opens at 09:00: the night's complaints, with a
+# 15-minute SLA counted in office hours, are all due at 09:15 — within warn_before (45m)
+NIGHT = datetime(2026, 11, 23, 7, 40, tzinfo=UTC)
 BURST = [{"id": f"t-{i}", "author": f"person{i}@example.com",
           "published": (NIGHT - timedelta(minutes=5 * i + 5)).isoformat(),
           "text": f"My Flow stopped charging after the update, battery dead ({i})"}
@@ -129,7 +131,7 @@ def night_settings(tmp_path):
         f'[briefing]\nfolder = "{tmp_path / "out"}"\n'
         '[inbox]\nhours = "mon-fri 09:00-17:00"\ntimezone = "Europe/Berlin"\n'
         'on_call = ["file"]\nwarn_before = "45m"\nincident_min = 5\n'
-        '[inbox.sla]\ncomplaint = "1h"\ncomplaint-high = "1h"\nquestion = "1h"\n'
+        '[inbox.sla]\ncomplaint = "15m"\ncomplaint-high = "15m"\nquestion = "15m"\n'
         f'[[sources]]\nkind = "file"\nname = "dms"\npath = "{tmp_path}/dms.jsonl"\n'
         'platform = "x"\ninbox = true\n', company=COMPANY)
     return settings
@@ -163,8 +165,8 @@ async def test_the_collection_step_triages_and_on_call_alerts_once(store, tmp_pa
     assert "person0@example.com" not in text           # alerts name no handle
     again = await check_on_call(store, settings, NIGHT)
     assert again["on_call"] == 0 and again["incidents"] == 0   # once per conversation/incident
-    # later, the rest come due: each conversation is alerted once, never twice
-    await check_on_call(store, settings, NIGHT + timedelta(minutes=30))
+    # later checks alert nobody twice (and the office is open from 09:00)
+    await check_on_call(store, settings, NIGHT + timedelta(minutes=10))
     await check_on_call(store, settings, NIGHT + timedelta(minutes=50))
     with store.connect() as conn:
         alerts = conn.execute(select(inbox_events.c.message_id).where(

@@ -191,7 +191,9 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
                     if care.received_total else "")
                  + " · " + ngettext("%(num)s past its answer time", "%(num)s past their answer time",
                                     care.breached)]
-        lines += [f"*{slack(_('Incident'))}:* {slack(i.label)}" for i in care.incidents]
+        lines += [f"*{slack(_('Incident'))}:* {slack(i.label)} · "
+                  + ngettext("%(num)s complaint since %(since)s", "%(num)s complaints since %(since)s",
+                             i.count, since=local(i.first_at)) for i in care.incidents]
         for m in care.urgent:
             what = f"#{m.id} {category_name(m.category, language)}{comma}{urgency_name(m.urgency, language)}"
             if m.excerpt:

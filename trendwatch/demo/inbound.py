@@ -33,18 +33,18 @@ MENTIONS: tuple[tuple[str, str, float, str], ...] = (
     ("x", "en", 5.5, "@northwindride my Northwind Flow stopped charging after last night's app "
                      "update 4.2. Charger light just blinks red. Commute in 3 hours, help?"),
     ("mastodon", "en", 4.8, "Anyone else? Northwind Flow won't charge since the 4.2 update, "
-                            "battery stuck at 12 %. Not happy."),
-    ("x", "en", 4.1, "Third night in a row my Northwind Flow battery won't charge. Since update "
+                            "stuck at 12 %. Not happy."),
+    ("x", "en", 4.1, "Third night in a row my Northwind Flow won't charge. Since update "
                      "4.2 it is useless. Fix it @northwindride"),
     ("mastodon", "en", 3.6, "Northwind Flow + update 4.2 = no charging. Tried two chargers. "
                             "Really annoyed, I paid a lot for this bike."),
     ("x", "ar", 3.2, "دراجتي نورثويند فلو لا تشحن بعد تحديث التطبيق 4.2، الضوء أحمر طوال الليل. "
                      "ما الحل؟"),
-    ("mastodon", "de", 2.7, "Mein Northwind Flow lädt seit dem Update 4.2 nicht mehr. Akku bleibt "
+    ("mastodon", "de", 2.7, "Mein Northwind Flow lädt seit dem Update 4.2 nicht mehr. Bleibt "
                             "bei 10 %. Sehr ärgerlich."),
     ("x", "en", 2.2, "Same here, Northwind Flow not charging after the 4.2 update. This is "
                      "spreading, check the replies @northwindride"),
-    ("x", "ar", 1.6, "نفس المشكلة مع نورثويند فلو: البطارية لا تشحن منذ التحديث الأخير"),
+    ("x", "ar", 1.6, "نفس المشكلة مع نورثويند فلو: لا تشحن منذ التحديث الأخير"),
     ("mastodon", "en", 1.1, "Northwind Flow still not charging after the update. Day ruined, "
                             "taking the bus."),
     # the rest of the week
@@ -52,7 +52,7 @@ MENTIONS: tuple[tuple[str, str, float, str], ...] = (
                              "with it through the winter."),
     ("x", "en", 52.0, "How much is Northwind Fleet for 25 delivery riders? Would love a demo "
                       "for our team next week."),
-    ("mastodon", "de", 75.0, "Gibt es den Northwind Flow auch mit größerem Akku? Wie lange "
+    ("mastodon", "de", 75.0, "Gibt es den Northwind Flow auch in Größe L? Wie lange "
                              "dauert die Lieferung nach Hamburg?"),
     ("x", "en", 98.0, "Shoutout to Northwind Mobility: the Flow folds in seconds and fits on "
                       "the train. Love it!"),

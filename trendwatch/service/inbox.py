@@ -85,12 +85,9 @@ class TriageOutcome:
 
 def make_classifier(settings: Settings):
     """The configured classifier; the LLM one falls back to the offline one by itself."""
-    from trendwatch.inbox import triage
+    from trendwatch.inbox.llm import classifier_for
 
-    offline = triage.OfflineClassifier(settings.inbox)
-    if settings.inbox.classifier == "llm" and hasattr(triage, "LlmClassifier"):
-        return triage.LlmClassifier(settings, fallback=offline)
-    return offline
+    return classifier_for(settings)
 
 
 def _message(row: dict[str, Any]):
@@ -179,6 +176,9 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
         if r.get("conversation_key") in waiting:
             earlier_count[r["conversation_key"]] += 1
 
+    # a draft written while the office is closed says when a person follows up
+    opens = sla.next_office_open(now, inbox)
+    opens_local = opens.astimezone(inbox.zone) if opens is not None else None
     conversations: dict[str, inbox_rows.ConversationRecord] = {}
     records: list[inbox_rows.TriageRecord] = []
     seen_in_conv: dict[str, int] = defaultdict(int)
@@ -199,7 +199,8 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
         profile = _profile_for(settings, row)
         draft = replies.draft_reply(message, triage, profile=profile, policy=inbox.replies,
                                     platform=message.platform, now=now,
-                                    mastodon_limit=settings.ideas.mastodon_limit) \
+                                    mastodon_limit=settings.ideas.mastodon_limit,
+                                    office_opens_at=opens_local) \
             if profile is not None else None
         records.append(inbox_rows.TriageRecord(
             message_id=row["id"], category=triage.category, urgency=triage.urgency,
@@ -212,7 +213,8 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
             reply_draft=draft.text if draft else None,
             reply={"escalate": draft.escalate, "reasons": list(draft.reasons),
                    "limit": draft.limit, "length": draft.length, "lang": draft.lang,
-                   "classifier": triage.classifier} if draft else {}))
+                   "classifier": triage.classifier,
+                   "signals": list(getattr(triage, "signals", ()))} if draft else {}))
         outcome.by_category[triage.category] = outcome.by_category.get(triage.category, 0) + 1
 
     found = _incidents(store, settings, now, recent, pending, messages, triages, products,
@@ -229,6 +231,7 @@ def triage_new(store: Store, settings: Settings, now: datetime, *,
 
 def _incidents(store, settings, now, recent, pending, messages, triages, products,
                incident_rules) -> list[inbox_rows.IncidentRecord]:
+    from trendwatch.inbox.incidents import group_key
     from trendwatch.inbox.matter import matter_key
 
     inbox = settings.inbox
@@ -241,22 +244,26 @@ def _incidents(store, settings, now, recent, pending, messages, triages, product
     item_of = {}
     for row, message, triage in pairs:
         key = matter_key(message.text, products=products)
+        topic = topics.get(row["item_id"])
+        topic_id = str(topic) if topic is not None else None
         if message.received_at >= window_start:
-            topic = topics.get(row["item_id"])
-            complaints.append((message, triage, str(topic) if topic is not None else None, key))
+            complaints.append((message, triage, topic_id, key))
             item_of[message.id] = row["id"]
         else:
-            history[key] += 1
+            group = group_key(topic_id, key)
+            if group is not None:
+                history[group] += 1
     found = []
     for incident in incident_rules.detect_incidents(complaints, dict(history), now, inbox):
         ids = [item_of[m] for m in incident.message_ids if m in item_of]
         times = [m.received_at for m, *_ in complaints if m.id in set(incident.message_ids)]
         found.append(inbox_rows.IncidentRecord(
-            key=incident.key, label=incident.label, terms=[incident.key],
+            key=incident.key, label=incident.label, terms=[incident.label],
             first_at=min(times, default=incident.since), last_at=max(times, default=now),
             count=incident.count, baseline=incident.baseline, ratio=incident.ratio,
             topic_id=int(incident.topic_id) if incident.topic_id is not None else None,
-            message_ids=ids, detail={"since": incident.since.isoformat()}))
+            message_ids=ids, detail={"since": incident.since.isoformat(),
+                                     "summary": incident.describe()}))
     return found
 
 
