@@ -18,7 +18,7 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -148,7 +148,7 @@ class LlmClassifier:
         raise GenerationError("no attempt was made")  # pragma: no cover
 
     async def _call(self, body_messages: list[dict[str, str]]) -> str:
-        payload = {"model": self.endpoint.model, "messages": body_messages, "temperature": 0,
+        payload: dict[str, Any] = {"model": self.endpoint.model, "messages": body_messages, "temperature": 0,
                    "stream": False}
         if self.endpoint.json_mode == "json_object":
             payload["response_format"] = {"type": "json_object"}

@@ -105,14 +105,14 @@ class MentionMatcher:
                 products[product.name.casefold()] = product.name
                 phrases.append((product.name, Mention(product.name, "product", product.name)))
         for term in inbox.terms:
-            product = products.get(term.casefold())
-            phrases.append((term, Mention(term, "product" if product else "term", product)))
+            named = products.get(term.casefold())
+            phrases.append((term, Mention(term, "product" if named else "term", named)))
         for name, spellings in inbox.aliases.items():
-            product = products.get(name.casefold())
+            named = products.get(name.casefold())
             company = profile is not None and name.casefold() == profile.company.name.casefold()
-            kind = "product" if product else "company" if company else "term"
+            kind = "product" if named else "company" if company else "term"
             for spelling in [name, *spellings]:
-                phrases.append((spelling, Mention(name, kind, product)))
+                phrases.append((spelling, Mention(name, kind, named)))
         handles = [_parse_handle(platform, written)
                    for platform, written_list in inbox.own_handles().items()
                    for written in written_list]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from trendwatch.lang.arabic import fold, has_arabic
 
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)   # an apostrophe splits: "acme's" → acme, s
 _PROCLITIC_1 = ("و", "ف")
 _PROCLITIC_2 = ("ب", "ل", "ك")
 MIN_ARABIC_STEM = 2
@@ -32,15 +32,10 @@ def word_key(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text`` as written (letters and digits; an apostrophe inside a word
-    keeps it whole: "don't", "l'app" is split by ``keys`` callers as they need)."""
-    return WORD.findall(text)
-
-
 def keys(text: str) -> list[str]:
-    """The comparison keys of the words of ``text``, in order."""
-    return [word_key(w) for w in WORD.findall(text)]
+    """The comparison keys of the words of ``text``, in order. Folded first, so Arabic
+    vowel marks (not word characters) never split a word."""
+    return [word_key(w) for w in WORD.findall(fold(text))]
 
 
 @lru_cache(maxsize=200_000)

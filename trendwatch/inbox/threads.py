@@ -71,11 +71,11 @@ def group_conversations(messages: Sequence[InboundMessage],
     (clocks differ), but conversations are only joined going forward in time."""
     by_id: dict[str, str] = {}
     conversations: dict[str, _Open] = {}
-    for conv in open_conversations:
-        conversations[conv.key] = _Open(conv.key, conv.author, conv.platform, conv.last_at,
-                                        set(conv.terms))
-        for message_id in conv.message_ids:
-            by_id[message_id] = conv.key
+    for stored in open_conversations:
+        conversations[stored.key] = _Open(stored.key, stored.author, stored.platform,
+                                          stored.last_at, set(stored.terms))
+        for message_id in stored.message_ids:
+            by_id[message_id] = stored.key
     out: dict[str, str] = {}
     for message in sorted(messages, key=lambda m: (m.received_at, m.id)):
         terms = matter_terms(message.text, products=products)

@@ -49,13 +49,20 @@ class Classifier(Protocol):
 
 
 @cache
-def _signals() -> dict[str, re.Pattern[str]]:
+def _signals(langs: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    """Each signal's patterns for ``langs`` only: a word of one language is noise in another
+    ("Nice" the city in a French post is no English praise)."""
     names = ("PROBLEM", "HINT", "PRAISE", "RESOLVED", "CANCEL", "SARCASM", "LEAD", "QUESTION",
              "CONTRAST", "NEGATORS")
-    found = {name.lower(): lexicon.compile_signal(getattr(lexicon, name)) for name in names}
-    for kind, table in lexicon.URGENCY.items():
-        found[f"urgency:{kind}"] = lexicon.compile_signal(table)
-    return found
+    tables = {name.lower(): getattr(lexicon, name) for name in names}
+    tables.update({f"urgency:{kind}": table for kind, table in lexicon.URGENCY.items()})
+    return {name: lexicon.compile_signal({lang: table[lang] for lang in langs if lang in table})
+            for name, table in tables.items()}
+
+
+def _signals_for(lang: str) -> dict[str, re.Pattern[str]]:
+    # a language the lexicon has: its own words; any other: every language's
+    return _signals((lang,) if lang in lexicon.LANGS else lexicon.LANGS)
 
 
 _detector_lock = threading.Lock()
@@ -133,7 +140,8 @@ class OfflineClassifier:
 
     def __init__(self, settings: InboxSettings | None = None):
         self.settings = settings or InboxSettings()
-        self._signals = _signals()
+        for lang in lexicon.LANGS:      # compile up front: the first batch is not slower
+            _signals_for(lang)
 
     def classify(self, messages: Sequence[InboundMessage]) -> list[Triage]:
         return [self.classify_one(m) for m in messages]
@@ -144,7 +152,7 @@ class OfflineClassifier:
         text = lexicon.normalise(raw)
         lang, lang_how = detect_language(raw, message.lang)
         found = {name: [(m.span(), m.group(0)) for m in pattern.finditer(text)]
-                 for name, pattern in self._signals.items()}
+                 for name, pattern in _signals_for(lang).items()}
         reasons: list[str] = []
 
         cancel_spans = [span for span, _ in found["cancel"]]
@@ -161,12 +169,13 @@ class OfflineClassifier:
         problem_spans = [span for span, _ in problems]
         sarcasm = found["sarcasm"]
         sarcasm_spans = [span for span, _ in sarcasm]
-        praise, negated_praise = [], []
+        praise: list[tuple[tuple[int, int], str]] = []
+        negated_praise: list[tuple[tuple[int, int], str]] = []
         for span, word in found["praise"]:
             if _overlaps(span, problem_spans) or _overlaps(span, sarcasm_spans):
                 continue
             (negated_praise if _negated(text, span[0], negator_spans) else praise).append((span, word))
-        hints = {}
+        hints: dict[str, tuple[int, int]] = {}
         for span, word in found["hint"]:
             if not _overlaps(span, problem_spans) and not _inside(span, cancel_spans):
                 hints.setdefault(word, span)
@@ -175,9 +184,9 @@ class OfflineClassifier:
                     if not re.search(r"(?:want|need|get|be|have|please|to)\W+(?:\w+\W+)?$",
                                      text[max(0, span[0] - 20):span[0]])]
 
-        complaint = sum(weight(span) for span, _ in problems)
+        complaint: float = sum((weight(span) for span, _ in problems), 0.0)
         complaint += HINT_WEIGHT * len(hints)
-        complaint += sum(weight(span) for span, _ in negated_praise)
+        complaint += sum((weight(span) for span, _ in negated_praise), 0.0)
         if problems:
             reasons.append(f"problem: {_quoted([w for _, w in problems])}")
         if negated_praise:
@@ -201,7 +210,7 @@ class OfflineClassifier:
                 # strongly negative words addressed to a company are a complaint
                 complaint += 1.0 if vader <= -0.6 else HINT_WEIGHT
                 reasons.append(f"negative tone (VADER {vader:+.2f})")
-        praise_score = sum(weight(span) for span, _ in praise)
+        praise_score: float = sum((weight(span) for span, _ in praise), 0.0)
         if (complaint < COMPLAINT_AT and contrast_at is not None and praise
                 and all(span[1] <= contrast_at for span, _ in praise)
                 and len(text[contrast_at:].split()) >= 3):
@@ -238,7 +247,10 @@ class OfflineClassifier:
             reasons.append("question: " + ("question mark" if asks else _quoted(question_words)))
         elif praise_score >= 1.0:
             category = "praise"
-        elif addressed and len(text.split()) >= 4:
+        elif addressed and vader is not None and vader >= 0.4:
+            category = "praise"
+            reasons.append(f"positive tone (VADER {vader:+.2f})")
+        elif addressed and len(text.split()) >= 4 and (vader is None or vader < 0.25):
             # written to the company, neither asking, thanking nor buying: people write to a
             # brand mostly to report something that went wrong
             category = "complaint"
