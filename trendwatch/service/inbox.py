@@ -97,7 +97,8 @@ def _message(row: dict[str, Any]):
         id=str(row["id"]), external_id=row["external_id"] or str(row["id"]), source=row["source"],
         platform=row["platform"], url=row["url"] or "", author=row["author"] or "",
         text=row["text"] or "", lang=row["lang"], received_at=row["received_at"],
-        reply_to=row["reply_to"], engagement=dict(row["engagement"] or {}))
+        reply_to=row["reply_to"], engagement=dict(row["engagement"] or {}),
+        direct=bool((row.get("mention") or {}).get("direct")))
 
 
 def _stored_triage(row: dict[str, Any]):
