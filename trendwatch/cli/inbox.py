@@ -47,8 +47,8 @@ def _due(row: dict[str, Any], now: datetime) -> Text:
     if row["status"] in inbox_rows.DONE_STATUSES:
         return Text(ago(row["due_at"], now), style="dim")
     if row["breached"]:
-        return Text(f"late {ago(row['due_at'], now)}", style="bold red")
-    return Text(f"in {ago(row['due_at'], now).removesuffix(' ago')}", style="yellow")
+        return Text(f"late, due {ago(row['due_at'], now)}", style="bold red")
+    return Text(ago(row["due_at"], now), style="yellow")   # "in 3h"
 
 
 @cli.group("inbox", invoke_without_command=True)
