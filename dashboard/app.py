@@ -21,6 +21,7 @@ from dashboard.lang import N_, _  # noqa: E402
 
 PAGES = [
     ("views/today.py", N_("Today"), ":material/wb_sunny:"),
+    ("views/inbox.py", N_("Inbox"), ":material/support_agent:"),
     ("views/topics.py", N_("Topics"), ":material/topic:"),
     ("views/ideas.py", N_("Ideas"), ":material/lightbulb:"),
     ("views/shifts.py", N_("Shifts"), ":material/trending_up:"),

@@ -33,6 +33,7 @@ from trendwatch.present.redact import redact_text
 from trendwatch.present.status import source_status
 from trendwatch.rank.relevance import VERDICTS
 from trendwatch.store import Store, open_store, views
+from trendwatch.store import inbox as inbox_rows
 from trendwatch.store import jobs as job_store
 from trendwatch.store import users as user_rows
 from trendwatch.store.opportunities import add_feedback
@@ -438,3 +439,71 @@ def save_config(path: Path, text: str, expected_mtime: int | None, *,
             os.unlink(tmp)
         raise
     _settings_at.clear()
+
+
+# --- the customer-care inbox -----------------------------------------------------------------
+# Handles and links of the people who wrote are personal data: pages show them only through
+# ``may_see_people`` (a signed-in user, or the loopback-only local user when there is no
+# sign-in). Every write names the user in the message's history.
+
+def may_see_people(user: SessionUser | None) -> bool:
+    """Whether this session may see handles and links of inbound messages."""
+    if user is None:
+        return False
+    if auth_mode() == "none":
+        return user.via == "local"     # the door lets the local user in on loopback only
+    return user.via in ("password", "oidc")
+
+
+@st.cache_data(ttl=TTL_LIVE, show_spinner=False)
+def inbox_queue(url: str, now: datetime, status: str | None = None, category: str | None = None,
+                include_done: bool = False) -> list[dict[str, Any]]:
+    """The queue, soonest due first (store.inbox.list_messages)."""
+    if not store_ready(url):
+        return []
+    return inbox_rows.list_messages(store(url), now, status=status, category=category,
+                                    include_done=include_done)
+
+
+@st.cache_data(ttl=TTL_LIVE, show_spinner=False)
+def inbox_message(url: str, message_id: int, now: datetime) -> dict[str, Any]:
+    return inbox_rows.get_message(store(url), message_id, now)
+
+
+@st.cache_data(ttl=TTL_LIVE, show_spinner=False)
+def inbox_incidents(url: str) -> list[dict[str, Any]]:
+    if not store_ready(url):
+        return []
+    return inbox_rows.list_incidents(store(url))
+
+
+@st.cache_data(ttl=TTL_LIVE, show_spinner=False)
+def inbox_summary(url: str, now: datetime, since: datetime) -> dict[str, Any]:
+    if not store_ready(url):
+        return inbox_rows.summary_empty()
+    return inbox_rows.summary(store(url), now, since)
+
+
+INBOX_ACTIONS = ("assign", "note", "waiting", "answered", "closed")
+
+
+def inbox_act(url: str, message_id: int, action: str, *, user: SessionUser | None,
+              value: str | None = None, now: datetime | None = None) -> dict[str, Any] | int:
+    """Work a message: assign (``value`` = name), note (``value`` = text), or move it to
+    waiting/answered/closed. Any signed-in user may (it is the team's daily work); the
+    history names them."""
+    if user is None:
+        raise AccessDenied("sign in to work the inbox")
+    if action not in INBOX_ACTIONS:
+        raise ValueError(f"unknown inbox action {action!r}; expected one of {INBOX_ACTIONS}")
+    now = now or datetime.now(UTC)
+    if action == "assign":
+        done: dict[str, Any] | int = inbox_rows.assign(store(url), message_id, value or user.name,
+                                                       actor=user.name, now=now)
+    elif action == "note":
+        done = inbox_rows.add_note(store(url), message_id, value or "", actor=user.name, now=now)
+    else:
+        done = inbox_rows.transition(store(url), message_id, action, actor=user.name, now=now)
+    for loader in (inbox_queue, inbox_message, inbox_incidents, inbox_summary):
+        loader.clear()
+    return done

@@ -21,6 +21,7 @@
     ├── DeliveryError               a briefing could not be delivered to a target (retried)
     │   └── PermanentDeliveryError  retrying cannot help (bad credentials, 4xx, missing secret)
     ├── UserError                   a dashboard user cannot be added/changed (exists, unknown, weak password)
+    ├── InboxError                  an inbox message is unknown or cannot move to the asked state
     └── AccessDenied                the signed-in user may not do this (a viewer saving settings)
         └── ReauthRequired          a risky settings save needs the admin's password again
 
@@ -132,6 +133,10 @@ class PermanentDeliveryError(DeliveryError):
 
 class UserError(TrendwatchError):
     """A dashboard user cannot be added, changed or removed as asked."""
+
+
+class InboxError(TrendwatchError):
+    """An inbox message is unknown, or the asked change does not apply to it (closed already)."""
 
 
 class AccessDenied(TrendwatchError):

@@ -24,6 +24,7 @@ class RawItem:
     hashtags: list[str] = field(default_factory=list)
     lang: str | None = None
     engagement: dict[str, float] = field(default_factory=dict)
+    reply_to: str | None = None             # external id of the post/message this one answers
 
 
 @dataclass

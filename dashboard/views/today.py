@@ -76,6 +76,7 @@ def render() -> None:
     cards = cards_frame(ctx, opps)
 
     st.title(_("Today"))
+    _inbox_strip(ctx)
     scope = " · ".join(feed(x) for x in (ctx.profile, ctx.product, ctx.platform) if x)
     st.caption(_("As of %(time)s · topics active in the last %(window)s")
                % {"time": ui.fmt_time(ctx.as_of), "window": _(_window_name(ctx))}
@@ -107,6 +108,22 @@ def render() -> None:
     for card in shown.itertuples(index=False):
         _card(ctx, card, activity[activity["topic_id"] == card.topic_id],
               links[links["topic_id"] == card.topic_id])
+
+
+def _inbox_strip(ctx: ui.Context) -> None:
+    """The customer-care inbox at a glance: what is owed, what is late, open incidents."""
+    now = data.minute_now()
+    counts = data.inbox_summary(ctx.url, now, now - pd.Timedelta(hours=24))
+    if not (counts["open"] or counts["received_total"] or counts["open_incidents"]):
+        return
+    with st.container(border=True):
+        c = st.columns([1, 1, 1, 1, 1])
+        c[0].metric(_("Inbox open"), ui.fmt_count(counts["open"]))
+        c[1].metric(_("Late"), ui.fmt_count(counts["breached"]))
+        c[2].metric(_("Urgent"), ui.fmt_count(counts["high"]))
+        c[3].metric(_("Incidents"), ui.fmt_count(counts["open_incidents"]))
+        if c[4].button(_("Open the inbox"), key="today_inbox", icon=":material/support_agent:"):
+            st.switch_page("views/inbox.py")
 
 
 def _window_name(ctx: ui.Context) -> str:

@@ -20,6 +20,7 @@ from trendwatch.collect.run import collect_sources
 from trendwatch.config.load import parse_settings
 from trendwatch.demo import build_dataset
 from trendwatch.demo.config import demo_config
+from trendwatch.demo.inbound import write_helpdesk
 from trendwatch.demo.server import build_app
 from trendwatch.ideas.briefing import abuild_ideas
 from trendwatch.ideas.templates import TemplateGenerator
@@ -34,12 +35,13 @@ from trendwatch.store.runs import (
 
 
 @pytest.fixture
-async def demo_store(aiohttp_server, store, now, monkeypatch):
+async def demo_store(aiohttp_server, store, now, monkeypatch, tmp_path):
     monkeypatch.setenv("TRENDWATCH_DEMO_BSKY_IDENTIFIER", "demo.bsky.social")
     monkeypatch.setenv("TRENDWATCH_DEMO_BSKY_PASSWORD", "demo-app-password")
     monkeypatch.setenv("TRENDWATCH_DEMO_X_TOKEN", "demo-token")
     server = await aiohttp_server(build_app(build_dataset(), now))
-    settings = parse_settings(demo_config(server.port), source_name="demo feeds.toml")
+    write_helpdesk(tmp_path, now)  # the demo's helpdesk export, next to its config
+    settings = parse_settings(demo_config(server.port), source_name=str(tmp_path / "feeds.toml"))
     outcomes = await collect_sources(store, settings, now=now)
     assert all(o.status == "ok" for o in outcomes), [(o.name, o.message) for o in outcomes]
     return store, settings

@@ -12,14 +12,17 @@ from trendwatch.collect.run import collect_sources
 from trendwatch.config.load import parse_settings
 from trendwatch.demo import build_dataset
 from trendwatch.demo.config import DEMO_BASE, demo_config, shipped_config
+from trendwatch.demo.inbound import write_helpdesk
 from trendwatch.demo.server import build_app
 from trendwatch.store.schema import items, sources
 
 
-def demo_settings(base_url: str):
-    """The shipped demo config pointed at ``base_url``."""
+def demo_settings(base_url: str, folder=None):
+    """The shipped demo config pointed at ``base_url`` (read as if it were in ``folder``,
+    where the demo writes its helpdesk export)."""
     port = int(base_url.rstrip("/").rsplit(":", 1)[1])
-    return parse_settings(demo_config(port), source_name="trendwatch/demo/feeds.toml")
+    where = str(folder / "feeds.toml") if folder is not None else "trendwatch/demo/feeds.toml"
+    return parse_settings(demo_config(port), source_name=where)
 
 
 def test_demo_config_points_only_at_the_sample_server_and_its_own_database():
@@ -47,13 +50,14 @@ def test_demo_config_uses_every_installed_kind_and_its_own_port():
     assert settings.http.per_host == 16 and settings.briefing.folder == "data/demo/briefings"
 
 
-async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkeypatch):
+async def test_collect_from_the_sample_server(aiohttp_server, store, now, monkeypatch, tmp_path):
     monkeypatch.setenv("TRENDWATCH_DEMO_BSKY_IDENTIFIER", "demo.bsky.social")
     monkeypatch.setenv("TRENDWATCH_DEMO_BSKY_PASSWORD", "demo-app-password")
     monkeypatch.setenv("TRENDWATCH_DEMO_X_TOKEN", "demo-token")
     week = build_dataset()
     server = await aiohttp_server(build_app(week, now))
-    settings = demo_settings(str(server.make_url("/")))
+    write_helpdesk(tmp_path, now)
+    settings = demo_settings(str(server.make_url("/")), tmp_path)
 
     outcomes = await collect_sources(store, settings, now=now)
     problems = [(o.name, o.status, o.message) for o in outcomes if o.status != "ok"]

@@ -123,6 +123,78 @@ class Health:
 
 
 @dataclass
+class CareMessage:
+    """One of the most urgent open inbox messages, as the briefing shows it (no handle)."""
+
+    id: int
+    category: str
+    urgency: str
+    due_at: datetime | None
+    breached: bool
+    source: str
+    excerpt: str                # empty for a direct message: private text stays in the inbox
+    url: str | None
+
+
+@dataclass
+class CareIncident:
+    id: int
+    label: str
+    count: int
+    first_at: datetime
+    open_messages: int
+
+
+@dataclass
+class CustomerCare:
+    """The overnight customer-care section: what came in since ``since``, what is late."""
+
+    since: datetime
+    received: dict[str, int]
+    received_total: int
+    open: int
+    breached: int
+    incidents: list[CareIncident] = field(default_factory=list)
+    urgent: list[CareMessage] = field(default_factory=list)
+
+
+URGENT_SHOWN = 3
+EXCERPT = 100
+_URGENCY_RANK = {"high": 0, "normal": 1, "low": 2}
+
+
+def customer_care(store: Store, settings: Settings, now: datetime, since: datetime,
+                  profile: str | None = None) -> CustomerCare | None:
+    """The customer-care section, or None when the inbox is off or has never had a message."""
+    from trendwatch.store import inbox as inbox_rows
+
+    if not settings.inbox.enabled:
+        return None
+    counts = inbox_rows.summary(store, now, since)
+    if not counts["received_total"] and not counts["open"]:
+        return None
+    queue = [m for m in inbox_rows.list_messages(store, now, limit=2000)
+             if profile is None or (m["mention"] or {}).get("profile") in (profile, None)]
+    queue.sort(key=lambda m: (not m["breached"], _URGENCY_RANK.get(m["urgency"] or "", 3),
+                              m["due_at"] or now, -(m["priority"] or 0)))
+    urgent = []
+    for m in queue[:URGENT_SHOWN]:
+        direct = bool((m["mention"] or {}).get("direct"))
+        text = " ".join((m["text"] or "").split())
+        urgent.append(CareMessage(
+            id=m["id"], category=m["category"] or "other", urgency=m["urgency"] or "normal",
+            due_at=m["due_at"], breached=m["breached"], source=m["source"],
+            excerpt="" if direct else (text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"),
+            url=None if direct else m["url"]))
+    incidents = [CareIncident(id=i["id"], label=i["label"], count=i["count"],
+                              first_at=i["first_at"], open_messages=i["open_messages"])
+                 for i in inbox_rows.list_incidents(store)]
+    return CustomerCare(since=since, received=counts["received"],
+                        received_total=counts["received_total"], open=counts["open"],
+                        breached=counts["breached"], incidents=incidents[:5], urgent=urgent)
+
+
+@dataclass
 class Briefing:
     profile: str
     company: str
@@ -137,6 +209,7 @@ class Briefing:
     changes: Changes
     health: Health
     language: str = "en"        # of every human string here and of the rendered briefing
+    care: CustomerCare | None = None  # the overnight customer-care section ([inbox])
 
     @property
     def direction(self) -> str:
@@ -328,6 +401,16 @@ def source_health(conn, settings: Settings, run: dict | None, now: datetime,
 def build_briefing(store: Store, settings: Settings, now: datetime, *,
                    profile: str | None = None) -> Briefing:
     """Everything a briefing shows, for one profile, as of ``now``."""
+    briefing = _build_briefing(store, settings, now, profile=profile)
+    # overnight: since the last briefing of this profile, at most a day back
+    last = deliveries.last_briefing(store, briefing.profile)
+    since = max(last["created_at"], now - timedelta(hours=24)) if last else now - timedelta(hours=24)
+    briefing.care = customer_care(store, settings, now, min(since, now), briefing.profile)
+    return briefing
+
+
+def _build_briefing(store: Store, settings: Settings, now: datetime, *,
+                    profile: str | None = None) -> Briefing:
     chosen = settings.profile(profile)
     language = chosen.writing_language
     _ = i18n.messages(language).gettext

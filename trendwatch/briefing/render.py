@@ -19,7 +19,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from trendwatch.briefing.content import Briefing
-from trendwatch.briefing.words import angle_name, status_name
+from trendwatch.briefing.words import angle_name, category_name, status_name, urgency_name
 from trendwatch.config.schema import SUBJECT_FIELDS, format_problem
 from trendwatch.present import i18n
 from trendwatch.present.escape import link, md, safe_url, slack, slack_link
@@ -104,6 +104,8 @@ def _environment(language: str) -> Environment:
         number=lambda value: i18n.number(value, language),
         status_name=lambda status: status_name(status, language),
         angle_name=lambda angle: angle_name(angle, language),
+        category_name=lambda category: category_name(category, language),
+        urgency_name=lambda urgency: urgency_name(urgency, language),
         isolate=lambda text: i18n.isolate(str(text), language),
         commas=pass_eval_context(lambda ctx, items: _join(ctx, i18n.comma(language), items)),
     )
@@ -178,6 +180,27 @@ def slack_blocks(briefing: Briefing) -> dict[str, Any]:
     if extra:
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(extra)[:2900]}})
+    if briefing.care is not None:
+        care = briefing.care
+        comma = i18n.comma(language)
+        lines = ["*" + slack(_("Customer care since %(time)s") % {"time": local(care.since)}) + "*",
+                 ngettext("%(num)s message received", "%(num)s messages received",
+                          care.received_total)
+                 + (" (" + comma.join(f"{category_name(c, language)} {n}"
+                                      for c, n in care.received.items() if n) + ")"
+                    if care.received_total else "")
+                 + " · " + ngettext("%(num)s past its answer time", "%(num)s past their answer time",
+                                    care.breached)]
+        lines += [f"*{slack(_('Incident'))}:* {slack(i.label)} · "
+                  + ngettext("%(num)s complaint since %(since)s", "%(num)s complaints since %(since)s",
+                             i.count, since=local(i.first_at)) for i in care.incidents]
+        for m in care.urgent:
+            what = f"#{m.id} {category_name(m.category, language)}{comma}{urgency_name(m.urgency, language)}"
+            if m.excerpt:
+                what += ": " + (slack_link(m.excerpt, m.url) if m.url else slack(m.excerpt))
+            lines.append("• " + what)
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:2900]}})
     blocks.append({"type": "context", "elements": [
         {"type": "mrkdwn", "text": slack(_("Health: %(line)s") % {"line": briefing.health.line})[:2900]}]})
     fallback = slack(_("Trends for %(company)s, %(date)s: %(topics)s") % {

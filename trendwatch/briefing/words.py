@@ -24,3 +24,18 @@ def angle_name(angle: str, language: str) -> str:
              "customer question": _("customer question"), "behind-the-scenes": _("behind-the-scenes"),
              "myth-busting": _("myth-busting"), "prediction": _("prediction")}
     return names.get(angle, angle)
+
+
+def category_name(category: str, language: str) -> str:
+    """An inbox category in the reader's language (the stored value stays English)."""
+    _ = i18n.translations(language).gettext
+    names = {"complaint": _("complaint"), "question": _("question"), "praise": _("praise"),
+             "lead": _("lead"), "other": _("other")}
+    return names.get(category, category)
+
+
+def urgency_name(urgency: str, language: str) -> str:
+    """An inbox urgency in the reader's language."""
+    _ = i18n.translations(language).gettext
+    names = {"high": _("high"), "normal": _("normal"), "low": _("low")}
+    return names.get(urgency, urgency)

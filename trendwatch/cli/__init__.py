@@ -8,7 +8,15 @@ import click
 from rich.markup import escape
 
 # each module registers its commands on the group when imported
-from trendwatch.cli import analysis, briefing, collection, fit, service, users  # noqa: E402,F401
+from trendwatch.cli import (  # noqa: E402,F401
+    analysis,
+    briefing,
+    collection,
+    fit,
+    inbox,
+    service,
+    users,
+)
 from trendwatch.cli.common import err_console
 from trendwatch.cli.group import cli  # noqa: E402
 from trendwatch.errors import TrendwatchError

@@ -20,13 +20,15 @@ from trendwatch.cli.common import (
 )
 from trendwatch.cli.group import cli
 from trendwatch.collect.privacy import privacy_key
-from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
+from trendwatch.collect.run import SourceOutcome, source_specs
 from trendwatch.config.check import summary_lines
 from trendwatch.config.durations import parse_duration
 from trendwatch.config.env import resolve_paths
 from trendwatch.errors import ConfigError
 from trendwatch.present.redact import redact_text, redact_url
 from trendwatch.present.status import source_status
+from trendwatch.service import pipeline
+from trendwatch.service.inbox import TriageOutcome
 from trendwatch.store import sources as source_rows
 from trendwatch.store import views
 
@@ -103,9 +105,19 @@ def run_collect(store, settings, *, names=None, due_only=False, privacy_key=None
             new_total += outcome.new_items
             progress.update(task, advance=1, new=new_total)
 
-        return asyncio.run(collect_sources(store, settings, names=names, due_only=due_only,
-                                           privacy_key=privacy_key, on_start=started,
-                                           on_done=done))
+        def triaged(outcome: TriageOutcome) -> None:
+            if outcome.triaged and not quiet:
+                parts = ", ".join(f"{n} {c}" for c, n in sorted(outcome.by_category.items()))
+                console.print(f"[bold]inbox[/]: {outcome.triaged} new messages triaged ({parts})"
+                              + (f"; {len(outcome.incidents_new)} new incident(s)"
+                                 if outcome.incidents_new else "")
+                              + "; see [bold]trendwatch inbox[/]")
+
+        # the service's collection step: collect, then triage the inbound messages it brought
+        return asyncio.run(pipeline.run_collect(store, settings, datetime.now(UTC), names=names,
+                                                due_only=due_only, privacy_key=privacy_key,
+                                                on_start=started, on_done=done,
+                                                on_triage=triaged))
 
 
 def print_outcomes(outcomes: list[SourceOutcome]) -> None:

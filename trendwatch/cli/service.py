@@ -297,7 +297,9 @@ def _run_json(run: dict) -> dict:
               help="override [privacy] retention for this run, e.g. 90d")
 @format_option
 def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
-    """Delete raw items older than the retention (topics and aggregates stay)."""
+    """Delete raw items older than the retention (topics and aggregates stay), and inbox
+    messages older than [inbox] retention (their own clock)."""
+    from trendwatch.store.inbox import purge_inbox
     from trendwatch.store.retention import purge as purge_items
 
     settings = env.settings()
@@ -306,6 +308,7 @@ def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
                  else settings.privacy.retention)
     now = datetime.now(UTC)
     report = purge_items(store, now, retention, dry_run=dry_run)
+    report.inbox = purge_inbox(store, now, settings.inbox.retention, dry_run=dry_run)
     if fmt == "json":
         print_json(report.as_dict())
         return
@@ -314,3 +317,5 @@ def purge(env, dry_run: bool, older_than: str | None, fmt: str) -> None:
                   f"({report.embeddings} embeddings, {report.assignments} topic assignments"
                   + ("" if dry_run else f", {report.stories} stories") + "); topics and snapshots kept")
 
+    console.print(f"{verb} {report.inbox.messages} inbox messages received before "
+                  f"{report.inbox.cutoff:%Y-%m-%d %H:%M} UTC ([inbox] retention)")

@@ -197,3 +197,47 @@ class ItemWriter:
                 row["story_id"] = self._resolved.get(row["story_id"], row["story_id"])
         item_rows.extend_stories(conn, touched)
         return item_rows.insert_items(conn, new_rows)
+
+
+# --- the customer-care inbox ------------------------------------------------------------------
+# Decides, per raw item, whether it is an inbound message and why ({"kind": "company",
+# "term": "Acme"} …), or None. Built by the service from [inbox] (collection does not know
+# what a mention is); called before pseudonymising, so it sees the real author.
+InboundPicker = Callable[[RawItem], "dict[str, Any] | None"]
+
+
+def _body(raw: RawItem) -> str:
+    title, text = (raw.title or "").strip(), (raw.text or "").strip()
+    if not text or text.startswith(title):  # a record without a subject has title = text[:120]
+        return text or title
+    return f"{title}\n\n{text}" if title else text
+
+
+def inbound_rows(raw_items: Sequence[RawItem], rows: Sequence[dict[str, Any]], *, platform: str,
+                 source_name: str, pick: InboundPicker,
+                 privacy_key: bytes | None = None) -> list[dict[str, Any]]:
+    """The inbound messages among the new ``rows`` (as ``prepare_new_rows`` made them from
+    ``raw_items``): one per item ``pick`` accepts, with the person's REAL handle, link and
+    external id (the team answers with them; the item row keeps the pseudonym). Pure."""
+    pseudonym = pseudonymizer(privacy_key)
+    by_id = {row["id"]: row for row in rows}
+    found: dict[str, dict[str, Any]] = {}
+    for raw in raw_items:
+        title = (raw.title or "").strip()
+        if not title and not (raw.text or "").strip():
+            continue
+        _stored, _canonical, row_id = _identity(raw, title, platform, source_name, pseudonym)
+        row = by_id.get(row_id)
+        if row is None or row_id in found:
+            continue
+        mention = pick(raw)
+        if mention is None:
+            continue
+        found[row_id] = {
+            "item_id": row_id, "source": source_name, "platform": platform,
+            "external_id": raw.external_id, "url": raw.url, "author": raw.author,
+            "text": _body(raw), "lang": row["lang"], "received_at": row["published_at"],
+            "reply_to": raw.reply_to, "engagement": dict(raw.engagement),
+            "mention": dict(mention),
+        }
+    return list(found.values())

@@ -24,13 +24,20 @@ from typing import Any
 from trendwatch.collect.collectors import build_collector
 from trendwatch.collect.collectors.base import CollectContext
 from trendwatch.collect.http import HttpClient
-from trendwatch.collect.ingest import ItemWriter, candidate_ids, prepare_new_rows
+from trendwatch.collect.ingest import (
+    InboundPicker,
+    ItemWriter,
+    candidate_ids,
+    inbound_rows,
+    prepare_new_rows,
+)
 from trendwatch.collect.schedule import next_check_at
 from trendwatch.config.schema import Settings, SourceOptions
 from trendwatch.errors import CollectError, SourceGone
 from trendwatch.models import SourceSpec
 from trendwatch.present.redact import redact_text
 from trendwatch.store import Store
+from trendwatch.store import inbox as inbox_rows
 from trendwatch.store import sources as source_rows
 from trendwatch.store.quotas import StoreBudget
 
@@ -47,6 +54,11 @@ class SourceOutcome:
     bytes_received: int = 0
     seconds: float = 0.0
     message: str | None = None
+    inbound: int = 0           # new inbound messages for the customer-care inbox
+
+
+# which of a source's items are inbound messages: (source, its platform) → a picker, or None
+InboundSelector = Callable[[SourceOptions, str], InboundPicker | None]
 
 
 log = logging.getLogger("trendwatch.collect")
@@ -83,6 +95,7 @@ async def collect_sources(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
     process_pool: bool = False,
+    inbound: InboundSelector | None = None,
 ) -> list[SourceOutcome]:
     """Collect from the configured sources (or just ``names``).
 
@@ -91,6 +104,9 @@ async def collect_sources(
     interleaved, load ≈ 10: 86/62/43 s with it, 54/37/40 s without: pickling every feed's
     items across processes now costs more than the second core gives back).
     ``process_pool=True`` still uses it, from ``POOL_MIN_SOURCES`` sources up.
+
+    ``inbound`` says which items are inbound messages: they are stored, untriaged, with
+    the real handle and link, in the transaction that stores their items.
 
     ``due_only`` polls only sources whose ``next_check_at`` has passed (the service);
     otherwise healthy sources are polled now and failing ones wait out their backoff
@@ -124,7 +140,7 @@ async def collect_sources(
 
         async def one(options: SourceOptions) -> SourceOutcome:
             outcome = await _collect_one(store, settings, writer, ctx, options,
-                                         ids[options.name], privacy_key)
+                                         ids[options.name], privacy_key, inbound)
             if on_done:
                 on_done(outcome)
             return outcome
@@ -164,7 +180,8 @@ def _load_state(store: Store, source_id: int):
 
 async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx: CollectContext,
                        options: SourceOptions, source_id: int,
-                       privacy_key: bytes | None) -> SourceOutcome:
+                       privacy_key: bytes | None,
+                       inbound: InboundSelector | None = None) -> SourceOutcome:
     collector = build_collector(options)
     started = time.perf_counter()
     now = ctx.now
@@ -183,8 +200,17 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
                               known_ids=frozenset(known)),
             result.items,
         )
+        picker = inbound(options, collector.platform) if inbound is not None else None
+        # matched on the raw items: the real author, before pseudonymising (privacy mode)
+        found_inbound = await asyncio.to_thread(
+            inbound_rows, result.items, rows, platform=collector.platform,
+            source_name=options.name, pick=picker, privacy_key=privacy_key,
+        ) if picker is not None and rows else []
+        inbound_new = 0
 
         def record(conn, new: int) -> None:
+            nonlocal inbound_new
+            inbound_new = inbox_rows.insert_inbound(conn, found_inbound, now)
             if result.trend_points:
                 source_rows.write_trend_points(conn, source_id, collector.platform,
                                                result.trend_points)
@@ -238,5 +264,5 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
     return SourceOutcome(
         options.name, options.kind, "not_modified" if result.not_modified else "ok",
         new_items=new, found_items=len(rows) + known_count, bytes_received=result.bytes_received,
-        seconds=time.perf_counter() - started, message=warning,
+        seconds=time.perf_counter() - started, message=warning, inbound=inbound_new,
     )

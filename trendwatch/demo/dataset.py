@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from trendwatch.demo.inbound import COMPANY_X, mention_posts
 from trendwatch.demo.people import OUTLETS, Account, Outlet, make_accounts
 from trendwatch.demo.stories import (
     ARABIC_CHATTER,
@@ -157,6 +158,10 @@ def build_dataset(seed: int = DEFAULT_SEED) -> Dataset:
 
     posts = _posts(rng, accounts, articles)
     searches = _searches(rng, articles)
+    # customer care: mentions of the company (and its own account answering), drawn from their
+    # own random stream after everything else, so the rest of the week is unchanged
+    accounts.append(COMPANY_X)
+    posts.extend(Post(**kw) for kw in mention_posts(seed, accounts, start=90_001))
     articles.sort(key=lambda a: (a.age, a.id))
     posts.sort(key=lambda p: (p.age, p.id))
     return Dataset(seed=seed, outlets=OUTLETS, accounts=accounts, articles=articles, posts=posts,

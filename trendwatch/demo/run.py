@@ -21,9 +21,11 @@ import time
 import urllib.error
 import urllib.request
 import webbrowser
+from datetime import UTC, datetime
 from pathlib import Path
 
 from trendwatch.demo.config import demo_config
+from trendwatch.demo.inbound import write_helpdesk
 from trendwatch.demo.server import DEFAULT_PORT
 
 DEMO_DIR = Path("data/demo")
@@ -41,6 +43,7 @@ BATCH_STEPS = [
     ("validate the demo config", ["check-config"]),
     ("collect from every demo source", ["collect", "-q"]),
     ("show source health", ["sources"]),
+    ("the customer-care inbox, triaged while collecting", ["inbox"]),
     ("analyse: topics and emergence", ["analyze"]),
     ("the topics, most emerging first", ["topics", "--limit", "8"]),
     ("rank topics and write post ideas", ["ideas", "--format", "json"]),
@@ -158,6 +161,8 @@ def run(argv: list[str] | None = None) -> int:
     port = choose_server_port(args.port)
     config_path = DEMO_DIR / "feeds.toml"
     config_path.write_text(demo_config(port), encoding="utf-8")
+    # the helpdesk export of the same week (the server's week ends now, so does this)
+    write_helpdesk(DEMO_DIR, datetime.now(UTC))
     env = {**os.environ, **CREDENTIALS, "TRENDWATCH_CONFIG": str(config_path),
            "TRENDWATCH_DATABASE_URL": DEMO_DB, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     if not sys.stdout.isatty():

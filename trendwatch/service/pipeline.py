@@ -27,15 +27,32 @@ if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embe
     from trendwatch.analysis.run import Progress, RunSummary
     from trendwatch.ideas.base import IdeaGenerator
     from trendwatch.rank.relevance import Opportunity
+    from trendwatch.service.inbox import TriageOutcome
 
 log = logging.getLogger("trendwatch.pipeline")
 
 
 async def run_collect(store: Store, settings: Settings, now: datetime, *, due_only: bool = True,
-                      privacy_key: bytes | None = None) -> list[SourceOutcome]:
-    """Poll the sources that are due (all enabled ones with ``due_only=False``)."""
-    return await collect_sources(store, settings, now=now, due_only=due_only,
-                                 privacy_key=privacy_key)
+                      privacy_key: bytes | None = None, names: list[str] | None = None,
+                      on_start: Callable[[int], None] | None = None,
+                      on_done: Callable[[SourceOutcome], None] | None = None,
+                      on_triage: Callable[[TriageOutcome], None] | None = None,
+                      classifier: Any = None) -> list[SourceOutcome]:
+    """Poll the sources that are due (all enabled ones with ``due_only=False``, or just
+    ``names``), then triage the inbound messages they brought (the customer-care inbox:
+    category, urgency, conversation, due time, reply draft, incidents) in the same step."""
+    from trendwatch.service.inbox import InboundSelection, triage_new
+
+    selection = InboundSelection(settings) if settings.inbox.enabled else None
+    outcomes = await collect_sources(store, settings, now=now, due_only=due_only, names=names,
+                                     privacy_key=privacy_key, on_start=on_start, on_done=on_done,
+                                     inbound=selection)
+    if selection is not None:
+        # also picks up messages a crashed step stored but never triaged
+        triaged = await asyncio.to_thread(triage_new, store, settings, now, classifier=classifier)
+        if on_triage is not None:
+            on_triage(triaged)
+    return outcomes
 
 
 @dataclass
@@ -173,5 +190,10 @@ async def run_alerts(store: Store, settings: Settings, now: datetime) -> list[An
 
 def run_purge(store: Store, settings: Settings, now: datetime, *,
               dry_run: bool = False) -> PurgeReport:
-    """Delete raw items older than ``[privacy] retention``."""
-    return purge(store, now, settings.privacy.retention, dry_run=dry_run)
+    """Delete raw items older than ``[privacy] retention`` and inbound messages older than
+    ``[inbox] retention`` (their own clock: the team may need them longer, or shorter)."""
+    from trendwatch.store.inbox import purge_inbox
+
+    report = purge(store, now, settings.privacy.retention, dry_run=dry_run)
+    report.inbox = purge_inbox(store, now, settings.inbox.retention, dry_run=dry_run)
+    return report

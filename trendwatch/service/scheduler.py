@@ -7,7 +7,9 @@ The only module that imports APScheduler. Jobs:
     analyze   every ``[analysis] every``: analyse → rank → post ideas (pipeline.run_analysis);
               then alerts on topics that turned emerging
     briefing  daily at ``[briefing] at`` in ``[briefing] timezone`` (DST-correct cron)
-    purge     daily at 03:30 in the same zone: ``[privacy] retention``
+    purge     daily at 03:30 in the same zone: ``[privacy] retention`` and ``[inbox] retention``
+    oncall    every 5 min: inbox messages about to breach their SLA out of office hours and
+              new incidents alert ``[inbox] on_call`` (once per conversation / incident)
     poll      every few seconds: the dashboard's "refresh now" (collect + analyze)
     config    every few seconds (``reload.CONFIG_CHECK``): a changed, valid feeds.toml is
               swapped in live (sources synced, schedules moved); an invalid one is logged
@@ -74,7 +76,8 @@ from trendwatch.store import sources as source_rows
 
 log = logging.getLogger("trendwatch.scheduler")
 
-JOBS = ("collect", "analyze", "briefing", "purge")
+JOBS = ("collect", "analyze", "briefing", "purge", "oncall")
+ON_CALL_EVERY = timedelta(minutes=5)
 PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
 LEASE_TTL = timedelta(seconds=90)  # a killed service blocks a restart this long at most
@@ -96,6 +99,7 @@ def build_triggers(settings: Settings, tick: timedelta) -> dict[str, BaseTrigger
                                    timezone=UTC),
         "briefing": CronTrigger(hour=hour, minute=minute, timezone=zone),
         "purge": CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=zone),
+        "oncall": IntervalTrigger(seconds=ON_CALL_EVERY.total_seconds(), timezone=UTC),
     }
 
 
@@ -131,6 +135,7 @@ class Steps:
     briefing: Step
     purge: Step
     refresh: Step
+    oncall: Step | None = None     # None: nothing to check (steps given by a test)
 
     def __getitem__(self, name: str) -> Step:
         return getattr(self, name)
@@ -140,8 +145,9 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
     """The real pipeline, each step returning a short ``key=value`` summary."""
 
     async def collect(now: datetime, due_only: bool = True) -> str | None:
+        triaged: list[Any] = []
         outcomes = await pipeline.run_collect(store, settings, now, due_only=due_only,
-                                              privacy_key=privacy_key)
+                                              privacy_key=privacy_key, on_triage=triaged.append)
         if not outcomes and due_only:
             return None
         failed = [o.name for o in outcomes if o.status in ("error", "disabled")]
@@ -154,8 +160,10 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
             log.warning("no source could be fetched. No network here? `make demo` runs everything on "
                         "a bundled sample week, offline. Per-source errors: `trendwatch sources` or "
                         "the dashboard's Sources page")
+        inbox = (f" inbound={sum(o.inbound for o in outcomes)} triaged={triaged[0].triaged} "
+                 f"incidents_new={len(triaged[0].incidents_new)}") if triaged else ""
         return (f"sources={len(outcomes)} new={sum(o.new_items for o in outcomes)} "
-                f"failed={len(failed)}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
+                f"failed={len(failed)}{inbox}" + (f" failing={json.dumps(','.join(failed))}" if failed else ""))
 
     async def analyze(now: datetime) -> str:
         outcome = await pipeline.run_analysis(store, settings, now)
@@ -182,7 +190,16 @@ def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -
         collected = await collect(now, due_only=False)
         return f"{collected} {await analyze(now)}"
 
-    return Steps(collect, analyze, briefing, purge, refresh)
+    async def oncall(now: datetime) -> str | None:
+        from trendwatch.service.inbox import check_on_call
+
+        done = await check_on_call(store, settings, now)
+        if not (done["on_call"] or done["incidents"] or done["results"]):
+            return None
+        failed = sum(r.status != "sent" for r in done["results"])
+        return f"on_call={done['on_call']} incidents={done['incidents']} failed={failed}"
+
+    return Steps(collect, analyze, briefing, purge, refresh, oncall)
 
 
 class Service:
@@ -332,7 +349,10 @@ class Service:
             async with self._lock:
                 if self._stop.is_set():
                     return
-                await self._execute(name, self.steps[name])
+                step = self.steps[name]
+                if step is None:
+                    return
+                await self._execute(name, step)
         finally:
             self._active.discard(task)
 

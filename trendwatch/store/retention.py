@@ -29,18 +29,20 @@ consistent store with no copy of a deleted item.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, select, update
 
 from trendwatch.store import Store
+from trendwatch.store import inbox as inbox_rows
 from trendwatch.store.schema import (
     assignments,
     embeddings,
     feedback,
     ideas,
+    inbox_messages,
     items,
     stories,
     topic_snapshots,
@@ -63,9 +65,10 @@ class PurgeReport:
     stories_blanked: int = 0
     trend_points: int = 0
     dry_run: bool = False
+    inbox: Any = None            # store.inbox.InboxPurgeReport, when run_purge did the inbox too
 
     def as_dict(self) -> dict:
-        return {"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
+        return {**({"inbox": self.inbox.as_dict()} if self.inbox is not None else {}),"cutoff": self.cutoff, "dry_run": self.dry_run, "items": self.items,
                 "embeddings": self.embeddings, "assignments": self.assignments,
                 "ideas": self.ideas, "labels": self.labels, "stories": self.stories,
                 "stories_blanked": self.stories_blanked, "trend_points": self.trend_points}
@@ -167,21 +170,77 @@ def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = 
             rows = conn.execute(select(*keys).where(old).limit(batch)).all()
             if not rows:
                 break
-            ids = [r.id for r in rows]
-            purged = _Purged(rows)
-            report.ideas += _delete_ideas(conn, _citing_ideas(conn, purged))
-            report.labels += _relabel_quoting(conn, purged)
-            # explicit child deletes: do not depend on the backend enforcing ON DELETE CASCADE
-            report.embeddings += conn.execute(
-                delete(embeddings).where(embeddings.c.item_id.in_(ids))).rowcount or 0
-            report.assignments += conn.execute(
-                delete(assignments).where(assignments.c.item_id.in_(ids))).rowcount or 0
-            report.items += conn.execute(delete(items).where(items.c.id.in_(ids))).rowcount or 0
+            _delete_items(conn, rows, report)
     with store.begin() as conn:
-        orphan = ~exists().where(items.c.story_id == stories.c.id)
-        report.stories = conn.execute(
-            delete(stories).where(orphan, stories.c.last_seen_at < report.cutoff)).rowcount or 0
-        report.stories_blanked = conn.execute(
-            update(stories).where(orphan, stories.c.title != "").values(title="")).rowcount or 0
+        _orphan_stories(conn, report, report.cutoff)
         report.trend_points = conn.execute(delete(trend_points).where(old_points)).rowcount or 0
+    return report
+
+
+def _delete_items(conn: Connection, rows: list[Any], report: PurgeReport) -> None:
+    """Delete these items (id, url, canonical_url, title, outlet) and every copy of them."""
+    ids = [r.id for r in rows]
+    purged = _Purged(rows)
+    report.ideas += _delete_ideas(conn, _citing_ideas(conn, purged))
+    report.labels += _relabel_quoting(conn, purged)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        # explicit child deletes: do not depend on the backend enforcing ON DELETE CASCADE
+        report.embeddings += conn.execute(
+            delete(embeddings).where(embeddings.c.item_id.in_(chunk))).rowcount or 0
+        report.assignments += conn.execute(
+            delete(assignments).where(assignments.c.item_id.in_(chunk))).rowcount or 0
+        # an inbound message keeps its own copy (own retention): only the link goes
+        conn.execute(update(inbox_messages).where(inbox_messages.c.item_id.in_(chunk))
+                     .values(item_id=None))
+        report.items += conn.execute(delete(items).where(items.c.id.in_(chunk))).rowcount or 0
+
+
+def _orphan_stories(conn: Connection, report: PurgeReport, cutoff: datetime) -> None:
+    orphan = ~exists().where(items.c.story_id == stories.c.id)
+    report.stories = conn.execute(
+        delete(stories).where(orphan, stories.c.last_seen_at < cutoff)).rowcount or 0
+    report.stories_blanked = conn.execute(
+        update(stories).where(orphan, stories.c.title != "").values(title="")).rowcount or 0
+
+
+@dataclass
+class ForgetReport:
+    """What a data-subject request deleted."""
+
+    authors: list[str]
+    items: PurgeReport
+    inbox: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        parts = self.items.as_dict()
+        return {"authors": self.authors, "items": parts["items"],
+                "embeddings": parts["embeddings"], "assignments": parts["assignments"],
+                "ideas": parts["ideas"], "labels": parts["labels"],
+                "stories": parts["stories"] + parts["stories_blanked"], **self.inbox}
+
+
+def forget_author(store: Store, now: datetime, handles: Iterable[str],
+                  pseudonyms: Iterable[str] = ()) -> ForgetReport:
+    """A data-subject request: delete everything the store holds by this person, in one
+    transaction: their inbound messages (by real handle), the items they wrote (stored under
+    the handle, or under its pseudonym in privacy mode, and every item an inbound message of
+    theirs was found as), each with its copies (embeddings, assignments, ideas citing it,
+    labels quoting it), and stories left empty. Matching ignores case."""
+    handles = [h for h in dict.fromkeys(handles) if h]
+    names = sorted({a.casefold() for a in [*handles, *pseudonyms] if a})
+    report = ForgetReport(authors=handles, items=PurgeReport(cutoff=now))
+    if not names:
+        return report
+    keys = (items.c.id, items.c.url, items.c.canonical_url, items.c.title, items.c.outlet)
+    with store.begin() as conn:
+        found = inbox_rows.items_of_author(conn, handles)
+        where = func.lower(items.c.author).in_(names)
+        if found:
+            where = where | items.c.id.in_(found)
+        rows = conn.execute(select(*keys).where(where)).all()
+        report.inbox = inbox_rows.forget_inbound(conn, handles)
+        if rows:
+            _delete_items(conn, rows, report.items)
+        _orphan_stories(conn, report.items, now)
     return report

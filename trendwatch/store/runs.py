@@ -18,6 +18,7 @@ from trendwatch.store.schema import (
     embeddings,
     items,
     runs,
+    sources,
     topic_lineage,
     topic_snapshots,
     topics,
@@ -32,11 +33,19 @@ def _chunks(seq: Sequence, size: int = CHUNK):
         yield seq[start:start + size]
 
 
+def _public():
+    """Items not from an ``inbox = true`` source: a helpdesk or DM export is private
+    correspondence for the customer-care inbox, never trend material (topics, ideas that cite
+    items, briefing links)."""
+    private = select(sources.c.id).where(sources.c.params["inbox"].as_boolean().is_(True))
+    return items.c.source_id.not_in(private)
+
+
 def load_window(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
     query = (select(items.c.id, items.c.platform, items.c.outlet, items.c.author, items.c.title,
                     items.c.text, items.c.lang, items.c.published_at, items.c.hashtags,
                     items.c.story_id, items.c.url, items.c.external_id)
-             .where(items.c.published_at > start, items.c.published_at <= end)
+             .where(items.c.published_at > start, items.c.published_at <= end, _public())
              .order_by(items.c.published_at, items.c.id))
     with store.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
@@ -359,7 +368,7 @@ def topic_histories(store: Store) -> list[dict[str, Any]]:
 def window_languages(store: Store, start: datetime, end: datetime) -> dict[str | None, int]:
     """Items per detected language in (start, end]: what the automatic model choice weighs."""
     query = (select(items.c.lang, func.count()).where(items.c.published_at > start,
-                                                      items.c.published_at <= end)
+                                                      items.c.published_at <= end, _public())
              .group_by(items.c.lang))
     with store.connect() as conn:
         return {lang: n for lang, n in conn.execute(query)}

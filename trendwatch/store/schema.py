@@ -311,3 +311,90 @@ quotas = Table(
     Column("reserved", Integer, nullable=False, default=0),  # held by requests in flight
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- customer care (issue 13: the customer-care inbox) ------------------------------------------
+# The real handle and link of a person who wrote to the company live ONLY in inbox_messages
+# (the team needs them to answer); items keep the pseudonym. Retention: [inbox] retention.
+
+inbox_conversations = Table(
+    "inbox_conversations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False, unique=True),        # platform:author:matter, from threads
+    Column("platform", String(40), nullable=False),
+    Column("author", Text),                                  # real handle (answering needs it)
+    Column("subject", Text, nullable=False, default=""),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("last_message_at", UTCDateTime, nullable=False),
+    Column("on_call_alerted_at", UTCDateTime),               # at most one on-call alert each
+)
+
+inbox_incidents = Table(
+    "inbox_incidents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False, unique=True),        # what the complaints are about
+    Column("label", Text, nullable=False),
+    Column("terms", JSON, nullable=False, default=list),
+    Column("first_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False, default=0),
+    Column("baseline", Float, nullable=False, default=0.0),  # the usual count in such a span
+    Column("ratio", Float),                                  # count / baseline
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False, default="open"),  # open | closed
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("alerted_at", UTCDateTime),
+    Column("detail", JSON, nullable=False, default=dict),
+)
+
+inbox_messages = Table(
+    "inbox_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # the stored item it was found as (SET NULL: the item's retention is not the inbox's)
+    Column("item_id", String(64), ForeignKey("items.id", ondelete="SET NULL"), unique=True),
+    Column("source", Name(200), nullable=False),
+    Column("platform", String(40), nullable=False),
+    Column("external_id", Text),                             # the item's own id as collected
+    Column("url", Text),                                     # real link (never pseudonymised)
+    Column("author", Text),                                  # real handle (never pseudonymised)
+    Column("text", Text, nullable=False, default=""),
+    Column("lang", String(12)),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("reply_to", Text),                                # external id of the post answered
+    Column("engagement", JSON, nullable=False, default=dict),
+    Column("mention", JSON, nullable=False, default=dict),   # why it is inbound (terms, source)
+    Column("triaged_at", UTCDateTime),                       # NULL: waiting for triage
+    Column("category", String(20)),                          # complaint|question|praise|lead|other
+    Column("urgency", String(20)),                           # high | normal | low
+    Column("sentiment", String(20)),
+    Column("sentiment_score", Float),
+    Column("reasons", JSON, nullable=False, default=list),
+    Column("status", String(20), nullable=False, default="new"),  # new→assigned→waiting→answered→closed
+    Column("assignee", Name(200)),
+    Column("due_at", UTCDateTime),
+    Column("priority", Integer, nullable=False, default=0),  # higher first (someone waiting…)
+    Column("conversation_id", Integer, ForeignKey("inbox_conversations.id", ondelete="SET NULL")),
+    Column("incident_id", Integer, ForeignKey("inbox_incidents.id", ondelete="SET NULL")),
+    Column("reply_draft", Text),
+    Column("reply", JSON, nullable=False, default=dict),     # escalate, reasons, limit, length
+    Column("on_call_alerted_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_inbox_messages_status_due", "status", "due_at"),
+    Index("ix_inbox_messages_received", "received_at"),
+    Index("ix_inbox_messages_author", "platform", "author"),
+    Index("ix_inbox_messages_conversation", "conversation_id"),
+)
+
+inbox_events = Table(
+    "inbox_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("inbox_messages.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", Name(200), nullable=False),              # a user name, or "trendwatch"
+    Column("kind", String(20), nullable=False),              # received|triaged|status|assign|note|alert
+    Column("from_status", String(20)),
+    Column("to_status", String(20)),
+    Column("note", Text),
+    Column("detail", JSON, nullable=False, default=dict),
+    Index("ix_inbox_events_message", "message_id"),
+)

@@ -53,6 +53,7 @@ class FieldMap(Section):
     source: str = "source"           # outlet or account
     hashtags: str = "hashtags"       # a list, or one string separated by spaces/commas
     lang: str = "lang"
+    reply_to: str = "reply_to"       # the id of the record this one answers (helpdesk threads)
 
 
 class FileOptions(SourceOptions):

@@ -25,7 +25,8 @@ from trendwatch.collect.parse.values import as_text, epoch_to_utc, sane_time
 from trendwatch.errors import ParseError
 from trendwatch.models import RawItem
 
-FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang")
+FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang",
+          "reply_to")
 DEFAULT_FIELDS = {name: name for name in FIELDS}
 MAX_LISTED_PROBLEMS = 10
 _TAG_SPLIT = re.compile(r"[\s,;]+")
@@ -133,6 +134,7 @@ def record_to_item(record: Mapping[str, Any], fields: Mapping[str, str]) -> RawI
         outlet=_text(_lookup(record, f["source"])) or None,
         hashtags=parse_hashtags(_lookup(record, f["hashtags"])),
         lang=_text(_lookup(record, f["lang"])) or None,
+        reply_to=_text(_lookup(record, f["reply_to"])) or None,
     )
 
 
