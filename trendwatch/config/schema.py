@@ -548,6 +548,7 @@ class SourceOptions(Section):
     every: timedelta = timedelta(minutes=30)
     enabled: bool = True
     tags: list[str] = []
+    inbox: bool = False
 
     _durations = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))
 
