@@ -24,9 +24,7 @@ class RawItem:
     hashtags: list[str] = field(default_factory=list)
     lang: str | None = None
     engagement: dict[str, float] = field(default_factory=dict)
-    # the platform id of the message this one answers, in the same form as that message's
-    # `external_id` (so a reply finds its thread); None for a post that starts one
-    reply_to: str | None = None
+    reply_to: str | None = None             # external id of the post/message this one answers
 
 
 @dataclass
