@@ -87,7 +87,9 @@ def parse_status(status: Any, visibilities: frozenset[str] = PUBLIC) -> RawItem 
     if isinstance(status.get("reblog"), dict):  # a boost: the boosted post is the content
         status = status["reblog"]
     visibility = status.get("visibility")
-    if visibility is not None and visibility not in visibilities:
+    # hostile JSON may send a list here: anything but a known word is not public
+    if visibility is not None and (not isinstance(visibility, str)
+                                   or visibility not in visibilities):
         return None
     content = html_to_text(status.get("content"))  # the only HTML field of a status
     warning = plain_text(status.get("spoiler_text"))
