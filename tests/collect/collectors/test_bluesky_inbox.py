@@ -60,6 +60,7 @@ def test_inbox_options():
     [source] = make_settings('[[sources]]\nkind = "bluesky"\ninbox = true\nidentifier_env = "I"\n'
                              'app_password_env = "P"\n').sources
     assert source.password_env == "P" and source.timeline == "mentions" and not source.trends
+    assert source.name == "bluesky:notifications"
 
 
 # --- loopback PDS -------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ def test_inbox_options_are_checked_with_file_line_and_key():
     [source] = make_settings('[[sources]]\nkind = "mastodon"\ninstance = "https://social.example"\n'
                              'inbox = true\ntoken_env = "T"\n').sources
     assert source.inbox and source.timeline == "mentions" and source.trends is False
+    assert source.name == "mastodon:social.example/mentions"
 
 
 # --- a fake instance ----------------------------------------------------------------------------
@@ -193,3 +194,29 @@ async def test_rate_limit_headers_stop_paging(aiohttp_server, monkeypatch, now):
     result = await run_collector(inbox(server.make_url(""), max_pages=3), SourceState(), now)
     assert len(fake.log) == 1 and len(result.items) == 1
     assert result.retry_after == pytest.approx(300, abs=1)
+
+
+async def test_collect_stores_mentions_with_their_status_ids(aiohttp_server, monkeypatch, store,
+                                                             now):
+    from sqlalchemy import select
+
+    from trendwatch.collect.run import collect_sources
+    from trendwatch.store import sources as source_rows
+    from trendwatch.store.schema import items
+
+    monkeypatch.setenv("ACME_MASTO_TOKEN", TOKEN)
+    fake = FakeNotifications(2)
+    server = await aiohttp_server(fake.app())
+    settings = make_settings(f'[[sources]]\nkind = "mastodon"\ninstance = "{server.make_url("")}"\n'
+                             'inbox = true\ntoken_env = "ACME_MASTO_TOKEN"\n')
+    [outcome] = await collect_sources(store, settings, now=now)
+    assert outcome.status == "ok" and outcome.new_items == 2
+    with store.connect() as conn:
+        ids = sorted(r.external_id for r in conn.execute(select(items.c.external_id)))
+    assert ids == ["113800000000000000", "113800000000000001"]
+
+    monkeypatch.setenv("ACME_MASTO_TOKEN", "revoked-" + TOKEN)
+    [outcome] = await collect_sources(store, settings, now=now + timedelta(hours=1))
+    assert outcome.status == "error" and "ACME_MASTO_TOKEN" in outcome.message
+    [health] = source_rows.source_health(store, now + timedelta(hours=1))
+    assert TOKEN not in (health["last_error"] or "") and "ACME_MASTO_TOKEN" in health["last_error"]

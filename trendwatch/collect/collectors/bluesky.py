@@ -265,6 +265,8 @@ class BlueskyOptions(PlatformOptions):
         return self
 
     def default_name(self) -> str:
+        if self.inbox:
+            return "bluesky:notifications"
         return "bluesky:" + ",".join(["#" + t for t in self.hashtags] + self.query or ["trends"])
 
 

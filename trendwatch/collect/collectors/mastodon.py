@@ -309,7 +309,8 @@ class MastodonOptions(PlatformOptions):
 
     def default_name(self) -> str:
         hosts = ",".join(urlsplit(i).hostname or i for i in self.instance)
-        return f"mastodon:{hosts}"
+        # the inbox of an instance is another source than its trends (names are unique)
+        return f"mastodon:{hosts}/mentions" if self.inbox else f"mastodon:{hosts}"
 
 
 def instance_host(instance: str) -> str:
