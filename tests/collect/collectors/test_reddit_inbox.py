@@ -74,6 +74,7 @@ class FakeReddit:
     def __init__(self, pages: int = 1):
         self.log: list[web.Request] = []
         self.logins = 0
+        self.valid: set[str] = set()
         listing = fixture("reddit/message_inbox.json")
         self.pages = [listing]
         for n in range(1, pages):  # older pages: the same things, renamed, an hour earlier each
@@ -94,11 +95,12 @@ class FakeReddit:
                 or form.get("password") != PASSWORD:
             return web.json_response({"error": "invalid_grant"})  # Reddit answers 200
         self.logins += 1
+        self.valid.add(f"Bearer user-token-{self.logins}")
         return web.json_response({"access_token": f"user-token-{self.logins}", "token_type":
                                   "bearer", "expires_in": 86400, "scope": "*"})
 
     async def inbox(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != "Bearer user-token-1":
+        if request.headers.get("Authorization") not in self.valid:
             return web.json_response({"message": "Unauthorized", "error": 401}, status=401)
         assert request.query["mark"] == "false" and request.query["raw_json"] == "1"
         after = request.query.get("after")
@@ -171,14 +173,15 @@ async def test_wrong_password_names_variables_never_values(aiohttp_server, login
         assert value not in message and value not in caplog.text
 
 
+@pytest.mark.parametrize("status,logins", [(401, 2), (403, 1)])
 async def test_refused_token_on_the_inbox_is_an_auth_error_and_forgets_the_token(
-        aiohttp_server, login, now):
+        aiohttp_server, login, now, status, logins):
     fake = FakeReddit()
-    server = await aiohttp_server(fake.app(error(403, {"message": "Forbidden", "error": 403})))
-    with pytest.raises(AuthRequired, match="ACME_REDDIT_ID, ACME_REDDIT_SECRET and "
-                                           "ACME_REDDIT_PASSWORD"):
+    server = await aiohttp_server(fake.app(error(status, {"message": "Forbidden", "error": status})))
+    with pytest.raises(AuthRequired, match=f"HTTP {status}: .*ACME_REDDIT_ID, ACME_REDDIT_SECRET "
+                                           "and ACME_REDDIT_PASSWORD"):
         await run_collector(inbox(server.make_url("")), SourceState(), now)
-    assert reddit._TOKENS == {}
+    assert reddit._TOKENS == {} and fake.logins == logins  # a 401 is worth one new login
 
 
 async def test_429_honours_retry_after(aiohttp_server, login, now):
@@ -187,3 +190,17 @@ async def test_429_honours_retry_after(aiohttp_server, login, now):
     with pytest.raises(HTTPStatusError) as caught:
         await run_collector(inbox(server.make_url(""), max_pages=3), SourceState(), now)
     assert caught.value.retry_after == 45 and len(reads(fake)) == 1
+
+
+async def test_a_token_revoked_early_means_one_new_login(aiohttp_server, login, now):
+    fake = FakeReddit()
+    server = await aiohttp_server(fake.app())
+    c = inbox(server.make_url(""))
+    await run_collector(c, SourceState(), now)
+    # the platform revoked the token we still hold as valid
+    reddit._TOKENS[c._token_key()] = ("revoked", reddit._TOKENS[c._token_key()][1])
+    fake.log.clear()
+    result = await run_collector(c, SourceState(), now)
+    assert result.items and fake.logins == 2
+    assert [r.headers["Authorization"] for r in reads(fake)] == ["Bearer revoked",
+                                                                "Bearer user-token-2"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Literal
 
 import aiohttp
@@ -242,36 +243,47 @@ class RedditCollector(BaseCollector):
         cursor: dict[str, Any] = {}
         if o.timeline:
             cursor["messages"] = state.cursor.get("messages")
+            async def relogin() -> None:  # a token revoked before its time: one new login
+                _TOKENS.pop(self._token_key(), None)
+                token = await self._token(ctx, client_id or "", client_secret or "", password)
+                headers["Authorization"] = f"Bearer {token}"
+
             await parts.run(f"u/{o.username} {o.timeline}", lambda: self._messages(
-                ctx, parts, headers, cursor))
+                ctx, parts, headers, cursor, relogin))
         parts.raise_if_all_failed()
         return CollectResult(items=parts.items, state=SourceState(url=state.url, cursor=cursor),
                              warnings=parts.warnings, bytes_received=parts.bytes_received,
                              status=200, retry_after=parts.retry_after)
 
     async def _messages(self, ctx: CollectContext, parts: Parts, headers: dict[str, str],
-                        cursor: dict[str, Any]) -> None:
+                        cursor: dict[str, Any], relogin: Callable[[], Awaitable[None]]) -> None:
         """Newest messages first, `after` pages back to the newest one read last run."""
         o = self.options
         seen_until = utc_time(cursor.get("messages"))
         newest = seen_until
         params: dict[str, Any] = {"limit": o.limit, "mark": "false", "raw_json": 1}
-        for _ in range(o.max_pages):
+        url = f"{o.oauth_url}/message/{o.timeline}"
+        refused = frozenset({401, 403})
+        for page in range(o.max_pages):
             if parts.stopped:
                 break
             try:
-                result = await ctx.http.fetch(f"{o.oauth_url}/message/{o.timeline}", params=params,
-                                              headers=headers, accept="application/json")
+                result = await ctx.http.fetch(url, params=params, headers=headers,
+                                              accept="application/json", ok_statuses=refused)
+                if result.status == 401 and page == 0:  # revoked before its time: log in anew
+                    await relogin()
+                    result = await ctx.http.fetch(url, params=params, headers=headers,
+                                                  accept="application/json", ok_statuses=refused)
             except HTTPStatusError as exc:
-                if exc.status in (401, 403):
-                    _TOKENS.pop(self._token_key(), None)  # revoked or expired: log in anew
-                    raise AuthRequired(
-                        f"HTTP {exc.status}: Reddit refused to show u/{o.username}'s messages; "
-                        f"check {o.client_id_env}, {o.client_secret_env} and {o.password_env} "
-                        "(a script app of that account, its password)") from exc
                 if exc.status == 429:
                     parts.stop("Reddit rate limit (429)", exc.retry_after)
                 raise
+            if result.status in refused:
+                _TOKENS.pop(self._token_key(), None)
+                raise AuthRequired(
+                    f"HTTP {result.status}: Reddit refused to show u/{o.username}'s messages; "
+                    f"check {o.client_id_env}, {o.client_secret_env} and {o.password_env} "
+                    "(a script app of that account, its password)")
             parts.bytes_received += len(result.body)
             self._respect_rate_limit(result, parts)
             items, after = parse_inbox(result.json())
