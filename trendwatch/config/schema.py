@@ -548,6 +548,8 @@ class SourceOptions(Section):
     every: timedelta = timedelta(minutes=30)
     enabled: bool = True
     tags: list[str] = []
+    # everything this source yields is an inbound message for the customer-care inbox
+    # (a helpdesk or DM export, a mentions timeline), not only the posts that name the company
     inbox: bool = False
 
     _durations = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))

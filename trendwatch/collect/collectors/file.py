@@ -74,7 +74,7 @@ class FieldMap(Section):
     source: str = "source"           # outlet or account
     hashtags: str = "hashtags"       # a list, or one string separated by spaces/commas
     lang: str = "lang"
-    reply_to: str = "reply_to"       # the id of the message this one answers (or its thread)
+    reply_to: str = "reply_to"       # the id of the record this one answers (helpdesk threads)
     rating: str = "rating"           # a review's stars
 
 
