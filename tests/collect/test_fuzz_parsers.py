@@ -131,13 +131,13 @@ def check_items(items) -> None:
         assert isinstance(item, RawItem)
         assert isinstance(item.title, str) and isinstance(item.text, str)
         assert opt_str(item.url) and opt_str(item.external_id) and opt_str(item.author)
-        assert opt_str(item.outlet) and opt_str(item.lang)
+        assert opt_str(item.outlet) and opt_str(item.lang) and opt_str(item.reply_to)
         check_time(item.published_at)
         assert isinstance(item.hashtags, list) and all(isinstance(t, str) for t in item.hashtags)
         assert all(isinstance(k, str) and isinstance(v, float) and math.isfinite(v)
                    for k, v in item.engagement.items())
         for value in (item.title, item.text, item.url, item.external_id, item.author, item.outlet,
-                      item.lang, *item.hashtags):
+                      item.lang, item.reply_to, *item.hashtags):
             if value:  # storable: no lone surrogates left
                 value.encode("utf-8")
 
@@ -316,6 +316,19 @@ def test_fuzz_mastodon(statuses, cards, tags, trending):
         assert opt_str(handle)
 
 
+notification = shaped(id=hostile_text, type=st.sampled_from(["mention", "favourite", "x"]),
+                      created_at=date_value, account=account,
+                      status=shaped(**status_fields, in_reply_to_id=hostile_text))
+
+
+@FUZZ
+@given(listish(notification, 5), st.booleans())
+def test_fuzz_mastodon_notifications(notifications, direct):
+    items = mastodon.parse_notifications(notifications, direct=direct)
+    check_items(items)
+    assert all(i.external_id for i in items)
+
+
 # --- Bluesky -------------------------------------------------------------------------------------
 
 index = shaped(byteStart=st.one_of(st.integers(-5, 60), numbers), byteEnd=st.one_of(st.integers(-5, 60), numbers))
@@ -344,6 +357,22 @@ def test_fuzz_bluesky(search, trends, topics):
     check_points(bluesky.parse_trending_topics(topics, NOW))
 
 
+bsky_notification = shaped(
+    uri=st.one_of(st.just("at://did:plc:abc/app.bsky.feed.post/3k"), hostile_text),
+    reason=st.sampled_from(["mention", "reply", "quote", "like", "follow"]), indexedAt=date_value,
+    author=shaped(did=hostile_text, handle=hostile_text),
+    record=shaped(text=hostile_text, facets=listish(facet), createdAt=date_value,
+                  reply=shaped(parent=shaped(uri=hostile_text), root=shaped(uri=hostile_text))))
+
+
+@FUZZ
+@given(shaped(notifications=listish(bsky_notification, 5), cursor=hostile_text))
+def test_fuzz_bluesky_notifications(data):
+    items, cursor = bluesky.parse_notifications(data)
+    check_items(items)
+    assert opt_str(cursor)
+
+
 # --- Reddit, Hacker News, X, GDELT, Google Trends -------------------------------------------------
 
 reddit_post = shaped(name=hostile_text, title=hostile_text, selftext=hostile_text, author=hostile_text,
@@ -357,6 +386,21 @@ listing = shaped(kind=st.just("Listing"), data=shaped(children=listish(
 @given(listing)
 def test_fuzz_reddit(data):
     check_items(reddit.parse_listing(data))
+
+
+reddit_message = shaped(name=hostile_text, subject=hostile_text, body=hostile_text, author=hostile_text,
+                        created_utc=st.one_of(numbers, hostile_text), context=hostile_text,
+                        parent_id=hostile_text, score=numbers)
+message_listing = shaped(kind=st.just("Listing"), data=shaped(after=hostile_text, children=listish(
+    shaped(kind=st.sampled_from(["t1", "t4", "t3"]), data=reddit_message), 5)))
+
+
+@FUZZ
+@given(message_listing)
+def test_fuzz_reddit_inbox(data):
+    items, after = reddit.parse_inbox(data)
+    check_items(items)
+    assert opt_str(after)
 
 
 @FUZZ
@@ -446,7 +490,12 @@ def test_fuzz_google_trends(body):
 export_record = shaped(id=st.one_of(hostile_text, st.integers()), title=hostile_text, text=hostile_text,
                        url=hostile_text, published=date_value, author=hostile_text, source=hostile_text,
                        hashtags=st.one_of(hostile_text, listish(hostile_text)), lang=hostile_text,
-                       user=shaped(screen_name=hostile_text))
+                       user=shaped(screen_name=hostile_text),
+                       # inbound exports: the usual names of helpdesk, DM and review columns
+                       body=hostile_text, message=hostile_text, customer=hostile_text,
+                       created_at=date_value, rating=st.one_of(numbers, hostile_text),
+                       stars=any_json, reply_to=st.one_of(hostile_text, st.integers()),
+                       thread_id=any_json, attributes=shaped(body=hostile_text, rating=numbers))
 mappings = st.one_of(st.just({}), st.fixed_dictionaries({}, optional={
     "title": st.sampled_from(["title", "Headline", "user.screen_name", "a.b.c", ""]),
     "text": st.sampled_from(["text", "body", "title"]),
@@ -488,10 +537,10 @@ def export_files(draw) -> tuple[bytes, str, str]:
 
 
 @FUZZ
-@given(export_files(), mappings)
-def test_fuzz_imported_records(file, fields):
+@given(export_files(), mappings, st.booleans())
+def test_fuzz_imported_records(file, fields, inbox):
     body, fmt, name = file
-    result = parse_or_parse_error(parse_records_file, body, fmt, fields, name)
+    result = parse_or_parse_error(parse_records_file, body, fmt, fields, name, inbox)
     if result is not None:
         items, warnings = result
         check_items(items)

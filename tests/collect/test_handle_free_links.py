@@ -119,3 +119,19 @@ def test_reddit_links_lose_the_user_in_privacy_mode():
     assert {r["url"] for r in rows} == {"https://www.reddit.com/comments/abc12/",
                                         "https://www.reddit.com/comments/xyz9/"}
     assert "alice" not in repr(rows)
+
+
+def test_a_bluesky_reply_names_its_parent_by_the_parents_hashed_id_in_privacy_mode():
+    from trendwatch.collect.collectors.bluesky import parse_notifications
+    from trendwatch.collect.privacy import handle_free
+    from trendwatch.models import RawItem
+
+    _, reply, _ = parse_notifications(fixture("bluesky/notifications.json"))[0]
+    parent_did = reply.reply_to.removeprefix("at://").split("/")[0]
+    pseudonym = lambda platform, handle: f"anon:{len(handle)}"  # noqa: E731
+    hidden = handle_free("bluesky", reply, pseudonym)
+    assert parent_did not in hidden.reply_to and hidden.reply_to.startswith("at://anon:")
+    # the parent, stored under privacy mode too, has exactly that id: the thread still joins
+    parent = handle_free("bluesky", RawItem(title="", text="x", external_id=reply.reply_to),
+                         pseudonym)
+    assert parent.external_id == hidden.reply_to

@@ -120,6 +120,10 @@ def handle_free(platform: str, raw: RawItem, pseudonym: Pseudonym) -> RawItem:
         # bsky.app links need the actor (handle or DID, both identify the person): none
         url = None if raw.url and "bsky.app/profile/" in raw.url else raw.url
         external_id = _at_uri_id(raw.external_id, pseudonym)
+        # the parent's at:// uri names its author too; hashed alike, the thread still joins
+        reply_to = _at_uri_id(raw.reply_to, pseudonym)
+        if reply_to != raw.reply_to:
+            raw = dataclasses.replace(raw, reply_to=reply_to)
     elif platform == "reddit":
         url, external_id = _reddit_url(raw.url), raw.external_id
     else:

@@ -9,14 +9,22 @@ Wire facts this follows (atproto lexicons):
   token; an expired token (400/401 `ExpiredToken`) is renewed with `refreshSession`.
 - Hashtags: `#tag` facets (often missing), the record's `tags`, and the text itself.
   Facet `index.byteStart/byteEnd` count UTF-8 *bytes*, not characters.
+
+The account's own inbound messages (``inbox = true`` or ``timeline = "mentions"``, with
+the login): `app.bsky.notification.listNotifications?limit=50&reasons=mention&reasons=reply
+&reasons=quote&cursor=…` on the PDS (which proxies it to the AppView) → `{"notifications":
+[{uri, cid, author, reason, reasonSubject, record, isRead, indexedAt}], "cursor"}`, newest
+first. The record is the post itself; `record.reply.parent.uri` is the post it answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
+from multidict import MultiDict
 from pydantic import model_validator
 
 from trendwatch.collect.collectors.base import (
@@ -42,6 +50,9 @@ from trendwatch.errors import AuthRequired, HTTPStatusError, ParseError
 from trendwatch.models import RawItem, TrendPoint
 
 SEARCH_LIMIT = 100
+NOTIFICATION_LIMIT = 50        # listNotifications allows 1…100; 50 is the lexicon's default
+# notifications that are messages to the account (likes, reposts and follows are not)
+INBOUND_REASONS = ("mention", "reply", "quote")
 FACET_TAG = "app.bsky.richtext.facet#tag"
 FACET_LINK = "app.bsky.richtext.facet#link"
 
@@ -89,6 +100,28 @@ def parse_post(post: Any) -> RawItem | None:
         engagement=engagement(likes=post.get("likeCount"), reposts=post.get("repostCount"),
                               replies=post.get("replyCount"), quotes=post.get("quoteCount")),
     )
+
+
+def parse_notifications(data: Any) -> tuple[list[RawItem], str | None]:
+    """listNotifications output → (inbound items: mentions, replies, quotes; cursor).
+
+    A notification carries the post's uri, author and record like a postView, so it is
+    parsed as one; ``reply_to`` is the parent post's at:// uri (another item's external id).
+    """
+    notifications = get(data, "notifications")
+    if not isinstance(notifications, list):
+        return [], None
+    items = []
+    for notification in notifications:
+        if get(notification, "reason") not in INBOUND_REASONS:
+            continue
+        item = parse_post(notification)
+        if item is None:
+            continue
+        item.reply_to = as_url(get(notification, "record", "reply", "parent", "uri"))
+        items.append(item)
+    cursor = get(data, "cursor")
+    return items, cursor if isinstance(cursor, str) and cursor else None
 
 
 def post_url(uri: str, did: str | None) -> str | None:
@@ -203,16 +236,37 @@ class BlueskyOptions(PlatformOptions):
     language: str | None = None                     # searchPosts `lang` filter
     identifier_env: str | None = None
     password_env: str | None = None
+    app_password_env: str | None = None             # another name for password_env
+    # the account's notifications (mentions, replies, quotes); `inbox = true` implies it
+    timeline: Literal["mentions"] | None = None
 
     _urls = base_url_validator("base_url", "pds_url")
 
     @model_validator(mode="after")
     def _login_pair(self) -> BlueskyOptions:
+        if self.app_password_env:
+            if self.password_env and self.password_env != self.app_password_env:
+                raise ValueError("set password_env or app_password_env, not both")
+            self.password_env = self.app_password_env
         if bool(self.identifier_env) != bool(self.password_env):
             raise ValueError("set both identifier_env and password_env (an app password), or neither")
+        if self.inbox:
+            if self.hashtags or self.query:
+                raise ValueError("an inbox source reads the account's notifications only; "
+                                 "search `hashtags`/`query` in another bluesky source")
+            if self.trends and "trends" in self.model_fields_set:
+                raise ValueError("an inbox source reads the account's notifications only; set "
+                                 "trends = false or read trends in another bluesky source")
+            self.trends = False
+            self.timeline = "mentions"
+        if self.timeline and not self.identifier_env:
+            raise ValueError("the account's notifications need its login: set identifier_env "
+                             "(handle) and app_password_env (an app password)")
         return self
 
     def default_name(self) -> str:
+        if self.inbox:
+            return "bluesky:notifications"
         return "bluesky:" + ",".join(["#" + t for t in self.hashtags] + self.query or ["trends"])
 
 
@@ -242,6 +296,8 @@ class BlueskyCollector(BaseCollector):
             identifier = secret(o, "identifier_env", "Bluesky login")
             password = secret(o, "password_env", "Bluesky app password")
         except AuthRequired as exc:
+            if o.timeline:  # the account's notifications exist only behind its login
+                raise
             # trends need no login: read them anonymously and say why search will not work
             identifier = password = None
             parts.warnings.append(f"reading without a login: {exc}")
@@ -251,10 +307,14 @@ class BlueskyCollector(BaseCollector):
             await parts.run("trends", lambda: self._trends(ctx, xrpc, parts))
         for term in ["#" + t for t in o.hashtags] + o.query:
             await parts.run(f"search {term!r}", lambda term=term: self._search(xrpc, parts, term, since))
+        cursor: dict[str, Any] = {"since": since}
+        if o.timeline:
+            cursor["notifications"] = state.cursor.get("notifications")
+            await parts.run("notifications", lambda: self._notifications(xrpc, parts, cursor))
         parts.bytes_received = xrpc.bytes_received
         parts.raise_if_all_failed()
         return CollectResult(items=parts.items, trend_points=parts.points,
-                             state=SourceState(url=state.url, cursor={"since": since}),
+                             state=SourceState(url=state.url, cursor=cursor),
                              warnings=parts.warnings, bytes_received=parts.bytes_received,
                              status=200, retry_after=parts.retry_after)
 
@@ -291,6 +351,36 @@ class BlueskyCollector(BaseCollector):
             since[term] = newest.isoformat().replace("+00:00", "Z")
 
 
+    async def _notifications(self, xrpc: _Xrpc, parts: Parts, cursor: dict[str, Any]) -> None:
+        """Newest notifications first, paged back with `cursor` until the newest one seen last
+        run (its `indexedAt`, kept in the source cursor) or ``max_pages``."""
+        seen_until = utc_time(cursor.get("notifications"))
+        newest = seen_until
+        params: MultiDict[Any] = MultiDict({"limit": NOTIFICATION_LIMIT})
+        for reason in INBOUND_REASONS:
+            params.add("reasons", reason)
+        for _ in range(self.options.max_pages):
+            data = (await xrpc.get("app.bsky.notification.listNotifications", params)).json()
+            page = [n for n in _list(get(data, "notifications")) if isinstance(n, dict)]
+            indexed = [utc_time(n.get("indexedAt")) for n in page]
+            # the notification seen newest last run comes again (same `indexedAt`): kept, the
+            # store knows it; older ones were read then
+            fresh = [n for n, at in zip(page, indexed)
+                     if seen_until is None or at is None or at >= seen_until]
+            items, page_cursor = parse_notifications({"notifications": fresh,
+                                                      "cursor": get(data, "cursor")})
+            parts.items += items
+            times = [t for t in indexed if t is not None]
+            if times and (newest is None or max(times) > newest):
+                newest = max(times)
+            reached = seen_until is not None and any(t <= seen_until for t in times)
+            if reached or not page_cursor or len(page) < NOTIFICATION_LIMIT:
+                break
+            params["cursor"] = page_cursor
+        if newest is not None:
+            cursor["notifications"] = newest.isoformat().replace("+00:00", "Z")
+
+
 class _Xrpc:
     """XRPC calls: anonymous against the AppView, or with a session against the PDS."""
 
@@ -300,7 +390,7 @@ class _Xrpc:
         self.identifier, self.password = identifier, password
         self.bytes_received = 0
 
-    async def get(self, method: str, params: dict[str, Any]) -> FetchResult:
+    async def get(self, method: str, params: Mapping[str, Any]) -> FetchResult:
         if not self.identifier:
             try:
                 result = await self.ctx.http.fetch(f"{self.options.base_url}/xrpc/{method}",
@@ -323,7 +413,7 @@ class _Xrpc:
             raise _status_error(result, f"Bluesky {method}")
         return result
 
-    async def _authed(self, method: str, params: dict[str, Any], session: _Session) -> FetchResult:
+    async def _authed(self, method: str, params: Mapping[str, Any], session: _Session) -> FetchResult:
         result = await self.ctx.http.fetch(
             f"{self.options.pds_url}/xrpc/{method}", params=params, accept="application/json",
             headers={"Authorization": f"Bearer {session.access}"}, ok_statuses=frozenset({400, 401}))

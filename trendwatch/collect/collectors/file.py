@@ -9,6 +9,27 @@ A file source reads only regular files inside ``[storage] import_dirs`` (symlink
 followed first, so a link pointing out is refused) and no larger than
 ``[storage] import_max_bytes``: a config that names /proc/self/environ or ~/.ssh must not
 turn the Sources page into a file viewer. Errors name the file, never its content.
+
+Inbound exports (``inbox = true``): a helpdesk or DM export, or an app-store review export,
+as CSV, JSON (an array, or an object holding one, e.g. App Store Connect's `{"data": [...]}`)
+or JSON Lines. Every record is an inbound message; its own `id` stays its external id. Each
+field whose `fields` mapping is left at its default is also found under the usual names
+(compared without case, spaces or punctuation; ``parse.records.INBOX_ALIASES``):
+
+  id         id, message_id, review_id, comment_id, ticket_id, conversation_id
+  author     author, user, username, screen_name, customer(_name), requester(_name), from,
+             sender(_name), reviewer(_name), nickname, reviewer_nickname
+  text       text, body, message, content, review, review_text, comment, description
+  title      title, subject, review_title
+  published  published, created_at, created, date, timestamp, time, sent_at, received_at,
+             submitted_at, Review Submit Date and Time (Google Play)
+  url        url, link, permalink, review_link, html_url, ticket_url
+  rating     rating, stars, star_rating, score (0–10; kept as engagement "rating")
+  reply_to   reply_to, in_reply_to(_id), reply_to_id, parent_id, thread_id, thread,
+             conversation_id, ticket_id (a thread id equal to the record's id: none)
+  lang       lang, language, reviewer_language, locale
+
+`reply_to` and `rating` are read from columns of those names in any file source.
 """
 
 from __future__ import annotations
@@ -54,6 +75,7 @@ class FieldMap(Section):
     hashtags: str = "hashtags"       # a list, or one string separated by spaces/commas
     lang: str = "lang"
     reply_to: str = "reply_to"       # the id of the record this one answers (helpdesk threads)
+    rating: str = "rating"           # a review's stars
 
 
 class FileOptions(SourceOptions):
@@ -249,7 +271,8 @@ class FileCollector(BaseCollector):
                 failures.append(str(exc))
                 continue
             try:
-                found, notes = await ctx.cpu(parse_records_file, data, o.format, fields, str(path))
+                found, notes = await ctx.cpu(parse_records_file, data, o.format, fields, str(path),
+                                             o.inbox)
             except ParseError as exc:
                 failures.append(str(exc))  # not remembered: tried again once it is fixed
                 continue

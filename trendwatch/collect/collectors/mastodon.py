@@ -14,15 +14,24 @@ An access token belongs to one account on one instance: it is sent to that insta
 With several instances `token_env` is a table, host → variable
 (``token_env = { "mastodon.social" = "MASTO_SOCIAL_TOKEN" }``); a single name with several
 instances is a config error rather than a token handed to every instance in the list.
+
+The account's own inbound messages (``timeline = "mentions"``, implied by ``inbox = true``):
+- `GET /api/v1/notifications?types[]=mention&limit=40` with the account's token (scope
+  `read:notifications`) → notifications newest first, each `{id, type, created_at,
+  account, status}`; the `Link` header's `rel="next"` carries `max_id` (older), and
+  `since_id` asks for those newer than the last one read.
+- The mention is `notification.status`: its `content` is HTML, `in_reply_to_id` the
+  instance-local id of the post it answers, `visibility` public/unlisted/private/direct.
+  Items carry the status's local `id` as external id, so a reply's `reply_to` names it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from trendwatch.collect.collectors.base import (
     BaseCollector,
@@ -54,6 +63,11 @@ from trendwatch.errors import AuthRequired, HTTPStatusError
 from trendwatch.models import RawItem, TrendPoint
 
 PAGE_LIMIT = 40          # the API's maximum for timelines
+NOTIFICATION_LIMIT = 40  # …and for notifications (v4: up to 80 when grouped; 40 is safe everywhere)
+PUBLIC = frozenset({"public", "unlisted"})
+# a followers-only post that mentions the account was addressed to it: it is an inbound
+# message like a public one; direct messages only when the source asks for them
+ADDRESSED = PUBLIC | {"private"}
 RATE_RESERVE = 2         # stop while a few requests are left for the instance's other users
 
 
@@ -67,13 +81,15 @@ def parse_statuses(data: Any) -> list[RawItem]:
     return [item for item in (parse_status(s) for s in data) if item is not None]
 
 
-def parse_status(status: Any) -> RawItem | None:
+def parse_status(status: Any, visibilities: frozenset[str] = PUBLIC) -> RawItem | None:
     if not isinstance(status, dict):
         return None
     if isinstance(status.get("reblog"), dict):  # a boost: the boosted post is the content
         status = status["reblog"]
     visibility = status.get("visibility")
-    if visibility is not None and visibility not in ("public", "unlisted"):
+    # hostile JSON may send a list here: anything but a known word is not public
+    if visibility is not None and (not isinstance(visibility, str)
+                                   or visibility not in visibilities):
         return None
     content = html_to_text(status.get("content"))  # the only HTML field of a status
     warning = plain_text(status.get("spoiler_text"))
@@ -99,6 +115,34 @@ def parse_status(status: Any) -> RawItem | None:
                               replies=status.get("replies_count"),
                               quotes=status.get("quotes_count")),
     )
+
+
+def parse_notifications(data: Any, *, direct: bool = False) -> list[RawItem]:
+    """`/api/v1/notifications` (mentions) → the mentioning statuses as inbound items.
+
+    Unlike timeline items, the external id is the status's local id on the account's
+    instance (what `in_reply_to_id` of a reply names), and `reply_to` keeps the parent.
+    Other notification types (favourites, follows, …) are not messages and are skipped.
+    """
+    if not isinstance(data, list):
+        return []
+    visibilities = ADDRESSED | {"direct"} if direct else ADDRESSED
+    items = []
+    for notification in data:
+        if get(notification, "type") != "mention":
+            continue
+        status = get(notification, "status")
+        item = parse_status(status, visibilities)
+        status_id = as_id(get(status, "id"))
+        if item is None or not status_id:
+            continue
+        item.external_id = status_id
+        item.reply_to = as_id(get(status, "in_reply_to_id"))
+        item.author = account_handle(get(status, "account")) or account_handle(
+            get(notification, "account"))
+        item.published_at = item.published_at or utc_time(get(notification, "created_at"))
+        items.append(item)
+    return items
 
 
 def account_handle(account: Any) -> str | None:
@@ -168,6 +212,13 @@ def newest_id(ids: list[str]) -> str | None:
     return max(numeric, key=lambda i: (len(i), i)) if numeric else None
 
 
+def _after(status_id: str, other: str) -> bool:
+    """Whether id ``status_id`` is newer than ``other`` (decimal strings of any length)."""
+    if not (status_id.isdigit() and other.isdigit()):
+        return status_id != other
+    return (len(status_id), status_id) > (len(other), other)
+
+
 # --- collector ------------------------------------------------------------------------------
 
 
@@ -176,6 +227,9 @@ class MastodonOptions(PlatformOptions):
     trends: bool = True
     token_env: str | dict[str, str] | None = None   # one name (one instance), or host → name
     every: timedelta = timedelta(minutes=15)
+    # the account's mentions (its notifications), read with its token; `inbox = true` implies it
+    timeline: Literal["mentions"] | None = None
+    direct: bool = False                            # include direct messages among the mentions
 
     @field_validator("instance", mode="before")
     @classmethod
@@ -207,6 +261,11 @@ class MastodonOptions(PlatformOptions):
             raise ValueError(f"token_env for {empty} names no environment variable")
         return {h.casefold(): name.strip() for h, name in value.items()}
 
+    def token_var(self, instance: str) -> str | None:
+        """The name (never the value) of the variable holding ``instance``'s token."""
+        var = self.token_env
+        return var.get(instance_host(instance)) if isinstance(var, dict) else var
+
     def token_for(self, instance: str) -> str | None:
         """The token of ``instance`` only; AuthRequired if its variable is named but unset."""
         var = self.token_env
@@ -220,6 +279,27 @@ class MastodonOptions(PlatformOptions):
                                f"variable {var} (from `token_env`) is not set")
         return value
 
+    @model_validator(mode="after")
+    def _inbox(self) -> MastodonOptions:
+        if self.inbox:
+            # everything an inbox source yields is an inbound message: trends and hashtag
+            # timelines are other people's conversations, read them in another source
+            if self.hashtags:
+                raise ValueError("an inbox source reads the account's mentions only; follow "
+                                 "`hashtags` in another mastodon source")
+            if self.trends and "trends" in self.model_fields_set:
+                raise ValueError("an inbox source reads the account's mentions only; set "
+                                 "trends = false or read trends in another mastodon source")
+            self.trends = False
+            self.timeline = "mentions"
+        if self.timeline and not self.token_env:
+            raise ValueError('timeline = "mentions" reads the account\'s notifications: set '
+                             "token_env to the name of the variable holding its access token "
+                             "(scope read:notifications)")
+        if self.direct and not self.timeline:
+            raise ValueError('direct = true needs timeline = "mentions" (or inbox = true)')
+        return self
+
     @field_validator("query")
     @classmethod
     def _no_query(cls, value: list[str]) -> list[str]:
@@ -229,7 +309,8 @@ class MastodonOptions(PlatformOptions):
 
     def default_name(self) -> str:
         hosts = ",".join(urlsplit(i).hostname or i for i in self.instance)
-        return f"mastodon:{hosts}"
+        # the inbox of an instance is another source than its trends (names are unique)
+        return f"mastodon:{hosts}/mentions" if self.inbox else f"mastodon:{hosts}"
 
 
 def instance_host(instance: str) -> str:
@@ -251,6 +332,8 @@ class MastodonCollector(BaseCollector):
         o = self.options
         tokens = {instance: o.token_for(instance) for instance in o.instance}
         cursor = {"min_id": dict(state.cursor.get("min_id", {}))}
+        if o.timeline:
+            cursor["since_id"] = dict(state.cursor.get("since_id", {}))
         parts = Parts()
         for instance in o.instance:
             token = tokens[instance]
@@ -265,6 +348,10 @@ class MastodonCollector(BaseCollector):
                 key = f"{instance}#{tag.casefold()}"
                 await parts.run(f"{host} #{tag}", lambda tag=tag, key=key, api=api: api.tag_timeline(
                     tag, cursor["min_id"], key, o.max_pages))
+            if o.timeline and token:
+                var = o.token_var(instance)
+                await parts.run(f"{host} mentions", lambda api=api, var=var: api.mentions(
+                    cursor["since_id"], o.max_pages, direct=o.direct, token_var=var))
             parts.stopped = None  # a rate limit stops the rest of this instance, not the others
         parts.raise_if_all_failed()
         return CollectResult(items=parts.items, trend_points=parts.points,
@@ -346,3 +433,47 @@ class _Api:
         newest = newest_id([i for i in seen if i])
         if newest:
             min_ids[key] = newest
+
+    async def mentions(self, since_ids: dict[str, str], max_pages: int, *, direct: bool,
+                       token_var: str | None) -> None:
+        """The account's mention notifications newer than the stored `since_id`, newest first.
+
+        First run: the newest page and up to ``max_pages`` older ones (`rel="next"`). Later
+        runs: `since_id` answers with the newest of those after it; if a whole page came
+        back there may be more between, so `next` is walked until the old newest is reached.
+        """
+        since = since_ids.get(self.instance)
+        url: str | None = f"{self.instance}/api/v1/notifications"
+        params: dict[str, Any] | None = {"types[]": "mention", "limit": NOTIFICATION_LIMIT,
+                                         **({"since_id": since} if since else {})}
+        seen: list[str] = [since] if since else []
+        for _ in range(max_pages):
+            if url is None or self.parts.stopped:
+                break
+            try:
+                result = await self.get(url, params)
+            except AuthRequired as exc:
+                status = getattr(exc.__cause__, "status", "401/403")
+                raise AuthRequired(
+                    f"HTTP {status}: {instance_host(self.instance)} refused the access token for "
+                    f"the account's notifications; check {token_var} (from `token_env`): it must "
+                    "be a token of the company account with the read:notifications scope") from exc
+            page = result.json()
+            if not isinstance(page, list) or not page:
+                break
+            ids = [as_id(get(n, "id")) for n in page]
+            if since:  # a `next` link does not keep since_id: drop what was read before
+                keep = [n for n, i in zip(page, ids) if i and _after(i, since)]
+                done = len(keep) < len(page)
+                page, ids = keep, [as_id(get(n, "id")) for n in keep]
+            else:
+                done = False
+            self.parts.items += parse_notifications(page, direct=direct)
+            seen += [i for i in ids if i]
+            url = result.links.get("next")
+            params = None  # the Link URL carries its own query (types[], limit, max_id)
+            if done or len(ids) < NOTIFICATION_LIMIT:
+                break
+        newest = newest_id(seen)
+        if newest:
+            since_ids[self.instance] = newest

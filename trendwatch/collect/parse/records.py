@@ -26,8 +26,37 @@ from trendwatch.errors import ParseError
 from trendwatch.models import RawItem
 
 FIELDS = ("id", "title", "text", "url", "published", "author", "source", "hashtags", "lang",
-          "reply_to")
+          "reply_to", "rating")
 DEFAULT_FIELDS = {name: name for name in FIELDS}
+
+# Inbound exports (helpdesk tickets and comments, DM exports, app-store reviews) name their
+# columns in many ways. For a source with `inbox = true`, a field whose mapping was left at
+# its default is looked up under these names too, the first one present winning. Names are
+# compared normalised (case, spaces and punctuation ignored: "Review Text" = review_text);
+# dotted names reach into nested JSON (App Store Connect's `attributes.body`).
+INBOX_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "message_id", "review_id", "comment_id", "ticket_id", "conversation_id",
+           "data.id"),
+    "title": ("title", "subject", "review_title", "attributes.title"),
+    "text": ("text", "body", "message", "content", "review", "review_text", "comment",
+             "description", "attributes.body"),
+    "url": ("url", "link", "permalink", "review_link", "html_url", "ticket_url"),
+    "published": ("published", "created_at", "created", "date", "timestamp", "time", "sent_at",
+                  "received_at", "submitted_at", "review_submit_date_and_time",
+                  "review_submit_millis_since_epoch", "attributes.createdDate"),
+    "author": ("author", "user", "username", "user_name", "screen_name", "customer",
+               "customer_name", "requester", "requester_name", "from", "sender", "sender_name",
+               "reviewer", "reviewer_name", "nickname", "reviewer_nickname",
+               "attributes.reviewerNickname", "user.screen_name", "author.name"),
+    # a channel ("email", "web") is not an outlet: a message's source is its author
+    "source": ("source",),
+    "hashtags": ("hashtags", "tags"),
+    "lang": ("lang", "language", "reviewer_language", "locale"),
+    "reply_to": ("reply_to", "in_reply_to", "in_reply_to_id", "reply_to_id", "parent_id",
+                 "thread_id", "thread", "conversation_id", "ticket_id"),
+    "rating": ("rating", "stars", "star_rating", "score", "attributes.rating"),
+}
+_NOT_NAME = re.compile(r"[^0-9a-z]+")
 MAX_LISTED_PROBLEMS = 10
 _TAG_SPLIT = re.compile(r"[\s,;]+")
 
@@ -115,26 +144,91 @@ def parse_hashtags(value: Any) -> list[str]:
     return [p.strip().lstrip("#＃") for p in parts if p.strip().lstrip("#＃")]
 
 
-def record_to_item(record: Mapping[str, Any], fields: Mapping[str, str]) -> RawItem:
-    """One mapped record → RawItem. Raises BadRecord naming the problem."""
-    f = {**DEFAULT_FIELDS, **fields}
-    title = html_to_text(_text(_lookup(record, f["title"])))
-    text = html_to_text(_text(_lookup(record, f["text"])))
+def column_name(name: str) -> str:
+    """A column or key compared loosely: "Review Text", "review-text" → review_text."""
+    return _NOT_NAME.sub("_", name.casefold()).strip("_")
+
+
+class _Fields:
+    """Where each field of a record is read: its mapping, and with ``inbox`` the aliases."""
+
+    def __init__(self, fields: Mapping[str, str], inbox: bool):
+        self.mapped = {**DEFAULT_FIELDS, **fields}
+        # only fields left at their default are guessed: an explicit mapping is obeyed
+        self.guess = {name for name in FIELDS if inbox and self.mapped[name] == name}
+
+    def value(self, record: Mapping[str, Any], name: str,
+              loose: Mapping[str, str] | None = None) -> Any:
+        found = _lookup(record, self.mapped[name])
+        if found not in (None, "") or name not in self.guess:
+            return found
+        if loose is None:
+            loose = {column_name(k): k for k in record if isinstance(k, str)}
+        for alias in INBOX_ALIASES[name]:
+            key = loose.get(column_name(alias)) if "." not in alias else None
+            value = record[key] if key is not None else _lookup(record, alias)
+            if value not in (None, ""):
+                return value
+        return None
+
+    def has_text_column(self, columns: list[str]) -> bool:
+        loose = {column_name(c) for c in columns}
+        for name in ("title", "text"):
+            if self.mapped[name] in columns:
+                return True
+            if name in self.guess and any(column_name(a) in loose for a in INBOX_ALIASES[name]):
+                return True
+        return False
+
+
+def parse_rating(value: Any) -> float | None:
+    """A review's stars: 4, "4", "4.5", "4/5" → a number from 0 to 10; anything else unknown."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:/\s*\d{1,2})?\s*", value)
+        value = float(match[1].replace(",", ".")) if match else None
+    if isinstance(value, (int, float)) and 0 <= value <= 10:
+        return float(value)
+    return None
+
+
+def record_to_item(record: Mapping[str, Any], fields: Mapping[str, str] | _Fields,
+                   *, inbox: bool = False) -> RawItem:
+    """One mapped record → RawItem. Raises BadRecord naming the problem.
+
+    With ``inbox`` (a source of inbound messages) common column names of helpdesk, DM and
+    review exports are recognised too (``INBOX_ALIASES``), and the record keeps its
+    thread (``reply_to``) and its stars (``engagement["rating"]``).
+    """
+    f = fields if isinstance(fields, _Fields) else _Fields(fields, inbox)
+    loose = {column_name(k): k for k in record if isinstance(k, str)} if f.guess else None
+
+    def read(name: str) -> Any:
+        return f.value(record, name, loose)
+
+    title = html_to_text(_text(read("title")))
+    text = html_to_text(_text(read("text")))
     if not title and not text:
-        raise BadRecord(f"no title or text (looked for {f['title']!r} and {f['text']!r})")
-    url = _text(_lookup(record, f["url"])) or None
-    external_id = _text(_lookup(record, f["id"])) or None
+        raise BadRecord(f"no title or text (looked for {f.mapped['title']!r} and "
+                        f"{f.mapped['text']!r}{' and their usual names' if f.guess else ''})")
+    url = _text(read("url")) or None
+    external_id = _text(read("id")) or None
+    reply_to = _text(read("reply_to")) or None
+    rating = parse_rating(read("rating"))
     return RawItem(
         title=title or text[:120],
         text=text if text != title else "",
         url=url,
         external_id=external_id or url,
-        published_at=parse_published(_lookup(record, f["published"])),
-        author=_text(_lookup(record, f["author"])) or None,
-        outlet=_text(_lookup(record, f["source"])) or None,
-        hashtags=parse_hashtags(_lookup(record, f["hashtags"])),
-        lang=_text(_lookup(record, f["lang"])) or None,
-        reply_to=_text(_lookup(record, f["reply_to"])) or None,
+        published_at=parse_published(read("published")),
+        author=_text(read("author")) or None,
+        outlet=_text(read("source")) or None,
+        hashtags=parse_hashtags(read("hashtags")),
+        lang=_text(read("lang")) or None,
+        engagement={"rating": rating} if rating is not None else {},
+        # a thread id equal to the record's own id is the thread's first message
+        reply_to=reply_to if reply_to != external_id else None,
     )
 
 
@@ -154,7 +248,7 @@ class _Problems:
         return self.listed + ([f"{self.name}: … and {more} more bad records"] if more > 0 else [])
 
 
-def _collect(records: Iterator[tuple[int, Any]], fields: Mapping[str, str],
+def _collect(records: Iterator[tuple[int, Any]], fields: _Fields,
              problems: _Problems) -> list[RawItem]:
     items = []
     for line, record in records:
@@ -178,7 +272,8 @@ def _json_problem(exc: BaseException) -> str:
     return exc.__class__.__name__
 
 
-def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+def parse_jsonl(text: str, fields: Mapping[str, str], name: str,
+                inbox: bool = False) -> tuple[list[RawItem], list[str]]:
     problems = _Problems(name)
 
     def records() -> Iterator[tuple[int, Any]]:
@@ -190,11 +285,12 @@ def parse_jsonl(text: str, fields: Mapping[str, str], name: str) -> tuple[list[R
             except (ValueError, RecursionError) as exc:
                 problems.add(number, f"not valid JSON ({_json_problem(exc)})")
 
-    items = _collect(records(), fields, problems)
+    items = _collect(records(), _Fields(fields, inbox), problems)
     return items, problems.warnings()
 
 
-def parse_json_records(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+def parse_json_records(text: str, fields: Mapping[str, str], name: str,
+                       inbox: bool = False) -> tuple[list[RawItem], list[str]]:
     """A JSON array of records, or an object holding one (e.g. {"items": [...]})."""
     try:
         data = json.loads(text)
@@ -205,11 +301,13 @@ def parse_json_records(text: str, fields: Mapping[str, str], name: str) -> tuple
     if not isinstance(data, list):
         raise ParseError(f"{name}: expected a JSON array of records")
     problems = _Problems(f"{name}: record")
-    items = _collect(((i, r) for i, r in enumerate(data, start=1)), fields, problems)
+    items = _collect(((i, r) for i, r in enumerate(data, start=1)), _Fields(fields, inbox),
+                     problems)
     return items, problems.warnings()
 
 
-def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[RawItem], list[str]]:
+def parse_csv(text: str, fields: Mapping[str, str], name: str,
+              inbox: bool = False) -> tuple[list[RawItem], list[str]]:
     # the delimiter is whichever candidate the header line uses most (csv.Sniffer guesses
     # quoting from the data rows too and gets doubled quotes wrong)
     header = text.split("\n", 1)[0]
@@ -219,8 +317,9 @@ def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[Raw
         columns = [c for c in reader.fieldnames or [] if isinstance(c, str)]
     except csv.Error as exc:
         raise ParseError(f"{name}:1: the CSV header line cannot be read ({_csv_problem(exc)})") from None
-    f = {**DEFAULT_FIELDS, **fields}
-    if f["title"] not in columns and f["text"] not in columns:
+    mapping = _Fields(fields, inbox)
+    f = mapping.mapped
+    if not mapping.has_text_column(columns):
         # the header's own names are not quoted: a file that is no CSV at all (a key, an
         # environment dump) would otherwise be copied into the error
         raise ParseError(
@@ -242,7 +341,7 @@ def parse_csv(text: str, fields: Mapping[str, str], name: str) -> tuple[list[Raw
             # values for missing trailing columns are None; extra ones sit under the None key
             yield reader.line_num, {k: v for k, v in row.items() if k is not None}
 
-    items = _collect(records(), fields, problems)
+    items = _collect(records(), mapping, problems)
     return items, problems.warnings()
 
 
@@ -279,8 +378,10 @@ def sniff_format(data: bytes, suffix: str) -> str | None:
 
 
 def parse_records_file(data: bytes, fmt: str, fields: Mapping[str, str],
-                       name: str) -> tuple[list[RawItem], list[str]]:
+                       name: str, inbox: bool = False) -> tuple[list[RawItem], list[str]]:
     """Parse one imported file's bytes. ``fmt`` is auto|rss|jsonl|json|csv. Pure.
+
+    ``inbox``: the file holds inbound messages (see ``INBOX_ALIASES``).
 
     Raises ParseError (naming the file) when nothing can be read from it at all.
     """
@@ -299,11 +400,11 @@ def parse_records_file(data: bytes, fmt: str, fields: Mapping[str, str],
     text, note = decode_text(data)
     notes = [f"{name}: {note}"] if note else []
     if fmt == "jsonl":
-        items, warnings = parse_jsonl(text, fields, name)
+        items, warnings = parse_jsonl(text, fields, name, inbox)
     elif fmt == "json":
-        items, warnings = parse_json_records(text, fields, name)
+        items, warnings = parse_json_records(text, fields, name, inbox)
     elif fmt == "csv":
-        items, warnings = parse_csv(text, fields, name)
+        items, warnings = parse_csv(text, fields, name, inbox)
     else:
         raise ValueError(f"unknown import format {fmt!r}")
     return items, notes + warnings
