@@ -93,10 +93,11 @@ def test_column_names_compare_loosely():
     assert column_name("in-reply-to") == column_name("In Reply To") == "in_reply_to"
 
 
-async def test_inbox_file_source_stores_every_record_with_its_own_id(store, now):
-    # a platform's items are keyed by their own id; "news" items by their canonical URL
-    # (dedup.item_id), which all comments of one ticket share
-    settings = make_settings(f'[[sources]]\nkind = "file"\nname = "care"\nplatform = "facebook"\n'
+@pytest.mark.parametrize("platform", ["facebook", "news"])
+async def test_inbox_file_source_stores_every_record_with_its_own_id(store, now, platform):
+    # all comments of one ticket link to the ticket's URL; on an inbox source each is its own
+    # message whatever the platform (elsewhere "news" items are keyed by canonical URL)
+    settings = make_settings(f'[[sources]]\nkind = "file"\nname = "care"\nplatform = "{platform}"\n'
                              f'path = "{INBOX / "helpdesk_comments.csv"}"\ninbox = true\n')
     assert settings.sources[0].inbox is True
     [outcome] = await collect_sources(store, settings, now=now)

@@ -95,9 +95,14 @@ def shareable_url(url: str | None) -> str | None:
 
 
 def item_id(platform: str, source_name: str, *, canonical: str | None, external_id: str | None,
-            title: str, published: datetime | None) -> str:
-    """Stable id: platform id for posts, canonical URL for articles, else GUID or title+date."""
-    if platform not in ("news", "youtube") and external_id:
+            title: str, published: datetime | None, own_ids: bool = False) -> str:
+    """Stable id: platform id for posts, canonical URL for articles, else GUID or title+date.
+
+    ``own_ids``: the source's records are messages with ids of their own (a helpdesk export):
+    the record id decides, since every comment of one ticket links to the same ticket URL."""
+    if own_ids and external_id:
+        key = f"record:{source_name}:{external_id}"
+    elif platform not in ("news", "youtube") and external_id:
         key = f"{platform}:{external_id}"
     elif canonical:
         key = f"url:{canonical}"

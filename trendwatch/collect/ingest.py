@@ -54,7 +54,7 @@ def prepare_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: st
 
 
 def candidate_ids(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
-                  privacy_key: bytes | None = None) -> list[str]:
+                  privacy_key: bytes | None = None, own_ids: bool = False) -> list[str]:
     """The row ids ``prepare_rows`` would give these items (cheap: no text work). Pure."""
     pseudonym = pseudonymizer(privacy_key)
     ids = []
@@ -62,24 +62,26 @@ def candidate_ids(raw_items: Sequence[RawItem], *, platform: str, source_name: s
         title = (raw.title or "").strip()
         if not title and not (raw.text or "").strip():
             continue
-        ids.append(_identity(raw, title, platform, source_name, pseudonym)[2])
+        ids.append(_identity(raw, title, platform, source_name, pseudonym, own_ids)[2])
     return ids
 
 
 def _identity(raw: RawItem, title: str, platform: str, source_name: str,
-              pseudonym: Callable[[str, str], str] | None) -> tuple[RawItem, str | None, str]:
+              pseudonym: Callable[[str, str], str] | None,
+              own_ids: bool = False) -> tuple[RawItem, str | None, str]:
     """The item as stored (handles pseudonymised), its canonical URL and its row id."""
     if pseudonym is not None:  # links and ids name the account too, not only `author`
         raw = handle_free(platform, raw, pseudonym)
     canonical = canonical_url(raw.url)
     row_id = item_id(platform, source_name, canonical=canonical, external_id=raw.external_id,
-                     title=title, published=raw.published_at)
+                     title=title, published=raw.published_at, own_ids=own_ids)
     return raw, canonical, row_id
 
 
 def prepare_new_rows(raw_items: Sequence[RawItem], *, platform: str, source_name: str,
                      fetched_at: datetime, privacy_key: bytes | None = None,
-                     known_ids: Container[str] = frozenset()) -> tuple[list[dict[str, Any]], int]:
+                     known_ids: Container[str] = frozenset(),
+                     own_ids: bool = False) -> tuple[list[dict[str, Any]], int]:
     """``prepare_rows`` for the items whose id is not in ``known_ids``, and how many were.
 
     An item already stored is skipped before its hashtags, language and MinHash are
@@ -93,7 +95,7 @@ def prepare_new_rows(raw_items: Sequence[RawItem], *, platform: str, source_name
         text = (raw.text or "").strip()
         if not title and not text:
             continue
-        raw, canonical, row_id = _identity(raw, title, platform, source_name, pseudonym)
+        raw, canonical, row_id = _identity(raw, title, platform, source_name, pseudonym, own_ids)
         if row_id in known_ids:
             known.add(row_id)
             continue
@@ -215,7 +217,7 @@ def _body(raw: RawItem) -> str:
 
 def inbound_rows(raw_items: Sequence[RawItem], rows: Sequence[dict[str, Any]], *, platform: str,
                  source_name: str, pick: InboundPicker,
-                 privacy_key: bytes | None = None) -> list[dict[str, Any]]:
+                 privacy_key: bytes | None = None, own_ids: bool = False) -> list[dict[str, Any]]:
     """The inbound messages among the new ``rows`` (as ``prepare_new_rows`` made them from
     ``raw_items``): one per item ``pick`` accepts, with the person's REAL handle, link and
     external id (the team answers with them; the item row keeps the pseudonym). Pure."""
@@ -226,7 +228,8 @@ def inbound_rows(raw_items: Sequence[RawItem], rows: Sequence[dict[str, Any]], *
         title = (raw.title or "").strip()
         if not title and not (raw.text or "").strip():
             continue
-        _stored, _canonical, row_id = _identity(raw, title, platform, source_name, pseudonym)
+        _stored, _canonical, row_id = _identity(raw, title, platform, source_name, pseudonym,
+                                                own_ids)
         row = by_id.get(row_id)
         if row is None or row_id in found:
             continue

@@ -188,23 +188,25 @@ async def _collect_one(store: Store, settings: Settings, writer: ItemWriter, ctx
     state, error_count = await asyncio.to_thread(_load_state, store, source_id)
     try:
         result = await collector.collect(ctx, state)
+        # an inbox source's records (helpdesk comments) are told apart by their own ids
+        own_ids = bool(getattr(options, "inbox", False))
         # items stored by an earlier run are not prepared again (their rows would be skipped)
         known = await asyncio.to_thread(
             lambda: writer.known_ids(candidate_ids(result.items, platform=collector.platform,
                                                    source_name=options.name,
-                                                   privacy_key=privacy_key))
+                                                   privacy_key=privacy_key, own_ids=own_ids))
         ) if result.items else set()
         rows, known_count = await ctx.cpu(
             functools.partial(prepare_new_rows, platform=collector.platform,
                               source_name=options.name, fetched_at=now, privacy_key=privacy_key,
-                              known_ids=frozenset(known)),
+                              known_ids=frozenset(known), own_ids=own_ids),
             result.items,
         )
         picker = inbound(options, collector.platform) if inbound is not None else None
         # matched on the raw items: the real author, before pseudonymising (privacy mode)
         found_inbound = await asyncio.to_thread(
             inbound_rows, result.items, rows, platform=collector.platform,
-            source_name=options.name, pick=picker, privacy_key=privacy_key,
+            source_name=options.name, pick=picker, privacy_key=privacy_key, own_ids=own_ids,
         ) if picker is not None and rows else []
         inbound_new = 0
 
