@@ -40,10 +40,23 @@ def test_within_office_hours():
 def test_overnight_and_weekend():
     # Friday 2026-03-06 17:00 CET = 16:00Z: 1 h on Friday, 3 h on Monday → Monday 12:00 CET
     assert due_at(utc(2026, 3, 6, 16), "question", "normal", BERLIN) == utc(2026, 3, 9, 11)
+    office_only = BERLIN.model_copy(update={"urgent_around_the_clock": False})
     # Saturday: the clock starts Monday 09:00
-    assert due_at(utc(2026, 3, 7, 12), "complaint", "high", BERLIN) == utc(2026, 3, 9, 9)
+    assert due_at(utc(2026, 3, 7, 12), "complaint", "high", office_only) == utc(2026, 3, 9, 9)
     # Tuesday 23:00 CET: Wednesday 10:00 CET
-    assert due_at(utc(2026, 3, 3, 22), "complaint", "high", BERLIN) == utc(2026, 3, 4, 9)
+    assert due_at(utc(2026, 3, 3, 22), "complaint", "high", office_only) == utc(2026, 3, 4, 9)
+    assert due_at(utc(2026, 3, 7, 12), "complaint", "normal", BERLIN) == utc(2026, 3, 9, 12)
+
+
+def test_urgent_messages_run_around_the_clock_and_reach_on_call():
+    """A safety complaint on Saturday night is due an hour later, not on Monday: that is
+    what the on-call target is for."""
+    settings = BERLIN.model_copy(update={"on_call": ["slack"]})
+    received = utc(2026, 3, 7, 22)                                  # Saturday 23:00 CET
+    due = due_at(received, "complaint", "high", settings)
+    assert due == utc(2026, 3, 7, 23)
+    assert not needs_on_call(received, due, settings, False)
+    assert needs_on_call(received + timedelta(minutes=35), due, settings, False)
 
 
 def test_across_spring_dst_change():

@@ -633,6 +633,9 @@ class InboxSettings(Section):
     holidays: list[date] = []        # whole days without office hours, in the inbox timezone
     warn_before: timedelta = timedelta(minutes=30)     # on-call alert this long before a breach
     on_call: list[str] = []          # delivery targets alerted out of hours; empty = off
+    # urgent messages (safety, legal, outages, payment, churn, spreading) do not wait for the
+    # office to open: their SLA runs around the clock, which is what the on-call target covers
+    urgent_around_the_clock: bool = True
     conversation_window: timedelta = timedelta(hours=72)
     incident_min: int = Field(default=5, ge=2)         # complaints about one thing to be an incident
     incident_ratio: float = Field(default=3.0, ge=1)   # … and this many times the usual rate

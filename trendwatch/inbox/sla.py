@@ -49,10 +49,10 @@ def _spans(day: date, settings: InboxSettings) -> list[tuple[datetime, datetime]
 def due_at(received_at: datetime, category: str, urgency: str,
            settings: InboxSettings) -> datetime:
     """When the answer is due (UTC): the SLA counted in office hours, or around the clock
-    when ``hours = "24/7"``."""
+    when ``hours = "24/7"`` and, with ``urgent_around_the_clock``, for urgent messages."""
     received = _aware(received_at).astimezone(UTC)
     remaining = sla_for(category, urgency, settings)
-    if settings.office_hours is None:
+    if settings.office_hours is None or (urgency == "high" and settings.urgent_around_the_clock):
         return received + remaining
     day = received.astimezone(settings.zone).date()
     for _ in range(MAX_DAYS):
