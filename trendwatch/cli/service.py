@@ -78,17 +78,39 @@ def _duration_option(value: str, flag: str) -> timedelta:
         raise ConfigError(f"{flag}: {exc}") from exc
 
 
-def _service(env, tick: str, log_level: str):
+WORKERS_NEED_POSTGRES = ("workers share work through PostgreSQL; on SQLite run "
+                         "`trendwatch serve` (one process), or give --db postgresql://…")
+
+
+def worker_tick(settings) -> timedelta:
+    """How often a worker looks for due sources: a quarter of the shortest source ``every``
+    (so a source is never late by more than that), between 1 s and 1 min."""
+    shortest = min((s.every for s in settings.sources if s.enabled), default=timedelta(minutes=1))
+    return min(max(shortest / 4, timedelta(seconds=1)), timedelta(minutes=1))
+
+
+def _service(env, tick: str, log_level: str, *, worker: bool = False,
+             lease: str | None = None):
     from trendwatch.service.scheduler import Service
 
     settings = env.settings()
     store = env.store(settings)
+    # on PostgreSQL every service is one worker of a cluster: `serve` on one machine and
+    # `worker` on others share the same claims
+    cluster = store.dialect == "postgresql"
+    if worker and not cluster:
+        store.close()
+        raise ConfigError(WORKERS_NEED_POSTGRES)
     setup_logging(log_level)
     key = privacy_key(settings, env.database_url(settings))
     # the file the settings came from: the service reloads it when it changes
     config = resolve_paths(env.config_path, env.db_url, settings).config
-    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"),
-                   config_path=config)
+    every = worker_tick(settings) if tick == "auto" else _duration_option(tick, "--tick")
+    extra: dict = {"poll": min(timedelta(seconds=5), every)} if worker else {}
+    if lease is not None:
+        extra["lease_ttl"] = _duration_option(lease, "--lease")
+    return Service(store, settings, privacy_key=key, tick=every, config_path=config,
+                   cluster=cluster, **extra)
 
 
 _serve_options = [
@@ -115,6 +137,26 @@ def serve(env, tick: str, log_level: str) -> None:
 
     One service per store: a second one on the same database is refused."""
     service = _service(env, tick, log_level)
+    asyncio.run(service.run())
+
+
+@cli.command()
+@common_options
+@click.option("--tick", default="auto", show_default=True, metavar="DURATION",
+              help="how often to look for due sources (auto: a quarter of the shortest "
+                   "source `every`, 1 s to 1 min)")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option("--lease", default="90s", show_default=True, metavar="DURATION",
+              help="how long a claim lasts without a heartbeat: a killed worker's sources and "
+                   "jobs pass to the others after this")
+def worker(env, tick: str, log_level: str, lease: str) -> None:
+    """Run one worker of a cluster on PostgreSQL (any number, on any machines, each given
+    the same --db and feeds.toml): each due source is fetched by one worker once per
+    interval, and the analysis, briefing and purge run on one worker at their time.
+
+    SIGTERM (or Ctrl-C) finishes the sources in hand, gives back its claims and stops."""
+    service = _service(env, tick, log_level, worker=True, lease=lease)
     asyncio.run(service.run())
 
 

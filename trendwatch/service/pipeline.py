@@ -14,13 +14,14 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from trendwatch.collect.run import SourceOutcome, collect_sources
+from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
 from trendwatch.config.schema import Settings
 from trendwatch.store import Store
 from trendwatch.store.retention import PurgeReport, purge
+from trendwatch.store.sources import sync_sources
 
 if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embedder): lazy
     from trendwatch.analysis.embed.base import Embedder
@@ -36,6 +37,37 @@ async def run_collect(store: Store, settings: Settings, now: datetime, *, due_on
     """Poll the sources that are due (all enabled ones with ``due_only=False``)."""
     return await collect_sources(store, settings, now=now, due_only=due_only,
                                  privacy_key=privacy_key)
+
+
+async def run_claimed_collect(store: Store, settings: Settings, now: datetime, *,
+                              worker_id: str, ttl: timedelta, batch: int,
+                              stopping: Callable[[], bool] = lambda: False,
+                              clock: Callable[[], datetime] | None = None,
+                              privacy_key: bytes | None = None) -> list[SourceOutcome]:
+    """A worker's collection on a shared store: claim a batch of the due sources no other
+    worker holds, collect it (each source's result releases its claim in the transaction
+    that stores it), and again until none is left or the worker is stopping. Claims a stop
+    left unfetched are given back at once. Each batch runs at ``clock()`` (``now`` without
+    one): its sources' next checks count from when they were fetched, not from the tick."""
+    from trendwatch.store import workers as worker_rows
+
+    names = [s.name for s in settings.sources if s.enabled]
+    # a new source is claimable once it has its row (the first collect of any worker)
+    await asyncio.to_thread(sync_sources, store, source_specs(settings.sources), now)
+    outcomes: list[SourceOutcome] = []
+    try:
+        while not stopping():
+            at = max(now, clock()) if clock else now
+            claimed = await asyncio.to_thread(worker_rows.claim_due_sources, store, worker_id,
+                                              names, at, ttl, batch)
+            if not claimed:
+                break
+            outcomes += await collect_sources(store, settings, names=claimed, now=at,
+                                              privacy_key=privacy_key)
+    finally:
+        await asyncio.to_thread(worker_rows.release_sources, store, worker_id)
+        await asyncio.to_thread(worker_rows.set_holding, store, worker_id, None)
+    return outcomes
 
 
 @dataclass
