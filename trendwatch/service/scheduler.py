@@ -271,6 +271,7 @@ class Service:
                 holder, host, pid = lease_rows.new_holder()
                 worker_rows.register(self.store, holder, host, pid, self.clock())
                 self.worker_id = holder
+                self.expire_dead_here(self.clock())
             return None
         if self.lease is not None:
             return self.lease
@@ -287,6 +288,22 @@ class Service:
             raise ServiceRunning(held_message(lease, now, self.lease_ttl))
         self.lease = lease
         return lease
+
+    def expire_dead_here(self, now: datetime) -> list[str]:
+        """Workers of this machine whose process is gone (killed): their claims end now, so
+        a restart after kill -9 need not wait out the lease. Returns their ids."""
+        dead = []
+        for row in worker_rows.list_workers(self.store):
+            if row["status"] != worker_rows.RUNNING or row["id"] == self.worker_id:
+                continue
+            seen = lease_rows.Lease("worker", row["id"], row["host"], row["pid"],
+                                    row["started_at"], row["heartbeat_at"], row["heartbeat_at"])
+            if lease_rows.died_here(seen):
+                log.warning("worker pid %d on this machine was killed: its claims end now",
+                            row["pid"])
+                worker_rows.expire(self.store, row["id"], now)
+                dead.append(row["id"])
+        return dead
 
     def release(self) -> None:
         if self.worker_id is not None:
@@ -411,6 +428,7 @@ class Service:
         if self._stop.is_set() or self.worker_id is None:
             return
         now = self.clock()
+        await self._state(self.expire_dead_here, now)
         recovered = await self._state(worker_rows.recover_jobs, self.store, now) or []
         for name in recovered:
             log.warning("job %s was interrupted: its worker stopped during the run; it runs "

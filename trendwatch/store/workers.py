@@ -80,6 +80,19 @@ def mark_lost(store: Store, now: datetime, ttl: timedelta) -> list[str]:
         ).values(status=LOST, holding=None).returning(workers.c.id)).scalars())
 
 
+def expire(store: Store, worker_id: str, now: datetime) -> None:
+    """A worker known dead (its process is gone): its claims end now, not when they run
+    out, and its row says lost. Its jobs are then recovered like any expired claim."""
+    with store.begin() as conn:
+        for table in (sources, jobs):
+            conn.execute(table.update().where(table.c.claimed_by == worker_id,
+                                              table.c.claim_expires_at > now)
+                         .values(claim_expires_at=now))
+        conn.execute(workers.update().where(workers.c.id == worker_id,
+                                            workers.c.status == RUNNING)
+                     .values(status=LOST, holding=None))
+
+
 def list_workers(store: Store) -> list[dict[str, Any]]:
     """Every worker, newest first, with the sources and jobs it holds a claim on now."""
     with store.connect() as conn:
