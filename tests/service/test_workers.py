@@ -32,7 +32,7 @@ from trendwatch.store import workers as worker_rows
 from trendwatch.store.db import create_store_engine
 from trendwatch.store.schema import items, jobs, runs, sources
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = 400
