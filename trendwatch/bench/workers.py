@@ -22,12 +22,10 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,38 +49,17 @@ def config_text(base_url: str, files: list[Path], copies: int) -> str:
                       f'every = "1h"\n' for path in paths))
 
 
-@contextmanager
 def fresh_database(admin_url: str):
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
+    from trendwatch.store.db import scratch_postgres
 
-    from trendwatch.store.db import create_store_engine
-
-    admin = create_store_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"trendwatch_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(drivername="postgresql+psycopg",
-                                      database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _count(store, query) -> int:
-    with store.connect() as conn:
-        return conn.execute(query).scalar_one()
+    return scratch_postgres(admin_url, "trendwatch_bench")
 
 
 def single_process(url: str, config: Path) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
     from trendwatch.collect.run import collect_sources
     from trendwatch.config.load import load_settings
     from trendwatch.store import open_store
-    from trendwatch.store.schema import items
+    from trendwatch.store.items import count_items
 
     store = open_store(url)
     try:
@@ -90,7 +67,7 @@ def single_process(url: str, config: Path) -> dict[str, Any]:
         started = time.perf_counter()
         outcomes = asyncio.run(collect_sources(store, settings, now=datetime.now(UTC)))
         seconds = time.perf_counter() - started
-        stored = _count(store, select(func.count()).select_from(items))
+        stored = count_items(store)
     finally:
         store.close()
     return {"seconds": round(seconds, 2), "sources": len(outcomes), "items": stored,
@@ -99,12 +76,10 @@ def single_process(url: str, config: Path) -> dict[str, Any]:
 
 
 def cluster(url: str, config: Path, workers: int, timeout: float = 600) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
     from trendwatch.config.load import load_settings
     from trendwatch.store import open_store
     from trendwatch.store import workers as worker_rows
-    from trendwatch.store.schema import items, sources
+    from trendwatch.store.items import count_items
 
     store = open_store(url)
     far = datetime.now(UTC) + timedelta(days=1)
@@ -123,16 +98,13 @@ def cluster(url: str, config: Path, workers: int, timeout: float = 600) -> dict[
                 raise RuntimeError("the workers did not start")
             time.sleep(0.05)
         started = time.perf_counter()
-        done = select(func.count()).select_from(sources).where(sources.c.last_attempt_at.is_not(None),
-                                                               sources.c.claimed_by.is_(None))
-        while _count(store, done) < expected:
+        while worker_rows.collected(store)[0] < expected:
             if time.monotonic() > deadline:
                 raise RuntimeError("the workers did not finish in time")
             time.sleep(0.05)
         seconds = time.perf_counter() - started
-        stored = _count(store, select(func.count()).select_from(items))
-        errors = _count(store, select(func.count()).select_from(sources).where(
-            sources.c.error_count > 0))
+        stored = count_items(store)
+        errors = worker_rows.collected(store)[1]
     finally:
         for p in procs:
             p.terminate()

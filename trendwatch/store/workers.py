@@ -204,3 +204,13 @@ def release_job(store: Store, name: str, worker_id: str, next_run_at: datetime |
                                     next_run_at=next_run_at)).rowcount == 1
         conn.execute(workers.update().where(workers.c.id == worker_id).values(holding=None))
     return mine
+
+
+def collected(store: Store) -> tuple[int, int]:
+    """(sources with a stored result and no claim, sources that failed last time)."""
+    with store.connect() as conn:
+        done = conn.execute(select(func.count()).select_from(sources).where(
+            sources.c.last_attempt_at.is_not(None), sources.c.claimed_by.is_(None))).scalar_one()
+        failing = conn.execute(select(func.count()).select_from(sources).where(
+            sources.c.error_count > 0)).scalar_one()
+    return done, failing
