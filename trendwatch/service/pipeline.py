@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from trendwatch.collect.ingest import ItemWriter
 from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
 from trendwatch.config.schema import Settings
 from trendwatch.store import Store
@@ -53,7 +54,8 @@ async def run_claimed_collect(store: Store, settings: Settings, now: datetime, *
 
     names = [s.name for s in settings.sources if s.enabled]
     # a new source is claimable once it has its row (the first collect of any worker)
-    await asyncio.to_thread(sync_sources, store, source_specs(settings.sources), now)
+    ids = await asyncio.to_thread(sync_sources, store, source_specs(settings.sources), now)
+    writer = None  # made at the first claimed batch, then shared by the pass's batches
     outcomes: list[SourceOutcome] = []
     try:
         while not stopping():
@@ -62,8 +64,11 @@ async def run_claimed_collect(store: Store, settings: Settings, now: datetime, *
                                               names, at, ttl, batch)
             if not claimed:
                 break
+            if writer is None:
+                writer = await asyncio.to_thread(ItemWriter, store, at)
             outcomes += await collect_sources(store, settings, names=claimed, now=at,
-                                              privacy_key=privacy_key)
+                                              privacy_key=privacy_key, writer=writer,
+                                              source_ids=ids)
     finally:
         await asyncio.to_thread(worker_rows.release_sources, store, worker_id)
         await asyncio.to_thread(worker_rows.set_holding, store, worker_id, None)

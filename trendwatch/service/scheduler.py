@@ -79,7 +79,7 @@ JOBS = ("collect", "analyze", "briefing", "purge")
 # on a cluster (workers on PostgreSQL) each of these runs on one worker at its time; every
 # worker collects, claiming the due sources no other worker holds
 CLUSTER_JOBS = ("analyze", "briefing", "purge")
-SOURCE_BATCH = 25  # sources a worker claims at a time: small, so the due ones spread out
+SOURCE_BATCH = 50  # sources a worker claims at a time: small, so the due ones spread out
 PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
 LEASE_TTL = timedelta(seconds=90)  # a killed service blocks a restart this long at most
