@@ -21,6 +21,14 @@ pid and last heartbeat. The lease is released on a graceful stop; a killed servi
 expires after ``lease_ttl``, or is taken over at once by a service on the same machine that
 sees the holder's process is gone. A service that finds its lease taken over stops.
 
+On PostgreSQL the service is one worker of a cluster (``cluster=True``: ``trendwatch
+worker`` on any number of machines, and ``serve``): no service lease; it registers a
+``workers`` row, collects by claiming due sources (store/workers.py, SKIP LOCKED) and, every
+``poll``, claims the analyze / briefing / purge job whose ``next_run_at`` has come (one
+worker wins each), setting the next run when done. The beat extends its claims; a dead
+worker's claims expire after ``lease_ttl`` (at once when it died on this machine) and a job
+it was running is marked interrupted and runs once more.
+
 Steps never overlap (one lock, ``max_instances=1``, coalescing). A run missed while
 the service was down runs once at start (``first_run_time``), never N times. SIGINT /
 SIGTERM let the running step finish, then the service exits; a second signal exits at
