@@ -137,7 +137,8 @@ def _with(options):
 def serve(env, tick: str, log_level: str) -> None:
     """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops).
 
-    One service per store: a second one on the same database is refused."""
+    On SQLite, one service per store: a second one on the same file is refused. On
+    PostgreSQL it is one worker of a cluster (see `trendwatch worker`)."""
     service = _service(env, tick, log_level)
     asyncio.run(service.run())
 
