@@ -363,9 +363,10 @@ class Service:
             extra = {"next_run_time": first} if first is not None else {}
             self.scheduler.add_job(self._job, trigger, args=[name], id=name, name=name, **extra)
         if self.cluster:
+            # half a period after the collect ticks, so the two rarely meet at the lock
             self.scheduler.add_job(self._dispatch, IntervalTrigger(
                 seconds=self.poll.total_seconds()), id="dispatch", name="dispatch",
-                next_run_time=now)
+                next_run_time=now + self.poll / 2)
         self.scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll.total_seconds()),
                                id="poll", name="poll", next_run_time=now)
         if self.config_path is not None:
@@ -444,21 +445,22 @@ class Service:
         lost = await self._state(worker_rows.mark_lost, self.store, now, self.lease_ttl) or []
         for worker in lost:
             log.warning("worker %s stopped beating: marked lost", worker)
-        for name in CLUSTER_JOBS:
-            if self._stop.is_set() or self._lock.locked():
-                return  # busy here: an idle worker takes what is due
-            won = await self._state(worker_rows.claim_job, self.store, name, self.worker_id,
-                                    self.clock(), self.lease_ttl)
-            if not won:
-                continue
-            task = asyncio.current_task()
-            assert task is not None
-            self._active.add(task)
-            try:
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            for name in CLUSTER_JOBS:
+                # claimed only once this worker's own step is done (a collect tick fires at
+                # the same instants as this look): a job is never held while it waits here
                 async with self._lock:
-                    await self._execute(name, self.steps[name])
-            finally:
-                self._active.discard(task)
+                    if self._stop.is_set():
+                        return
+                    won = await self._state(worker_rows.claim_job, self.store, name,
+                                            self.worker_id, self.clock(), self.lease_ttl)
+                    if won:
+                        await self._execute(name, self.steps[name])
+        finally:
+            self._active.discard(task)
 
     def _cluster_next_run(self, name: str, started: datetime) -> datetime | None:
         trigger = build_triggers(self.settings, self.tick)[name]
