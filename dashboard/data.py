@@ -36,6 +36,7 @@ from trendwatch.store import Store, open_store, views
 from trendwatch.store import inbox as inbox_rows
 from trendwatch.store import jobs as job_store
 from trendwatch.store import users as user_rows
+from trendwatch.store import workers as worker_store
 from trendwatch.store.opportunities import add_feedback
 from trendwatch.store.runs import latest_run as _latest_run
 from trendwatch.store.sources import source_health as _source_health
@@ -249,6 +250,22 @@ def job_rows(url: str) -> pd.DataFrame:
     if not store_ready(url):
         return pd.DataFrame(columns=views.JOB_COLUMNS)
     return _frame(views.job_table(store(url)))
+
+
+WORKER_COLUMNS = ["id", "host", "pid", "status", "started_at", "heartbeat_at", "holding",
+                  "sources_claimed", "jobs_claimed"]
+
+
+@st.cache_data(ttl=TTL_LIVE, show_spinner=False)
+def worker_rows(url: str) -> pd.DataFrame:
+    """Every worker that ran on the store (``serve`` on PostgreSQL and each ``worker``), with
+    what it holds now; empty on a store only ever served by one SQLite ``serve``."""
+    if not store_ready(url):
+        return pd.DataFrame(columns=WORKER_COLUMNS)
+    rows = worker_store.list_workers(store(url))
+    for row in rows:
+        row["jobs_claimed"] = ", ".join(row["jobs_claimed"])
+    return pd.DataFrame(rows, columns=WORKER_COLUMNS)
 
 
 def request_refresh(url: str, now: datetime | None = None, *, user: SessionUser | None) -> None:

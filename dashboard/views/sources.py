@@ -18,6 +18,41 @@ def health_status(row: pd.Series) -> str:
     return source_status(row)
 
 
+def service_section(url: str) -> None:
+    """Every worker (host, pid, heartbeat, what it holds) and every job of the service."""
+    st.header(_("Service"))
+    workers = data.worker_rows(url)
+    if workers.empty:
+        st.caption(_("No worker has run on this store yet: start `trendwatch serve`, or "
+                     "`trendwatch worker` on each machine with PostgreSQL."))
+    else:
+        holds = workers["holding"].fillna("")
+        table = workers.assign(holding=holds)[["host", "pid", "status", "started_at",
+                                               "heartbeat_at", "holding"]]
+        st.dataframe(table, hide_index=True, column_config={
+            "host": st.column_config.TextColumn(_("host")),
+            "pid": st.column_config.NumberColumn(_("pid"), format="%d"),
+            "status": st.column_config.TextColumn(_("status")),
+            "started_at": st.column_config.DatetimeColumn(_("started"), format="YYYY-MM-DD HH:mm:ss"),
+            "heartbeat_at": st.column_config.DatetimeColumn(_("last heartbeat"),
+                                                            format="YYYY-MM-DD HH:mm:ss"),
+            "holding": st.column_config.TextColumn(_("holds")),
+        })
+    jobs = data.job_rows(url)
+    if len(jobs):
+        jobs = jobs.assign(last_error=jobs["last_error"].map(redact_text, na_action="ignore"))
+        st.dataframe(jobs[["name", "last_status", "last_started_at", "next_run_at",
+                           "last_error"]], hide_index=True, column_config={
+            "name": st.column_config.TextColumn(_("job")),
+            "last_status": st.column_config.TextColumn(_("status")),
+            "last_started_at": st.column_config.DatetimeColumn(_("last start"),
+                                                               format="YYYY-MM-DD HH:mm:ss"),
+            "next_run_at": st.column_config.DatetimeColumn(_("next run"),
+                                                           format="YYYY-MM-DD HH:mm:ss"),
+            "last_error": st.column_config.TextColumn(_("last error"), width="large"),
+        })
+
+
 def render() -> None:
     ctx = ui.context()
     ui.require_store(ctx)
@@ -61,6 +96,8 @@ def render() -> None:
                                 "%(num)s errors in a row, next try %(ago)s", int(row.error_count),
                                 ago=ui.ago(row.next_check_at, now)),
                      icon=":material/error:")
+
+    service_section(ctx.url)
 
     st.header(_("Platform trend series"))
     series = data.trend_series(ctx.url, now - timedelta(days=30))

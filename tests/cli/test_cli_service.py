@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from tests.seeding import seed
 from trendwatch.cli import cli
+from trendwatch.errors import ConfigError
 from trendwatch.store import jobs as job_rows
 from trendwatch.store import open_store
 
@@ -57,6 +58,35 @@ def test_status_json(tmp_path, now):
     assert (jobs["collect"]["last_status"], jobs["collect"]["last_error"]) == ("failed", "boom")
     assert jobs["briefing"]["last_status"] is None
     assert data["service"]["running"] is False and data["latest_run"]["status"] == "ok"
+
+
+def test_status_shows_every_worker_and_which_one_holds_a_job(tmp_path, now):
+    from datetime import timedelta
+
+    from trendwatch.store import workers as worker_rows
+
+    store, args = setup(tmp_path, now)
+    worker_rows.register(store, "box-a:4242:ns:t1", "box-a", 4242, now)
+    worker_rows.register(store, "box-b:77:ns:t2", "box-b", 77, now)
+    worker_rows.schedule_job(store, "purge", now)
+    assert worker_rows.claim_job(store, "purge", "box-b:77:ns:t2", now, timedelta(seconds=90))
+    worker_rows.stop(store, "box-a:4242:ns:t1", now)
+    data = json.loads(CliRunner().invoke(cli, ["status", *args, "--format", "json"]).output)
+    shown = {w["host"]: (w["pid"], w["status"], w["holding"]) for w in data["workers"]}
+    assert shown == {"box-a": (4242, "stopped", None), "box-b": (77, "running", "job: purge")}
+    assert {j["name"]: j["claimed_by"] for j in data["jobs"]}["purge"] == "box-b pid 77"
+    table = CliRunner().invoke(cli, ["status", *args], env={"COLUMNS": "200"}).output
+    assert "workers" in table and "box-b" in table and "job: purge" in table
+    assert "held by" in table
+
+
+def test_worker_refuses_sqlite(tmp_path, now):
+    _, args = setup(tmp_path, now)
+    result = CliRunner().invoke(cli, ["worker", *args])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ConfigError)
+    assert "workers share work through PostgreSQL; on SQLite run `trendwatch serve`" in str(
+        result.exception)
 
 
 def test_purge_dry_run(tmp_path, now):

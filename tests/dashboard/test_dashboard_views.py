@@ -323,3 +323,31 @@ def test_settings_validates_like_check_config_and_saves_atomically(seeded):
     assert config.read_text() == fixed
     assert not list(config.parent.glob(".feeds.toml.*"))  # no temp file left behind
     assert "Saved" in texts(at)
+
+
+def test_sources_page_shows_every_worker_and_every_job(seeded):
+    from trendwatch.store import workers as worker_rows
+
+    url, _config, _info = seeded
+    store = open_store(url, migrate=False)
+    now = datetime.now(UTC)
+    try:
+        worker_rows.register(store, "box-a:4242:ns:t1", "box-a", 4242, now)
+        worker_rows.register(store, "box-b:77:ns:t2", "box-b", 77, now)
+        worker_rows.schedule_job(store, "analyze", now, replace=True)
+        assert worker_rows.claim_job(store, "analyze", "box-b:77:ns:t2", now,
+                                     timedelta(seconds=90))
+        worker_rows.stop(store, "box-a:4242:ns:t1", now)
+    finally:
+        store.close()
+    at = run_app("views/sources.py")
+    assert not at.exception
+    assert "Service" in [h.value for h in at.header]
+    workers = next(d.value for d in at.dataframe if "heartbeat_at" in d.value.columns)
+    assert sorted(workers["host"]) == ["box-a", "box-b"]
+    shown = dict(zip(workers["host"], zip(workers["status"], workers["holding"], strict=True),
+                     strict=True))
+    assert shown == {"box-a": ("stopped", ""), "box-b": ("running", "job: analyze")}
+    jobs_shown = next(d.value for d in at.dataframe if "next_run_at" in d.value.columns
+                      and "last_status" in d.value.columns)
+    assert "analyze" in set(jobs_shown["name"])

@@ -33,7 +33,7 @@ from rich.table import Table
 from rich.text import Text
 
 RESULTS = Path("data/bench/results.json")
-ORDER = ["ingest", "inbox", "embed", "cluster", "eval", "scale", "dashboard"]
+ORDER = ["ingest", "inbox", "workers", "embed", "cluster", "eval", "scale", "dashboard"]
 HELPERS = {"feedserver", "datasets"}
 SKIP_EXIT = 77
 

@@ -34,6 +34,7 @@ from trendwatch.store import deliveries as delivery_rows
 from trendwatch.store import jobs as job_rows
 from trendwatch.store import runs as run_rows
 from trendwatch.store import views
+from trendwatch.store import workers as worker_rows
 
 # every start of the dashboard: no usage stats, no browser, no dev server, no file watcher:
 # Streamlit must not reach the internet (gatherUsageStats looks up the machine's IP)
@@ -49,6 +50,7 @@ def streamlit_command(app: Path, port: int, address: str) -> list[str]:
 
 
 JOB_STYLE = {"ok": "green", "failed": "red", "running": "cyan", "stopped": "yellow"}
+WORKER_STYLE = {"running": "green", "stopped": "yellow", "lost": "red"}
 
 
 def dashboard_app() -> Path | None:
@@ -80,17 +82,39 @@ def _duration_option(value: str, flag: str) -> timedelta:
         raise ConfigError(f"{flag}: {exc}") from exc
 
 
-def _service(env, tick: str, log_level: str):
+WORKERS_NEED_POSTGRES = ("workers share work through PostgreSQL; on SQLite run "
+                         "`trendwatch serve` (one process), or give --db postgresql://…")
+
+
+def worker_tick(settings) -> timedelta:
+    """How often a worker looks for due sources: a quarter of the shortest source ``every``
+    (so a source is never late by more than that), between 1 s and 1 min."""
+    shortest = min((s.every for s in settings.sources if s.enabled), default=timedelta(minutes=1))
+    return min(max(shortest / 4, timedelta(seconds=1)), timedelta(minutes=1))
+
+
+def _service(env, tick: str, log_level: str, *, worker: bool = False,
+             lease: str | None = None):
     from trendwatch.service.scheduler import Service
 
     settings = env.settings()
     store = env.store(settings)
+    # on PostgreSQL every service is one worker of a cluster: `serve` on one machine and
+    # `worker` on others share the same claims
+    cluster = store.dialect == "postgresql"
+    if worker and not cluster:
+        store.close()
+        raise ConfigError(WORKERS_NEED_POSTGRES)
     setup_logging(log_level)
     key = privacy_key(settings, env.database_url(settings))
     # the file the settings came from: the service reloads it when it changes
     config = resolve_paths(env.config_path, env.db_url, settings).config
-    return Service(store, settings, privacy_key=key, tick=_duration_option(tick, "--tick"),
-                   config_path=config)
+    every = worker_tick(settings) if tick == "auto" else _duration_option(tick, "--tick")
+    extra: dict = {"poll": min(timedelta(seconds=5), every)} if worker else {}
+    if lease is not None:
+        extra["lease_ttl"] = _duration_option(lease, "--lease")
+    return Service(store, settings, privacy_key=key, tick=every, config_path=config,
+                   cluster=cluster, **extra)
 
 
 _serve_options = [
@@ -115,8 +139,29 @@ def _with(options):
 def serve(env, tick: str, log_level: str) -> None:
     """Run the service: collection, analysis, the morning briefing, purge (Ctrl-C stops).
 
-    One service per store: a second one on the same database is refused."""
+    On SQLite, one service per store: a second one on the same file is refused. On
+    PostgreSQL it is one worker of a cluster (see `trendwatch worker`)."""
     service = _service(env, tick, log_level)
+    asyncio.run(service.run())
+
+
+@cli.command()
+@common_options
+@click.option("--tick", default="auto", show_default=True, metavar="DURATION",
+              help="how often to look for due sources (auto: a quarter of the shortest "
+                   "source `every`, 1 s to 1 min)")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option("--lease", default="90s", show_default=True, metavar="DURATION",
+              help="how long a claim lasts without a heartbeat: a killed worker's sources and "
+                   "jobs pass to the others after this")
+def worker(env, tick: str, log_level: str, lease: str) -> None:
+    """Run one worker of a cluster on PostgreSQL (any number, on any machines, each given
+    the same --db and feeds.toml): each due source is fetched by one worker once per
+    interval, and the analysis, briefing and purge run on one worker at their time.
+
+    SIGTERM (or Ctrl-C) finishes the sources in hand, gives back its claims and stops."""
+    service = _service(env, tick, log_level, worker=True, lease=lease)
     asyncio.run(service.run())
 
 
@@ -226,7 +271,7 @@ def _has_module(name: str) -> bool:
 @common_options
 @format_option
 def status(env, fmt: str) -> None:
-    """Last and next run of every service job, with the last error."""
+    """Last and next run of every service job, with the last error; every worker."""
     settings = env.settings()
     store = env.store(settings)
     now = datetime.now(UTC)
@@ -244,13 +289,18 @@ def status(env, fmt: str) -> None:
     failed = delivery_rows.failed_since(store, now - timedelta(days=1))
     alive = bool(service and service["last_status"] == "running" and service["last_finished_at"]
                  and now - service["last_finished_at"] < timedelta(minutes=2))
+    workers = worker_rows.list_workers(store)
     data = {
         "service": {"running": alive, "started_at": service and service["last_started_at"],
                     "last_seen_at": service and service["last_finished_at"]},
+        "workers": [{"host": w["host"], "pid": w["pid"], "status": w["status"],
+                     "started_at": w["started_at"], "heartbeat_at": w["heartbeat_at"],
+                     "holding": w["holding"], "sources_claimed": w["sources_claimed"],
+                     "jobs_claimed": w["jobs_claimed"]} for w in workers],
         "jobs": [{"name": name, "last_started_at": r["last_started_at"],
                   "last_finished_at": r["last_finished_at"], "last_status": r["last_status"],
                   "last_error": r["last_error"] and redact_text(r["last_error"]),
-                  "next_run_at": r["next_run_at"]}
+                  "next_run_at": r["next_run_at"], "claimed_by": _holder(r.get("claimed_by"))}
                  for name, r in sorted(rows.items())],
         "latest_run": latest and _run_json(latest),
         "latest_attempt": attempt and _run_json(attempt),
@@ -267,11 +317,22 @@ def status(env, fmt: str) -> None:
         console.print(f"service: [yellow]not running[/] (last seen {ago(service['last_finished_at'], now)})")
     else:
         console.print("service: [yellow]never started[/] (start it with [bold]trendwatch serve[/])")
-    print_table("jobs", ["job", "status", "last start", "last finish", "next run", "last error"], [
+    if data["workers"]:
+        print_table("workers", ["host", "pid", "status", "started", "last heartbeat", "holds"], [
+            [w["host"], str(w["pid"]),
+             Text(w["status"], style=WORKER_STYLE.get(w["status"], "yellow")),
+             ago(w["started_at"], now), ago(w["heartbeat_at"], now),
+             ", ".join(filter(None, [w["holding"] or "",
+                                     f"{w['sources_claimed']} sources claimed"
+                                     if w["sources_claimed"] else ""])) or "–"]
+            for w in data["workers"]])
+    cluster = any(j["claimed_by"] for j in data["jobs"]) or bool(data["workers"])
+    print_table("jobs", ["job", "status", "last start", "last finish", "next run"]
+                + (["held by"] if cluster else []) + ["last error"], [
         [j["name"], Text(j["last_status"] or "never", style=JOB_STYLE.get(j["last_status"] or "", "yellow")),
          ago(j["last_started_at"], now), ago(j["last_finished_at"], now),
-         ago(j["next_run_at"], now) if j["next_run_at"] else "–",
-         (j["last_error"] or "")[:200]]
+         ago(j["next_run_at"], now) if j["next_run_at"] else "–"]
+        + ([j["claimed_by"] or "–"] if cluster else []) + [(j["last_error"] or "")[:200]]
         for j in data["jobs"]])
     if latest is not None:
         console.print(f"latest analysis run #{latest['id']}: {latest['status']}, "
@@ -283,6 +344,14 @@ def status(env, fmt: str) -> None:
         console.print(Text.assemble(("✗ ", "red"), f"{d['kind']} → {d['target']} "
                                     f"{ago(d['created_at'], now)} after {d['attempts']} attempts: ",
                                     (redact_text(d["error"] or ""), "red")))
+
+
+def _holder(worker_id: str | None) -> str | None:
+    """A worker id as a person reads it: host and pid (the token is of no use to them)."""
+    if not worker_id:
+        return None
+    host, _, rest = worker_id.partition(":")
+    return f"{host} pid {rest.split(':', 1)[0]}"
 
 
 def _run_json(run: dict) -> dict:

@@ -96,6 +96,8 @@ async def collect_sources(
     on_done: Callable[[SourceOutcome], None] | None = None,
     process_pool: bool = False,
     inbound: InboundSelector | None = None,
+    writer: ItemWriter | None = None,
+    source_ids: dict[str, int] | None = None,
 ) -> list[SourceOutcome]:
     """Collect from the configured sources (or just ``names``).
 
@@ -111,10 +113,14 @@ async def collect_sources(
     ``due_only`` polls only sources whose ``next_check_at`` has passed (the service);
     otherwise healthy sources are polled now and failing ones wait out their backoff
     unless named explicitly.
+
+    A worker collecting claimed batches passes the ``writer`` (its story index, loaded once)
+    and the ``source_ids`` it synced at the start of its pass, for every batch.
     """
     now = now or datetime.now(UTC)
     chosen = select_sources(settings, names)
-    ids = source_rows.sync_sources(store, source_specs(settings.sources), now)
+    ids = source_ids if source_ids is not None else source_rows.sync_sources(
+        store, source_specs(settings.sources), now)
     due = source_rows.due_source_names(store, now, [s.name for s in chosen])
     if not due_only and not names:
         health = {h["name"]: h for h in source_rows.source_health(store, now, [s.name for s in chosen])}
@@ -127,7 +133,7 @@ async def collect_sources(
     if not chosen:
         return []
 
-    writer = await asyncio.to_thread(ItemWriter, store, now)
+    writer = writer or await asyncio.to_thread(ItemWriter, store, now)
     pool = _parse_pool() if process_pool and len(chosen) >= POOL_MIN_SOURCES else None
     loop = asyncio.get_running_loop()
 

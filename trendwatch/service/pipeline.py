@@ -14,13 +14,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from trendwatch.collect.run import SourceOutcome, collect_sources
+from trendwatch.collect.ingest import ItemWriter
+from trendwatch.collect.run import SourceOutcome, collect_sources, source_specs
 from trendwatch.config.schema import Settings
 from trendwatch.store import Store
 from trendwatch.store.retention import PurgeReport, purge
+from trendwatch.store.sources import sync_sources
 
 if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embedder): lazy
     from trendwatch.analysis.embed.base import Embedder
@@ -30,6 +32,10 @@ if TYPE_CHECKING:  # the analysis engine pulls in numpy (and torch, via the embe
     from trendwatch.service.inbox import TriageOutcome
 
 log = logging.getLogger("trendwatch.pipeline")
+
+# on a cluster, one worker triages the inbox at a time: two would classify, draft and count
+# the same new messages twice
+TRIAGE_LEASE = "inbox-triage"
 
 
 async def run_collect(store: Store, settings: Settings, now: datetime, *, due_only: bool = True,
@@ -52,6 +58,61 @@ async def run_collect(store: Store, settings: Settings, now: datetime, *, due_on
         triaged = await asyncio.to_thread(triage_new, store, settings, now, classifier=classifier)
         if on_triage is not None:
             on_triage(triaged)
+    return outcomes
+
+
+async def run_claimed_collect(store: Store, settings: Settings, now: datetime, *,
+                              worker_id: str, ttl: timedelta, batch: int,
+                              stopping: Callable[[], bool] = lambda: False,
+                              clock: Callable[[], datetime] | None = None,
+                              privacy_key: bytes | None = None,
+                              on_triage: Callable[[TriageOutcome], None] | None = None,
+                              classifier: Any = None) -> list[SourceOutcome]:
+    """A worker's collection on a shared store: claim a batch of the due sources no other
+    worker holds, collect it (each source's result releases its claim in the transaction
+    that stores it), and again until none is left or the worker is stopping. Claims a stop
+    left unfetched are given back at once. Each batch runs at ``clock()`` (``now`` without
+    one): its sources' next checks count from when they were fetched, not from the tick.
+    The inbound messages stored are then triaged by one worker at a time (the others' turn
+    comes at their next pass: triage picks up whatever is untriaged)."""
+    from trendwatch.service.inbox import InboundSelection, triage_new
+    from trendwatch.store import leases as lease_rows
+    from trendwatch.store import workers as worker_rows
+
+    selection = InboundSelection(settings) if settings.inbox.enabled else None
+
+    names = [s.name for s in settings.sources if s.enabled]
+    # a new source is claimable once it has its row (the first collect of any worker)
+    ids = await asyncio.to_thread(sync_sources, store, source_specs(settings.sources), now)
+    writer = None  # made at the first claimed batch, then shared by the pass's batches
+    outcomes: list[SourceOutcome] = []
+    try:
+        while not stopping():
+            at = max(now, clock()) if clock else now
+            claimed = await asyncio.to_thread(worker_rows.claim_due_sources, store, worker_id,
+                                              names, at, ttl, batch)
+            if not claimed:
+                break
+            if writer is None:
+                writer = await asyncio.to_thread(ItemWriter, store, at)
+            outcomes += await collect_sources(store, settings, names=claimed, now=at,
+                                              privacy_key=privacy_key, writer=writer,
+                                              source_ids=ids, inbound=selection)
+    finally:
+        await asyncio.to_thread(worker_rows.release_sources, store, worker_id)
+        await asyncio.to_thread(worker_rows.set_holding, store, worker_id, None)
+    if selection is not None and not stopping():
+        at = max(now, clock()) if clock else now
+        lease = await asyncio.to_thread(lease_rows.acquire, store, TRIAGE_LEASE, worker_id,
+                                        *lease_rows.new_holder()[1:], at, ttl)
+        if lease.ours:
+            try:
+                triaged = await asyncio.to_thread(triage_new, store, settings, at,
+                                                  classifier=classifier)
+            finally:
+                await asyncio.to_thread(lease_rows.release, store, lease)
+            if on_triage is not None:
+                on_triage(triaged)
     return outcomes
 
 

@@ -23,6 +23,14 @@ pid and last heartbeat. The lease is released on a graceful stop; a killed servi
 expires after ``lease_ttl``, or is taken over at once by a service on the same machine that
 sees the holder's process is gone. A service that finds its lease taken over stops.
 
+On PostgreSQL the service is one worker of a cluster (``cluster=True``: ``trendwatch
+worker`` on any number of machines, and ``serve``): no service lease; it registers a
+``workers`` row, collects by claiming due sources (store/workers.py, SKIP LOCKED) and, every
+``poll``, claims the analyze / briefing / purge job whose ``next_run_at`` has come (one
+worker wins each), setting the next run when done. The beat extends its claims; a dead
+worker's claims expire after ``lease_ttl`` (at once when it died on this machine) and a job
+it was running is marked interrupted and runs once more.
+
 Steps never overlap (one lock, ``max_instances=1``, coalescing). A run missed while
 the service was down runs once at start (``first_run_time``), never N times. SIGINT /
 SIGTERM let the running step finish, then the service exits; a second signal exits at
@@ -51,7 +59,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from trendwatch.collect.run import source_specs
+from trendwatch.collect.run import SourceOutcome, source_specs
 from trendwatch.config.load import parse_settings
 from trendwatch.config.schema import Settings
 from trendwatch.errors import (
@@ -73,11 +81,16 @@ from trendwatch.store import Store
 from trendwatch.store import jobs as job_rows
 from trendwatch.store import leases as lease_rows
 from trendwatch.store import sources as source_rows
+from trendwatch.store import workers as worker_rows
 
 log = logging.getLogger("trendwatch.scheduler")
 
 JOBS = ("collect", "analyze", "briefing", "purge", "oncall")
 ON_CALL_EVERY = timedelta(minutes=5)
+# on a cluster (workers on PostgreSQL) each of these runs on one worker at its time; every
+# worker collects, claiming the due sources no other worker holds
+CLUSTER_JOBS = ("analyze", "briefing", "purge", "oncall")
+SOURCE_BATCH = 50  # sources a worker claims at a time: small, so the due ones spread out
 PURGE_AT = (3, 30)
 HEARTBEAT = timedelta(seconds=30)
 LEASE_TTL = timedelta(seconds=90)  # a killed service blocks a restart this long at most
@@ -141,13 +154,23 @@ class Steps:
         return getattr(self, name)
 
 
-def default_steps(store: Store, settings: Settings, privacy_key: bytes | None) -> Steps:
-    """The real pipeline, each step returning a short ``key=value`` summary."""
+# (settings, now, due_only, on_triage) → outcomes: a worker's claimed collection
+Collector = Callable[[Settings, datetime, bool, Callable[[Any], None]],
+                     Awaitable[list[SourceOutcome]]]
+
+
+def default_steps(store: Store, settings: Settings, privacy_key: bytes | None, *,
+                  collector: Collector | None = None) -> Steps:
+    """The real pipeline, each step returning a short ``key=value`` summary. ``collector``
+    replaces the single-process collection (a worker's claimed one)."""
 
     async def collect(now: datetime, due_only: bool = True) -> str | None:
         triaged: list[Any] = []
-        outcomes = await pipeline.run_collect(store, settings, now, due_only=due_only,
-                                              privacy_key=privacy_key, on_triage=triaged.append)
+        if collector is not None:
+            outcomes = await collector(settings, now, due_only, triaged.append)
+        else:
+            outcomes = await pipeline.run_collect(store, settings, now, due_only=due_only,
+                                                  privacy_key=privacy_key, on_triage=triaged.append)
         if not outcomes and due_only:
             return None
         failed = [o.name for o in outcomes if o.status in ("error", "disabled")]
@@ -210,12 +233,17 @@ class Service:
                  poll: timedelta = timedelta(seconds=5), privacy_key: bytes | None = None,
                  first_analysis_delay: timedelta = FIRST_ANALYSIS_DELAY, hard_exit: bool = True,
                  lease_ttl: timedelta = LEASE_TTL, config_path: str | Path | None = None,
-                 config_check: timedelta = CONFIG_CHECK):
+                 config_check: timedelta = CONFIG_CHECK, cluster: bool = False,
+                 batch: int = SOURCE_BATCH):
         self.store = store
         self.settings = settings
         self.privacy_key = privacy_key
+        # cluster: one worker of many on a PostgreSQL store (no service lease; claims)
+        self.cluster = cluster
+        self.batch = batch
+        self.worker_id: str | None = None
         self._default_steps = steps is None  # rebuilt on a reload; given steps are the caller's
-        self.steps = steps or default_steps(store, settings, privacy_key)
+        self.steps = steps or self._default(settings)
         self.clock = clock
         self.tick = tick
         self.poll = poll
@@ -234,8 +262,45 @@ class Service:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def claim(self) -> lease_rows.Lease:
-        """Take the store's ``service`` lease; ServiceRunning if another service holds it."""
+    def _default(self, settings: Settings) -> Steps:
+        if not self.cluster:
+            return default_steps(self.store, settings, self.privacy_key)
+        steps = default_steps(self.store, settings, self.privacy_key,
+                              collector=self._claimed_collect)
+
+        async def refresh(now: datetime) -> str:
+            # collect here; the analysis is made due now and runs on whichever worker
+            # claims it, never beside a scheduled one
+            collected = await steps.collect(now, due_only=False)
+            await asyncio.to_thread(worker_rows.schedule_job, self.store, "analyze", now,
+                                    replace=True)
+            return f"{collected} analyze=due"
+
+        steps.refresh = refresh
+        return steps
+
+    async def _claimed_collect(self, settings: Settings, now: datetime, due_only: bool,
+                               on_triage: Callable[[Any], None] | None = None,
+                               ) -> list[SourceOutcome]:
+        assert self.worker_id is not None
+        if not due_only:  # "refresh now": every healthy source due now, claimed as usual
+            await asyncio.to_thread(worker_rows.make_due, self.store,
+                                    [s.name for s in settings.sources if s.enabled], now)
+        return await pipeline.run_claimed_collect(
+            self.store, settings, now, worker_id=self.worker_id, ttl=self.lease_ttl,
+            batch=self.batch, stopping=self._stop.is_set, clock=self.clock,
+            privacy_key=self.privacy_key, on_triage=on_triage)
+
+    def claim(self) -> lease_rows.Lease | None:
+        """Take the store's ``service`` lease; ServiceRunning if another service holds it.
+        A cluster worker takes no lease: it registers its ``workers`` row (None)."""
+        if self.cluster:
+            if self.worker_id is None:
+                holder, host, pid = lease_rows.new_holder()
+                worker_rows.register(self.store, holder, host, pid, self.clock())
+                self.worker_id = holder
+                self.expire_dead_here(self.clock())
+            return None
         if self.lease is not None:
             return self.lease
         now = self.clock()
@@ -252,7 +317,26 @@ class Service:
         self.lease = lease
         return lease
 
+    def expire_dead_here(self, now: datetime) -> list[str]:
+        """Workers of this machine whose process is gone (killed): their claims end now, so
+        a restart after kill -9 need not wait out the lease. Returns their ids."""
+        dead = []
+        for row in worker_rows.list_workers(self.store):
+            if row["status"] != worker_rows.RUNNING or row["id"] == self.worker_id:
+                continue
+            seen = lease_rows.Lease("worker", row["id"], row["host"], row["pid"],
+                                    row["started_at"], row["heartbeat_at"], row["heartbeat_at"])
+            if lease_rows.died_here(seen):
+                log.warning("worker pid %d on this machine was killed: its claims end now",
+                            row["pid"])
+                worker_rows.expire(self.store, row["id"], now)
+                dead.append(row["id"])
+        return dead
+
     def release(self) -> None:
+        if self.worker_id is not None:
+            worker_rows.stop(self.store, self.worker_id, self.clock())
+            self.worker_id = None
         if self.lease is not None:
             lease_rows.release(self.store, self.lease)
             self.lease = None
@@ -279,7 +363,8 @@ class Service:
     async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         now = self.clock()
         started = now
-        await self._state(self._mark_interrupted, now)
+        if not self.cluster:  # on a cluster, another worker's running job is alive
+            await self._state(self._mark_interrupted, now)
         await self._state(job_rows.heartbeat, self.store, now, started=now)
         self.scheduler = AsyncIOScheduler(
             timezone=UTC, event_loop=loop,
@@ -290,8 +375,18 @@ class Service:
         for name, trigger in build_triggers(self.settings, self.tick).items():
             first = first_run_time(trigger, (known.get(name) or {}).get("last_started_at"), now,
                                    run_if_never=never.get(name))
+            if self.cluster and name in CLUSTER_JOBS:
+                # the store says when it runs next, for every worker: set by the first one
+                await self._state(worker_rows.schedule_job, self.store, name,
+                                  first or trigger.get_next_fire_time(None, now))
+                continue
             extra = {"next_run_time": first} if first is not None else {}
             self.scheduler.add_job(self._job, trigger, args=[name], id=name, name=name, **extra)
+        if self.cluster:
+            # half a period after the collect ticks, so the two rarely meet at the lock
+            self.scheduler.add_job(self._dispatch, IntervalTrigger(
+                seconds=self.poll.total_seconds()), id="dispatch", name="dispatch",
+                next_run_time=now + self.poll / 2)
         self.scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll.total_seconds()),
                                id="poll", name="poll", next_run_time=now)
         if self.config_path is not None:
@@ -305,7 +400,10 @@ class Service:
                                id="beat", name="beat", next_run_time=now + beat)
         self.scheduler.start()
         for name in JOBS:
-            await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
+            if not (self.cluster and name in CLUSTER_JOBS):
+                await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
+        if self.cluster:
+            log.info("worker %s joined the cluster", self.worker_id)
         log.info("service started pid=%d jobs=%s briefing_at=%s timezone=%s db=%s", os.getpid(),
                  ",".join(JOBS), self.settings.briefing.at, self.settings.briefing.timezone,
                  self.store.url)
@@ -356,6 +454,43 @@ class Service:
         finally:
             self._active.discard(task)
 
+    async def _dispatch(self) -> None:
+        """A cluster worker's look at the cluster jobs: recover the ones a dead worker held,
+        then run each due one this worker wins the claim on (at most one worker does)."""
+        if self._stop.is_set() or self.worker_id is None:
+            return
+        now = self.clock()
+        await self._state(self.expire_dead_here, now)
+        recovered = await self._state(worker_rows.recover_jobs, self.store, now) or []
+        for name in recovered:
+            log.warning("job %s was interrupted: its worker stopped during the run; it runs "
+                        "again now", name)
+        lost = await self._state(worker_rows.mark_lost, self.store, now, self.lease_ttl) or []
+        for worker in lost:
+            log.warning("worker %s stopped beating: marked lost", worker)
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            for name in CLUSTER_JOBS:
+                # claimed only once this worker's own step is done (a collect tick fires at
+                # the same instants as this look): a job is never held while it waits here
+                async with self._lock:
+                    if self._stop.is_set():
+                        return
+                    won = await self._state(worker_rows.claim_job, self.store, name,
+                                            self.worker_id, self.clock(), self.lease_ttl)
+                    if won:
+                        await self._execute(name, self.steps[name])
+        finally:
+            self._active.discard(task)
+
+    def _cluster_next_run(self, name: str, started: datetime) -> datetime | None:
+        trigger = build_triggers(self.settings, self.tick)[name]
+        if isinstance(trigger, IntervalTrigger):
+            return started + trigger.interval  # start to start, as the scheduler's cadence
+        return trigger.get_next_fire_time(None, started + timedelta(seconds=1))
+
     async def _execute(self, name: str, step: Step) -> None:
         now = self.clock()
         await self._state(job_rows.job_started, self.store, name, now)
@@ -380,13 +515,18 @@ class Service:
             log.log(level, "job finished job=%s seconds=%.1f %s", name, time.perf_counter() - began,
                     summary if summary is not None else "idle=true")
         await self._state(job_rows.job_finished, self.store, name, self.clock(), error)
-        if name in JOBS:
+        if self.cluster and name in CLUSTER_JOBS:
+            await self._state(worker_rows.release_job, self.store, name, self.worker_id,
+                              self._cluster_next_run(name, now))
+        elif name in JOBS:
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))
 
     async def beat(self) -> None:
         """Heartbeats: the ``jobs`` row for status, the lease for the one-service rule."""
         now = self.clock()
         await self._state(job_rows.heartbeat, self.store, now)
+        if self.worker_id is not None:
+            await self._state(worker_rows.beat, self.store, self.worker_id, now, self.lease_ttl)
         if self.lease is None:
             return
         kept = await self._state(lease_rows.heartbeat, self.store, self.lease, now,
@@ -475,7 +615,7 @@ class Service:
             return None
         self.settings = new
         if self._default_steps:
-            self.steps = default_steps(self.store, new, self.privacy_key)
+            self.steps = self._default(new)
         await self._reschedule(change, now)
         message = change.summary(path.name)
         log.info("%s", message)
@@ -499,10 +639,14 @@ class Service:
         known = {row["name"]: row for row in job_rows.list_jobs(self.store)}
         for name in change.reschedule:
             trigger = triggers[name]
-            self.scheduler.reschedule_job(name, trigger=trigger)
             # an interval continues from its last start (a shorter one may be due now)
             first = first_run_time(trigger, (known.get(name) or {}).get("last_started_at"), now,
                                    run_if_never=None)
+            if self.cluster and name in CLUSTER_JOBS:
+                await self._state(worker_rows.schedule_job, self.store, name,
+                                  first or trigger.get_next_fire_time(None, now), replace=True)
+                continue
+            self.scheduler.reschedule_job(name, trigger=trigger)
             if first is not None and isinstance(trigger, IntervalTrigger):
                 self.scheduler.modify_job(name, next_run_time=first)
             await self._state(job_rows.set_next_run, self.store, name, self._next_run(name))

@@ -7,6 +7,7 @@ dialect-specific (upserts) lives in this module so the rest runs on PostgreSQL t
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,24 @@ def key_file_for(database_url: str) -> Path:
     """Where a file that belongs with this store lives: next to a SQLite file, else ./data."""
     folder = sqlite_folder(database_url)
     return (folder if folder is not None else Path("data")) / "privacy.key"
+
+
+@contextlib.contextmanager
+def scratch_postgres(admin_url: str, prefix: str = "trendwatch_scratch") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``admin_url`` for the duration of
+    the block (benchmarks), dropped afterwards; yields its URL."""
+    import secrets
+
+    admin = create_store_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(admin_url).set(drivername="postgresql+psycopg",
+                                          database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

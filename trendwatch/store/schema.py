@@ -82,6 +82,9 @@ sources = Table(
     Column("last_bytes", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
     Column("parser", Text),                    # feed parser of the last good fetch (0005)
+    # workers on PostgreSQL (0007): the worker fetching it now, until its lease runs out
+    Column("claimed_by", Text),
+    Column("claim_expires_at", UTCDateTime),
 )
 
 stories = Table(
@@ -266,6 +269,22 @@ jobs = Table(
     Column("last_status", String(20)),                       # ok | failed | running
     Column("last_error", Text),
     Column("next_run_at", UTCDateTime),
+    # workers on PostgreSQL (0007): the worker running it now, until its lease runs out
+    Column("claimed_by", Text),
+    Column("claim_expires_at", UTCDateTime),
+)
+
+# one row per `trendwatch worker` (or `serve` on PostgreSQL) that ever ran on this store
+workers = Table(
+    "workers", metadata,
+    Column("id", Text, primary_key=True),                    # host:pid:pid-namespace:token
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),            # running | stopped | lost
+    Column("holding", Text),                                 # what it does now, for status
+    Column("stopped_at", UTCDateTime),
 )
 
 deliveries = Table(

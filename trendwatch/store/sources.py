@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from trendwatch.models import SourceSpec, SourceState, TrendPoint
-from trendwatch.store.db import Store, upsert
+from trendwatch.store.db import Store, insert_ignore, upsert
 from trendwatch.store.schema import items, sources, trend_points
 
 
@@ -30,11 +30,15 @@ def sync_sources(store: Store, configured: Iterable[SourceSpec], now: datetime) 
             params = spec.params
             row = existing.get(spec.name)
             if row is None:
-                ids[spec.name] = conn.execute(sources.insert().values(
+                # workers starting together insert the same new sources: one wins, the
+                # others skip the row and read its id
+                insert_ignore(conn, sources, [dict(
                     name=spec.name, kind=spec.kind, platform=spec.platform,
                     params=params, url=spec.url, created_at=now, next_check_at=now,
                     error_count=0, disabled=False, last_new_items=0, last_bytes=0,
-                ).returning(sources.c.id)).scalar_one()
+                )], index_elements=["name"])
+                ids[spec.name] = conn.execute(select(sources.c.id).where(
+                    sources.c.name == spec.name)).scalar_one()
                 continue
             ids[spec.name] = row.id
             if row.params != params or row.kind != spec.kind:
@@ -73,7 +77,7 @@ def record_success(conn: Connection, source_id: int, *, state: SourceState, now:
         url=state.url, etag=state.etag, last_modified=state.last_modified, cursor=state.cursor,
         last_attempt_at=now, last_ok_at=now, last_status=status, error_count=0,
         last_error=warning, next_check_at=next_check_at, last_new_items=new_items,
-        last_bytes=bytes_received,
+        last_bytes=bytes_received, claimed_by=None, claim_expires_at=None,
     )
     if parser is not None:
         values["parser"] = parser
@@ -85,6 +89,7 @@ def record_failure(conn: Connection, source_id: int, *, now: datetime, next_chec
     values: dict[str, Any] = dict(
         last_attempt_at=now, last_status=status, error_count=sources.c.error_count + 1,
         last_error=error, next_check_at=next_check_at, last_new_items=0, last_bytes=0,
+        claimed_by=None, claim_expires_at=None,
     )
     if disable:
         values.update(disabled=True, disabled_reason=error)
