@@ -15,6 +15,7 @@ ALLOWED = {
     "config/env.py": "the one reader",
     "demo/run.py": "the demo driver: its own port/display knobs and the env of the child CLI runs",
     "bench/ingest.py": "benchmark input folder override (TRENDWATCH_BENCH_FEEDS)",
+    "bench/workers.py": "benchmark inputs (feeds folder, scratch PostgreSQL) and its worker children's env",
     "bench/dashboard.py": "benchmark points the in-process dashboard and its child at a scratch store",
     "bench/eval.py": "process setup of a benchmark run (offline models, numba cache)",
     "bench/embed.py": "process setup of a benchmark run (offline models)",
