@@ -123,29 +123,34 @@ def hdbscan_labels(reduced: np.ndarray, size: int, min_samples: int | None,
     """HDBSCAN (excess of mass) on the layout. The ``hdbscan`` library's Boruvka KD-tree
     builds the minimum spanning tree in ~n log n on the 5-d layout; scikit-learn's port uses
     Prim's algorithm, quadratic in n (measured in the README's scale section)."""
-    if engine == "sklearn":
+    if engine not in ("hdbscan", "sklearn"):
+        raise ValueError(f"unknown HDBSCAN engine {engine!r}: use 'hdbscan' or 'sklearn'")
+    if engine == "sklearn" or reduced.shape[1] > 16:
+        # also below layout_min, on the vectors themselves: at that size either is instant, and
+        # the small-window behaviour (tests/analysis/test_multilingual.py) is scikit-learn's
         from sklearn.cluster import HDBSCAN
 
         return HDBSCAN(min_cluster_size=size, min_samples=min_samples,
                        cluster_selection_method="eom", copy=True).fit_predict(reduced)
-    if engine != "hdbscan":
-        raise ValueError(f"unknown HDBSCAN engine {engine!r}: use 'hdbscan' or 'sklearn'")
     from trendwatch.analysis.lazy import hdbscan_module
 
     hdbscan = hdbscan_module()
-    algorithm = "boruvka_kdtree" if reduced.shape[1] <= 16 else "best"
     model = hdbscan.HDBSCAN(min_cluster_size=size, min_samples=min_samples,
-                            cluster_selection_method="eom", algorithm=algorithm,
+                            cluster_selection_method="eom", algorithm="boruvka_kdtree",
                             core_dist_n_jobs=1, approx_min_span_tree=True)
     return np.asarray(model.fit_predict(np.asarray(reduced, dtype=np.float64)), dtype=np.int64)
 
 
 def centroids(X: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(cluster ids, normalised centroids) of every non-noise cluster."""
-    ids = np.unique(labels[labels >= 0])
+    kept = np.flatnonzero(labels >= 0)
+    ids = np.unique(labels[kept])
     if not len(ids):
         return ids, np.zeros((0, X.shape[1]), dtype=np.float32)
-    sums = np.stack([X[labels == i].mean(axis=0) for i in ids])
+    # one pass over the rows sorted by cluster (a mask per cluster is n × k at 200k items)
+    order = kept[np.argsort(labels[kept], kind="stable")]
+    starts = np.searchsorted(labels[order], ids)
+    sums = np.add.reduceat(X[order].astype(np.float64), starts, axis=0)
     return ids, normalize(sums)
 
 

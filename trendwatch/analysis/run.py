@@ -167,8 +167,9 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
 
     clock = time.perf_counter()
     clusters = []
+    rows_of: dict[int, np.ndarray] = {}
     for label in sorted(set(labels.tolist()) - {-1}):
-        rows = np.flatnonzero(labels == label)
+        rows = rows_of[label] = np.flatnonzero(labels == label)
         clusters.append(NewCluster(label=label, centroid=normalize(vectors[rows].mean(axis=0)),
                                    members=frozenset(ids[r] for r in rows)))
     if mode == "incremental":
@@ -186,8 +187,9 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     docs = []
     row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
-        members = [by_row[i] for i in ids if i in cluster.members]
-        central = central_first(members, vectors[[row_of[m["id"]] for m in members]], cluster.centroid)
+        rows = rows_of[cluster.label]        # the members in window order
+        members = [window[r] for r in rows.tolist()]
+        central = central_first(members, vectors[rows], cluster.centroid)
         docs.append(TopicDocs(key=cluster.label, texts=[item_text(m) for m in members],
                               langs=[m["lang"] for m in members],
                               hashtags=[m["hashtags"] or [] for m in members],
