@@ -45,6 +45,7 @@ class ClusterParams:
     exact_knn_max: int = 20_000        # above: approximate kNN (pynndescent), fed to UMAP
     layout_min: int = 400              # below: no UMAP, HDBSCAN on the vectors themselves
     engine: str = "hdbscan"            # HDBSCAN implementation: "hdbscan" (Boruvka) | "sklearn"
+    spectral_max: int = 20_000         # above: UMAP starts from PCA, not a spectral embedding
     seed: int = 42
 
     def cluster_size(self, n: int) -> int:
@@ -215,7 +216,11 @@ class FastUmapHdbscan:
         index, dist = knn_graph(X, p.n_neighbors, p)
         reducer = umap.UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
                             metric="cosine", n_epochs=p.n_epochs, random_state=p.seed, n_jobs=1,
-                            precomputed_knn=(index, dist, None), low_memory=True)
+                            precomputed_knn=(index, dist, None), low_memory=True,
+                            # the spectral start is an eigen-solve on the n × n graph: minutes
+                            # past 50k items, and it often fails there (UMAP then starts at
+                            # random); PCA of the vectors costs seconds
+                            init="spectral" if n <= p.spectral_max else "pca")
         with warnings.catch_warnings():
             # "no NNDescent index, transform() unavailable": we never transform new data
             warnings.filterwarnings("ignore", message=".*precomputed_knn.*", category=UserWarning)
