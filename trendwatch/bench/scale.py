@@ -5,8 +5,11 @@ demo stories' templates, so there are real topics to find, spread over the 7-day
 window across ~200 outlets and accounts), then ``trendwatch.analysis.run.analyze`` runs
 in a child process of its own, so its peak RSS is the analysis' and nothing else's.
 The growth column divides each size's time by the smallest size's, per item: 1.0 is
-linear growth. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
-[--embedder hashing|model]``; the report goes to data/bench/scale.json.
+linear growth. Sizes in ``--baseline-sizes`` (10k, 50k) are also analysed with the
+previous engine (PREVIOUS_ENGINE) on a copy of the same store; the 200k row compares with
+the figure measured before. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
+[--embedder hashing|model] [--baseline-sizes 10000]``; the report goes to
+data/bench/scale.json.
 
 The default embedder is the deterministic hashing one at the real model's 384
 dimensions, so the curve shows the analysis' own cost (embedding throughput has its
