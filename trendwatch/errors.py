@@ -16,6 +16,8 @@
     │   ├── AuthRequired            401/403: credentials missing/refused or timelines closed
     │   └── BudgetExceeded          a paid API's monthly cap is reached
     ├── AnalysisError               the analysis pipeline cannot run (e.g. no model available)
+    │   ├── EmbeddingServerError    the [analysis] embeddings server is unreachable or answers badly
+    │   └── DimensionMismatch       new vectors are not the size of those stored for the model id
     ├── GenerationError             an idea generator failed (endpoint down, bad output); templates take over
     │   └── GenerationTimeout       the LLM endpoint did not answer within [ideas] timeout
     ├── DeliveryError               a briefing could not be delivered to a target (retried)
@@ -113,6 +115,14 @@ class BudgetExceeded(CollectError):
 
 class AnalysisError(TrendwatchError):
     """The analysis pipeline cannot run."""
+
+
+class EmbeddingServerError(AnalysisError):
+    """The embeddings server could not be reached, or kept failing, or answered off-spec."""
+
+
+class DimensionMismatch(AnalysisError):
+    """Vectors of another size than those already stored under the same model id."""
 
 
 class GenerationError(TrendwatchError):

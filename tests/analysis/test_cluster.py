@@ -63,3 +63,40 @@ def test_params_from_config_extra():
     clusterer = make_clusterer({"cluster_min_cluster_size": 7, "cluster_n_epochs": 50, "other": 1})
     assert clusterer.params == ClusterParams(min_cluster_size=7, n_epochs=50)
     assert ClusterParams().cluster_size(11_000) == 15 and ClusterParams().cluster_size(300) == 5
+
+
+def test_approximate_knn_is_close_to_exact():
+    from trendwatch.analysis.cluster import approximate_knn
+
+    X, _ = blobs(k=4, per=150)
+    exact, exact_dist = exact_knn(X, 10)
+    approx, approx_dist = approximate_knn(X, 10)
+    assert approx.shape == exact.shape == (600, 10)
+    recall = np.mean([len(set(a.tolist()) & set(e.tolist())) / 10 for a, e in zip(approx, exact)])
+    assert recall > 0.97
+    assert np.abs(np.sort(approx_dist, axis=1)[:, -1] - exact_dist[:, -1]).max() < 0.05
+    assert np.array_equal(approx, approximate_knn(X, 10)[0])   # seeded: same graph
+    assert all(r in approx[r] for r in range(len(X)))           # self included, as UMAP expects
+
+
+def test_ann_path_gives_the_same_clusters_as_exact_above_a_lowered_threshold():
+    X, y = blobs(k=6, per=100)
+    exact = FastUmapHdbscan(ClusterParams(exact_knn_max=10_000)).fit_predict(X)
+    ann = FastUmapHdbscan(ClusterParams(exact_knn_max=100)).fit_predict(X)
+    assert adjusted_rand_score(y, exact) > 0.95
+    assert adjusted_rand_score(exact, ann) > 0.95
+    assert np.array_equal(ann, FastUmapHdbscan(ClusterParams(exact_knn_max=100)).fit_predict(X))
+
+
+def test_both_hdbscan_engines_find_the_blobs():
+    from sklearn.datasets import make_blobs
+
+    from trendwatch.analysis.cluster import hdbscan_labels
+
+    X, y = make_blobs(n_samples=300, centers=5, n_features=5, cluster_std=0.5, random_state=0)
+    boruvka = hdbscan_labels(X, 10, None, "hdbscan")
+    prim = hdbscan_labels(X, 10, None, "sklearn")
+    assert adjusted_rand_score(y, boruvka) > 0.9 and adjusted_rand_score(boruvka, prim) > 0.9
+    with pytest.raises(ValueError, match="unknown HDBSCAN engine"):
+        hdbscan_labels(X, 10, None, "gpu")
+    assert make_clusterer({"cluster_engine": "sklearn"}).params.engine == "sklearn"

@@ -79,13 +79,27 @@ def test_scale_figures_show_growth_against_linear():
     assert rows[2]["ratio"] == 1.2
 
 
+def test_scale_figures_compare_with_the_previous_engine():
+    report = {"sizes": [
+        {"items": 50_000, "seconds": 40.0, "peak_rss_mb": 900, "rss_before_mb": 200,
+         "growth_vs_linear": 1.0, "baseline": {"seconds": 80.0, "peak_rss_mb": 1000}},
+        {"items": 200_000, "seconds": 150.0, "peak_rss_mb": 1800, "rss_before_mb": 300,
+         "growth_vs_linear": 0.94,
+         "baseline": {"seconds": 398.0, "peak_rss_mb": 2702, "measured": "2026-11-26, README"}}]}
+    rows = scale.figures(report)
+    assert rows[0]["ratio"] == 0.5 and "previous engine 80.0 s" in rows[0]["baseline"]
+    assert rows[2]["ratio"] == round(150 / 398, 2) and rows[2]["target"] == "< 180 s"
+    assert "2026-11-26" in rows[2]["baseline"] and rows[3]["target"] == "< 2048 MB"
+
+
 def test_scale_measures_a_real_analysis_when_installed(tmp_path):
     pytest.importorskip("trendwatch.analysis.run", reason="the analysis stage is not installed yet")
     now = datetime.now(UTC).replace(microsecond=0)
     url = f"sqlite:///{tmp_path / 's.db'}"
     scale.seed_store(url, 600, now)
-    result = scale.measure(url, now, "hashing")
+    result = scale.measure(url, now, "hashing", scale.PREVIOUS_ENGINE)
     assert result["seconds"] > 0 and result["peak_rss_mb"] >= result["rss_before_mb"] > 0
+    assert result["result"]["mode"] == "full" and result["timings"]["cluster"] > 0
     json.dumps(result)
 
 

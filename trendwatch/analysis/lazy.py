@@ -16,3 +16,12 @@ def umap_module():
     except ImportError as exc:
         raise AnalysisError("umap-learn is not installed: pip install umap-learn") from exc
     return umap
+
+
+def hdbscan_module():
+    try:
+        import hdbscan
+    except ImportError as exc:
+        raise AnalysisError("the hdbscan library is not installed: pip install hdbscan "
+                            "(or set [analysis.extra] cluster_engine = \"sklearn\")") from exc
+    return hdbscan

@@ -30,7 +30,7 @@ from trendwatch.analysis.label import TopicDocs, label_topics, stable_label
 from trendwatch.analysis.score import Event, ScoreParams, score_topics
 from trendwatch.analysis.track import JOIN_COSINE, NewCluster, join_nearest, track
 from trendwatch.config.schema import Settings
-from trendwatch.errors import AnalysisError
+from trendwatch.errors import AnalysisError, DimensionMismatch
 from trendwatch.models import Label, PriorTopic, RunSummary
 from trendwatch.store import Store
 from trendwatch.store import runs as db
@@ -90,11 +90,15 @@ def analyze(store: Store, settings: Settings, now: datetime, embedder: Embedder 
             say(f"model changed to {embedder.model_id} (vectors exist for {', '.join(others)}): "
                 f"re-embedding {len(missing)} items")
         by_id = {w["id"]: w for w in window}
+        missing_set = set(missing)
+        have = next((i for i in ids if i not in missing_set), None)
+        stored_dim = db.load_vectors(store, [have], embedder.model_id).shape[1] if have else None
         done = 0
         report("embed", 0, len(missing))
         for chunk_start in range(0, len(missing), 512):
             chunk = missing[chunk_start:chunk_start + 512]
             vectors = embedder.embed([item_text(by_id[i]) for i in chunk])
+            check_dimension(embedder.model_id, vectors.shape[1], stored_dim)
             db.save_embeddings(store, chunk, embedder.model_id, vectors)
             done += len(chunk)
             report("embed", done, len(missing))
@@ -128,6 +132,9 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     model_changed = bool(previous and previous.get("model_id") not in (None, embedder.model_id))
     if model_changed:
         priors = rebase_priors(priors, ids, vectors)
+    elif priors and len(ids):
+        check_dimension(embedder.model_id, vectors.shape[1], len(priors[0].centroid), what="topic "
+                        "centroids of the previous run")
     last_full = db.last_full_run(store, before=now)
     if full is None:
         full = (previous is None or last_full is None or not priors
@@ -160,8 +167,9 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
 
     clock = time.perf_counter()
     clusters = []
+    rows_of: dict[int, np.ndarray] = {}
     for label in sorted(set(labels.tolist()) - {-1}):
-        rows = np.flatnonzero(labels == label)
+        rows = rows_of[label] = np.flatnonzero(labels == label)
         clusters.append(NewCluster(label=label, centroid=normalize(vectors[rows].mean(axis=0)),
                                    members=frozenset(ids[r] for r in rows)))
     if mode == "incremental":
@@ -179,8 +187,9 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
     docs = []
     row_of = {i: n for n, i in enumerate(ids)}
     for cluster in clusters:
-        members = [by_row[i] for i in ids if i in cluster.members]
-        central = central_first(members, vectors[[row_of[m["id"]] for m in members]], cluster.centroid)
+        rows = rows_of[cluster.label]        # the members in window order
+        members = [window[r] for r in rows.tolist()]
+        central = central_first(members, vectors[rows], cluster.centroid)
         docs.append(TopicDocs(key=cluster.label, texts=[item_text(m) for m in members],
                               langs=[m["lang"] for m in members],
                               hashtags=[m["hashtags"] or [] for m in members],
@@ -228,6 +237,18 @@ def _analyze(store, settings, now, embedder, window, run_id, previous, clusterer
                       embedded=len(ids), clusters=len(clusters), topics=len(clusters),
                       new_topics=new_topics, statuses=statuses, model_id=embedder.model_id,
                       timings={k: round(v, 3) for k, v in timings.items()})
+
+
+def check_dimension(model_id: str, new: int, stored: int | None,
+                    what: str = "vectors stored") -> None:
+    """Refuse vectors whose size differs from those already kept under the same model id:
+    they cannot be compared, and the store would hold two spaces under one name."""
+    if stored is not None and new != stored:
+        raise DimensionMismatch(
+            f"the embedder answers {new}-d vectors for model id {model_id!r}, but the {what} "
+            f"for that id are {stored}-d: the server now serves another model under the same "
+            "name. Give the model its own name ([analysis] model), or set [analysis] dimensions "
+            f"= {stored} if the server can shorten its vectors")
 
 
 def rebase_priors(priors: list[PriorTopic], ids: list[str], vectors: np.ndarray) -> list[PriorTopic]:

@@ -5,8 +5,11 @@ demo stories' templates, so there are real topics to find, spread over the 7-day
 window across ~200 outlets and accounts), then ``trendwatch.analysis.run.analyze`` runs
 in a child process of its own, so its peak RSS is the analysis' and nothing else's.
 The growth column divides each size's time by the smallest size's, per item: 1.0 is
-linear growth. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
-[--embedder hashing|model]``; the report goes to data/bench/scale.json.
+linear growth. Sizes in ``--baseline-sizes`` (10k, 50k) are also analysed with the
+previous engine (PREVIOUS_ENGINE) on a copy of the same store; the 200k row compares with
+the figure measured before. Run ``python -m trendwatch.bench.scale [--sizes 10000,50000]
+[--embedder hashing|model] [--baseline-sizes 10000]``; the report goes to
+data/bench/scale.json.
 
 The default embedder is the deterministic hashing one at the real model's 384
 dimensions, so the curve shows the analysis' own cost (embedding throughput has its
@@ -20,6 +23,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,52 +113,95 @@ def seed_store(url: str, n: int, now: datetime) -> float:
     return time.perf_counter() - started
 
 
-def measure(url: str, now: datetime, embedder_name: str) -> dict[str, Any]:
-    """In a child process: one analysis run, its time and the process' peak RSS."""
+# the engine before issue 15, for the baseline rows: UMAP's own NN-descent only above 40k
+# items (the exact graph below) and scikit-learn's HDBSCAN (Prim's MST, quadratic)
+PREVIOUS_ENGINE = {"cluster_engine": "sklearn", "cluster_exact_knn_max": 40_000}
+DEFAULT_BASELINE_SIZES = (10_000, 50_000)
+# measured with the previous engine on 2026-11-26 (README): 200k is not re-run for the
+# baseline (7 minutes of two shared cores), this figure stands in for it
+PREVIOUS_200K = {"seconds": 398.0, "peak_rss_mb": 2702}
+
+
+def measure(url: str, now: datetime, embedder_name: str,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """In a child process: one full analysis run, its time, stage times and peak RSS.
+    ``extra`` goes to ``[analysis.extra]`` (the clusterer's cluster_* settings)."""
     from trendwatch.analysis.embed.base import HashingEmbedder
     from trendwatch.analysis.run import analyze
     from trendwatch.config.load import parse_settings
     from trendwatch.store import open_store
 
-    settings = parse_settings(CONFIG, source_name="bench-scale.toml")
+    config = CONFIG
+    if extra:
+        config += "[analysis.extra]\n" + "".join(f"{k} = {json.dumps(v)}\n"
+                                                 for k, v in extra.items())
+    settings = parse_settings(config, source_name="bench-scale.toml")
     embedder = HashingEmbedder(dim=384) if embedder_name == "hashing" else None
     store = open_store(url)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    result = analyze(store, settings, now, embedder=embedder)
+    result = analyze(store, settings, now, embedder=embedder, full=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {k: v for k, v in (vars(result) if hasattr(result, "__dict__") else
                                  (result if isinstance(result, dict) else {})).items()
                if isinstance(v, (int, float, str))}
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak), "rss_before_mb": round(rss_before),
-            "result": summary}
+            "timings": dict(getattr(result, "timings", {}) or {}), "result": summary}
+
+
+def _child(url: str, now: datetime, embedder: str, extra: dict[str, Any] | None,
+           timeout: float) -> dict[str, Any]:
+    command = [sys.executable, "-m", "trendwatch.bench.scale", "--measure", url,
+               "--now", now.isoformat(), "--embedder", embedder]
+    if extra:
+        command += ["--extra", json.dumps(extra)]
+    child = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if child.returncode != 0:
+        raise RuntimeError(f"analysis of {url} failed:\n{child.stderr[-2000:]}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def run(sizes: tuple[int, ...] = DEFAULT_SIZES, embedder: str = "hashing",
-        report_path: str | Path | None = None, timeout: float = 3600) -> dict[str, Any]:
+        report_path: str | Path | None = None, timeout: float = 3600,
+        baseline_sizes: tuple[int, ...] = DEFAULT_BASELINE_SIZES) -> dict[str, Any]:
+    """Each size with today's engine; the sizes in ``baseline_sizes`` also with the previous
+    engine (PREVIOUS_ENGINE) on a copy of the same seeded store."""
     now = datetime.now(UTC).replace(microsecond=0)
-    report: dict[str, Any] = {"embedder": embedder, "cpus": os.cpu_count(), "sizes": []}
+    report: dict[str, Any] = {"embedder": embedder, "cpus": os.cpu_count(), "sizes": [],
+                              "previous_engine": PREVIOUS_ENGINE}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'scale.db'}"
+            path = Path(tmp) / "scale.db"
+            url = f"sqlite:///{path}"
             seeded = seed_store(url, n, now)
-            child = subprocess.run(
-                [sys.executable, "-m", "trendwatch.bench.scale", "--measure", url,
-                 "--now", now.isoformat(), "--embedder", embedder],
-                capture_output=True, text=True, timeout=timeout)
-            if child.returncode != 0:
-                raise RuntimeError(f"analysis of {n} items failed:\n{child.stderr[-2000:]}")
-            result = json.loads(child.stdout.strip().splitlines()[-1])
-            report["sizes"].append({"items": n, "seed_seconds": round(seeded, 1), **result})
-            print(f"  {n:>7,} items: {result['seconds']:.1f} s, peak {result['peak_rss_mb']} MB",
-                  flush=True)
+            if n in baseline_sizes:
+                shutil.copyfile(path, Path(tmp) / "baseline.db")
+            result = _child(url, now, embedder, None, timeout)
+            row = {"items": n, "seed_seconds": round(seeded, 1), **result}
+            print(f"  {n:>7,} items: {result['seconds']:.1f} s, peak {result['peak_rss_mb']} MB "
+                  f"{result['timings']}", flush=True)
+            if n in baseline_sizes:
+                path.unlink()                    # one store on disk at a time
+                before = _child(f"sqlite:///{Path(tmp) / 'baseline.db'}", now, embedder,
+                                PREVIOUS_ENGINE, timeout)
+                row["baseline"] = {k: before[k] for k in ("seconds", "peak_rss_mb", "timings")}
+                print(f"  {n:>7,} items, previous engine: {before['seconds']:.1f} s, peak "
+                      f"{before['peak_rss_mb']} MB", flush=True)
+            elif n == 200_000:
+                row["baseline"] = {**PREVIOUS_200K, "measured": "2026-11-26, README"}
+            report["sizes"].append(row)
     first = report["sizes"][0]
+    previous = None
     for row in report["sizes"]:
         # seconds per item relative to the smallest size: 1.0 = linear growth
         per_item = row["seconds"] / row["items"]
         row["growth_vs_linear"] = round(per_item / (first["seconds"] / first["items"]), 2) \
             if first["seconds"] else None
+        # … and relative to the next smaller size (≤ 1.0: no dearer per item as the window grows)
+        row["per_item_vs_previous_size"] = round(
+            per_item / (previous["seconds"] / previous["items"]), 2) if previous else None
+        previous = row
     path = Path(report_path) if report_path else DEFAULT_REPORT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -167,10 +214,26 @@ def figures(report: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for row in report.get("sizes", []):
         label = f"{row['items'] // 1000}k items"
-        out.append({"figure": f"analysis time, {label}", "value": row["seconds"], "unit": "s",
-                    "baseline": "linear from the smallest size", "ratio": row.get("growth_vs_linear")})
-        out.append({"figure": f"peak memory, {label}", "value": row["peak_rss_mb"], "unit": "MB",
-                    "baseline": f"{row['rss_before_mb']} MB before analysis", "ratio": None})
+        before = row.get("baseline")
+        growth = (f"; per item {row['growth_vs_linear']}× the smallest size's"
+                  if row.get("growth_vs_linear") is not None else "")
+        target = "< 180 s" if row["items"] == 200_000 else None
+        if before:
+            where = f" ({before['measured']})" if before.get("measured") else ""
+            out.append({"figure": f"analysis time, {label}", "value": row["seconds"], "unit": "s",
+                        "baseline": f"previous engine {before['seconds']} s{where}{growth}",
+                        "ratio": round(row["seconds"] / before["seconds"], 2), "target": target})
+            out.append({"figure": f"peak memory, {label}", "value": row["peak_rss_mb"], "unit": "MB",
+                        "baseline": f"previous engine {before['peak_rss_mb']} MB; "
+                                    f"{row['rss_before_mb']} MB before analysis",
+                        "ratio": round(row["peak_rss_mb"] / before["peak_rss_mb"], 2),
+                        "target": "< 2048 MB" if target else None})
+        else:
+            out.append({"figure": f"analysis time, {label}", "value": row["seconds"], "unit": "s",
+                        "baseline": "linear from the smallest size",
+                        "ratio": row.get("growth_vs_linear"), "target": target})
+            out.append({"figure": f"peak memory, {label}", "value": row["peak_rss_mb"], "unit": "MB",
+                        "baseline": f"{row['rss_before_mb']} MB before analysis", "ratio": None})
     return out
 
 
@@ -183,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", default=None, help=f"JSON report (default {DEFAULT_REPORT})")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--now", help=argparse.SUPPRESS)
+    parser.add_argument("--extra", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-sizes", default=",".join(map(str, DEFAULT_BASELINE_SIZES)),
+                        help="sizes also measured with the previous engine (default 10000,50000; "
+                             "'' for none)")
     args = parser.parse_args(argv)
     try:
         import trendwatch.analysis.run  # noqa: F401
@@ -190,10 +257,13 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: trendwatch.analysis.run is not installed yet (the analysis stage)")
         return SKIP_EXIT
     if args.measure:
-        print(json.dumps(measure(args.measure, datetime.fromisoformat(args.now), args.embedder)))
+        extra = json.loads(args.extra) if args.extra else None
+        print(json.dumps(measure(args.measure, datetime.fromisoformat(args.now), args.embedder,
+                                 extra)))
         return 0
     sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
-    report = run(sizes, args.embedder, args.report)
+    baseline = tuple(int(s) for s in args.baseline_sizes.split(",") if s.strip())
+    report = run(sizes, args.embedder, args.report, baseline_sizes=baseline)
     print(json.dumps(report))
     return 0
 

@@ -8,7 +8,7 @@ import click
 from rich.text import Text
 
 from trendwatch.analysis.embed.base import Embedder
-from trendwatch.analysis.embed.sentence import make_embedder
+from trendwatch.analysis.embed.sentence import load_embedder
 from trendwatch.cli.common import (
     common_options,
     console,
@@ -31,13 +31,10 @@ run_option = click.option("--run", "run_id", type=int, metavar="ID",
 
 
 def embedder_for(store, settings: Settings, model_id: str | None) -> Embedder:
-    """The embedder that made the run's centroids (ranking must compare like with like),
-    with the int8 ONNX model cached next to this store's data."""
-    from trendwatch.store.db import key_file_for
-
-    name = model_id or settings.analysis.model
-    return make_embedder(name, cache_dir=key_file_for(str(store.engine.url)).parent / "models",
-                         backend=settings.analysis.backend)
+    """The embedder that made the run's centroids (ranking must compare like with like): the
+    local model (int8 ONNX cached next to this store's data) or the configured server."""
+    return load_embedder(settings, str(store.engine.url),
+                         model=model_id or settings.analysis.model)
 
 
 def _run_id(store, run_id: int | None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trendwatch.config.env import resolve_paths
+from trendwatch.config.env import resolve_paths, secret
 from trendwatch.config.load import parse_settings
 from trendwatch.config.schema import Settings
 from trendwatch.errors import ConfigError
@@ -38,7 +38,22 @@ def summary_lines(settings: Settings, path: Path | str, database_url: str) -> li
         f"  company: {profile.company.name} ({len(profile.products)} products{more})",
         f"  sources: {len(settings.sources)} ({summary})",
         f"  database: {redact_url(database_url)}",
+        f"  embedder: {embedder_line(settings)}",
     ]
+
+
+def embedder_line(settings: Settings) -> str:
+    """Where vectors come from; for a server, whether its key variable is set (never the key)."""
+    a = settings.analysis
+    if a.embedder != "openai":
+        return f"local model {a.model} (backend {a.backend})"
+    line = f"server {redact_url(a.base_url or '')} model {a.model}, batch {a.batch}"
+    if a.dimensions:
+        line += f", {a.dimensions} dimensions"
+    if a.api_key_env:
+        held = "set" if secret(a.api_key_env) else "NOT SET"
+        line += f", key from ${a.api_key_env} ({held})"
+    return line
 
 
 def check_text(text: str, path: Path | str, db: str | None = None) -> ConfigCheck:

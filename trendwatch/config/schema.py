@@ -262,11 +262,52 @@ class AnalysisSettings(Section):
     extra: dict[str, Any] = {}                       # cluster_* keys: see trendwatch/cluster.py
     # a run still running/analysed this long after it started belongs to a dead process
     run_timeout: timedelta = timedelta(hours=2)
+    # where vectors come from: "local" (the model in this process) or "openai", any
+    # OpenAI-compatible POST {base_url}/v1/embeddings (TEI, vLLM, Ollama, a hosted API) that
+    # serves `model`; the vector space is then named after the server's host and the model
+    embedder: Literal["local", "openai"] = "local"
+    base_url: str | None = None          # e.g. http://gpu-box:8080 (a trailing /v1 is fine)
+    api_key_env: str | None = None       # name of the env variable holding the key
+    batch: int = Field(default=64, ge=1, le=2048)     # texts per request
+    timeout: timedelta = timedelta(seconds=60)        # per request
+    retries: int = Field(default=4, ge=0, le=10)      # on 429, 5xx and dropped connections
+    dimensions: int | None = Field(default=None, ge=1, le=16384)  # asked of the server
 
     _durations = field_validator("window", "every", "recluster_every", "bin", "recent",
-                                 "run_timeout", mode="before")(
+                                 "run_timeout", "timeout", mode="before")(
         classmethod(lambda cls, v: _duration(v))
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"{value!r} is not an http(s) URL like http://gpu-box:8080")
+        return value.rstrip("/") if value else value
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        # the value itself is never echoed: a key pasted here must not reach a log
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError("must name an environment variable (like EMBEDDINGS_API_KEY), "
+                             "not hold the key itself")
+        return value
+
+    @model_validator(mode="after")
+    def _server_needs_endpoint(self) -> AnalysisSettings:
+        if self.embedder == "openai":
+            if not self.base_url:
+                raise ValueError("embedder = 'openai' needs base_url (the embeddings server)")
+            if self.model == "auto":
+                raise ValueError("embedder = 'openai' needs model: the name the server serves "
+                                 "(\"auto\" chooses between local models only)")
+        else:
+            unused = [key for key in ("base_url", "api_key_env", "dimensions")
+                      if getattr(self, key) is not None]
+            if unused:
+                raise ValueError(f"{', '.join(unused)} only apply with embedder = 'openai'")
+        return self
 
     @field_validator("run_timeout")
     @classmethod

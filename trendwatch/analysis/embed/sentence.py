@@ -108,10 +108,25 @@ def make_embedder(name: str, *, cache_dir: Path | None = None, backend: str = "a
 def load_embedder(settings: Any, database_url: str | None = None, *, model: str | None = None,
                   **kwargs: Any) -> Embedder:
     """The embedder for ``[analysis]`` (or ``model``, the window's choice when the setting is
-    "auto"), int8 ONNX cached next to the data."""
+    "auto", or the model id of the run whose vectors are to be matched), int8 ONNX cached next
+    to the data; with ``embedder = "openai"`` the configured embeddings server."""
     from trendwatch.config.env import resolve_paths
     from trendwatch.store.db import key_file_for
 
+    a = settings.analysis
+    if a.embedder == "openai":
+        from trendwatch.analysis.embed.server import OpenAIEmbedder
+
+        server = OpenAIEmbedder(a, settings.http, progress=kwargs.get("progress"))
+        if model not in (None, a.model, server.model_id):
+            raise AnalysisError(f"vectors of model {model!r} are asked for, but [analysis] "
+                                f"embeds with {server.model_id!r}: run `trendwatch analyze` "
+                                "first so the run is in the configured model's space")
+        return server
+    if model and model.startswith("openai:"):
+        raise AnalysisError(f"the run's vectors come from an embeddings server ({model}) but "
+                            "[analysis] embedder is 'local': set embedder = 'openai' again or "
+                            "run `trendwatch analyze` to re-embed with the local model")
     url = database_url or resolve_paths(None, None, settings).database_url
     return make_embedder(model or settings.analysis.model,
                          cache_dir=key_file_for(url).parent / "models",
