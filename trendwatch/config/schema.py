@@ -54,6 +54,14 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _endpoint_url(value: str | None, example: str) -> str | None:
+    """An OpenAI-compatible endpoint's base URL, without its trailing slash."""
+    # scheme, host and an optional path: a query or fragment would break every request path
+    if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError(f"{value!r} is not an http(s) URL like {example}")
+    return value.rstrip("/") if value else value
+
+
 def _duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
@@ -211,12 +219,8 @@ class IdeasSettings(Section):
             raise ValueError(f"{value!r}: expected 'json_object' or 'none'")
         return value
 
-    @field_validator("base_url")
-    @classmethod
-    def _base(cls, value: str | None) -> str | None:
-        if value and not re.match(r"https?://[^\s/]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL like http://localhost:11434/v1")
-        return value.rstrip("/") if value else value
+    _base = field_validator("base_url")(classmethod(
+        lambda cls, v: _endpoint_url(v, "http://localhost:11434/v1")))
 
     @model_validator(mode="after")
     def _llm_needs_endpoint(self) -> IdeasSettings:
@@ -278,12 +282,8 @@ class AnalysisSettings(Section):
         classmethod(lambda cls, v: _duration(v))
     )
 
-    @field_validator("base_url")
-    @classmethod
-    def _base(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-            raise ValueError(f"{value!r} is not an http(s) URL like http://gpu-box:8080")
-        return value.rstrip("/") if value else value
+    _base = field_validator("base_url")(classmethod(
+        lambda cls, v: _endpoint_url(v, "http://gpu-box:8080")))
 
     @field_validator("api_key_env")
     @classmethod
@@ -715,12 +715,8 @@ class InboxSettings(Section):
             raise ValueError(f"{value!r} is not a classifier; expected 'offline' or 'llm'")
         return value
 
-    @field_validator("base_url")
-    @classmethod
-    def _base(cls, value: str | None) -> str | None:
-        if value and not re.match(r"https?://[^\s/]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL like http://localhost:11434/v1")
-        return value.rstrip("/") if value else value
+    _base = field_validator("base_url")(classmethod(
+        lambda cls, v: _endpoint_url(v, "http://localhost:11434/v1")))
 
     @field_validator("hours")
     @classmethod

@@ -86,8 +86,45 @@ class _Reply(BaseModel):
     ideas: list[_Idea] = Field(min_length=1)
 
 
-class _Retryable(GenerationError):
+class RetryableReply(GenerationError):
     """Worth another try: invalid output, 429 or a server error."""
+
+
+async def chat_completion(http: HttpSettings, endpoint: IdeasSettings,
+                          body_messages: list[dict[str, str]], *, temperature: float,
+                          echo_errors: bool = True) -> str:
+    """One OpenAI-compatible chat completion: the reply's text. 429/5xx, an oversized or
+    malformed reply raise ``RetryableReply``; anything else a ``GenerationError``. ``echo_errors``
+    quotes the start of an error body (off where it could echo a customer's message)."""
+    payload: dict[str, Any] = {"model": endpoint.model, "messages": body_messages,
+                               "temperature": temperature, "stream": False}
+    if endpoint.json_mode == "json_object":
+        payload["response_format"] = {"type": "json_object"}
+    headers = {}
+    key = secret(endpoint.api_key_env)
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    url = f"{endpoint.base_url}/chat/completions"
+    try:
+        async with HttpClient(http, timeout=endpoint.timeout, max_body=MAX_REPLY_BYTES) as client:
+            response = await client.post_json(url, payload, headers=headers)
+    except FetchTimeout as exc:
+        raise GenerationTimeout(
+            f"{url} did not answer within {endpoint.timeout.total_seconds():g} s") from exc
+    except BodyTooLarge as exc:
+        raise RetryableReply("the reply is larger than 1 MB") from exc
+    except FetchError as exc:
+        raise GenerationError(f"cannot reach {url}: {exc.__cause__ or exc}") from exc
+    raw = response.body
+    if response.status == 429 or response.status >= 500:
+        raise RetryableReply(f"{url} answered {response.status}")
+    if response.status >= 400:
+        quoted = f": {raw[:200].decode('utf-8', 'replace')}" if echo_errors else ""
+        raise GenerationError(f"{url} answered {response.status}{quoted}")
+    try:
+        return json.loads(raw)["choices"][0]["message"]["content"] or ""
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise RetryableReply(f"not an OpenAI-style chat completion: {exc}") from exc
 
 
 class LLMGenerator:
@@ -121,7 +158,7 @@ class LLMGenerator:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             wait=wait_exponential(multiplier=self.backoff, max=8),
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            retry=retry_if_exception(lambda e: isinstance(e, RetryableReply)),
             reraise=True,
         )
         async for attempt in retrying:
@@ -131,43 +168,15 @@ class LLMGenerator:
         raise GenerationError("no attempt was made")  # pragma: no cover - tenacity always tries
 
     async def _call(self, body_messages: list[dict[str, str]]) -> str:
-        payload: dict[str, Any] = {"model": self.settings.model, "messages": body_messages,
-                                   "temperature": self.settings.temperature, "stream": False}
-        if self.settings.json_mode == "json_object":
-            payload["response_format"] = {"type": "json_object"}
-        headers = {}
-        key = secret(self.settings.api_key_env)
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        url = f"{self.settings.base_url}/chat/completions"
-        try:
-            async with HttpClient(self.http, timeout=self.settings.timeout,
-                                  max_body=MAX_REPLY_BYTES) as client:
-                response = await client.post_json(url, payload, headers=headers)
-        except FetchTimeout as exc:
-            raise GenerationTimeout(
-                f"{url} did not answer within {self.settings.timeout.total_seconds():g} s") from exc
-        except BodyTooLarge as exc:
-            raise _Retryable("the reply is larger than 1 MB") from exc
-        except FetchError as exc:
-            raise GenerationError(f"cannot reach {url}: {exc.__cause__ or exc}") from exc
-        raw = response.body
-        if response.status == 429 or response.status >= 500:
-            raise _Retryable(f"{url} answered {response.status}")
-        if response.status >= 400:
-            raise GenerationError(f"{url} answered {response.status}: "
-                                  f"{raw[:200].decode('utf-8', 'replace')}")
-        try:
-            return json.loads(raw)["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise _Retryable(f"not an OpenAI-style chat completion: {exc}") from exc
+        return await chat_completion(self.http, self.settings, body_messages,
+                                     temperature=self.settings.temperature)
 
     def _parse(self, content: str, context: IdeaContext, wanted: list[str]) -> list[PostIdea]:
         text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content.strip())
         try:
             reply = _Reply.model_validate(json.loads(text))
         except (ValueError, ValidationError) as exc:
-            raise _Retryable(f"the model did not answer with the requested JSON: {str(exc)[:200]}") from exc
+            raise RetryableReply(f"the model did not answer with the requested JSON: {str(exc)[:200]}") from exc
         tags = context.hashtags()
         ideas: list[PostIdea] = []
         used_angles: set[str] = set()
@@ -205,7 +214,7 @@ class LLMGenerator:
         # a model may copy a link out of the data (or make one up): only cited links stay
         ideas = keep_cited_links(ideas, context)
         if not ideas:
-            raise _Retryable("the answer held no usable idea for the requested angles and platforms")
+            raise RetryableReply("the answer held no usable idea for the requested angles and platforms")
         return ideas
 
 

@@ -18,21 +18,19 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from trendwatch.collect.http import HttpClient
-from trendwatch.config.env import secret
 from trendwatch.config.schema import HttpSettings, IdeasSettings, InboxSettings
-from trendwatch.errors import BodyTooLarge, FetchError, FetchTimeout, GenerationError
+from trendwatch.errors import GenerationError
+from trendwatch.ideas.llm import RetryableReply, chat_completion
 from trendwatch.inbox.message import InboundMessage, Triage
 from trendwatch.inbox.triage import Classifier, OfflineClassifier
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 600
-MAX_REPLY_BYTES = 1_000_000
 
 SYSTEM_PROMPT = """You triage messages that customers posted to or about a company.
 Answer with exactly one JSON object and nothing else, of this shape:
@@ -66,10 +64,6 @@ class _Result(BaseModel):
 class _Reply(BaseModel):
     model_config = ConfigDict(extra="ignore")
     results: list[_Result]
-
-
-class _Retryable(GenerationError):
-    """Worth another try: invalid output, 429 or a server error."""
 
 
 def messages_for(batch: Sequence[InboundMessage]) -> list[dict[str, str]]:
@@ -141,52 +135,27 @@ class LlmClassifier:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.endpoint.retries + 1),
             wait=wait_exponential(multiplier=self.backoff, max=8),
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)), reraise=True)
+            retry=retry_if_exception(lambda e: isinstance(e, RetryableReply)), reraise=True)
         async for attempt in retrying:
             with attempt:
                 return self._parse(await self._call(messages_for(batch)), batch)
         raise GenerationError("no attempt was made")  # pragma: no cover
 
     async def _call(self, body_messages: list[dict[str, str]]) -> str:
-        payload: dict[str, Any] = {"model": self.endpoint.model, "messages": body_messages, "temperature": 0,
-                   "stream": False}
-        if self.endpoint.json_mode == "json_object":
-            payload["response_format"] = {"type": "json_object"}
-        headers = {}
-        key = secret(self.endpoint.api_key_env)
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        url = f"{self.endpoint.base_url}/chat/completions"
-        try:
-            async with HttpClient(self.http, timeout=self.endpoint.timeout,
-                                  max_body=MAX_REPLY_BYTES) as client:
-                response = await client.post_json(url, payload, headers=headers)
-        except FetchTimeout as exc:
-            raise GenerationError(f"{url} did not answer within "
-                                  f"{self.endpoint.timeout.total_seconds():g} s") from exc
-        except BodyTooLarge as exc:
-            raise _Retryable("the reply is larger than 1 MB") from exc
-        except FetchError as exc:
-            raise GenerationError(f"cannot reach {url}: {exc.__cause__ or exc}") from exc
-        if response.status == 429 or response.status >= 500:
-            raise _Retryable(f"{url} answered {response.status}")
-        if response.status >= 400:
-            raise GenerationError(f"{url} answered {response.status}")
-        try:
-            return json.loads(response.body)["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise _Retryable(f"not an OpenAI-style chat completion: {exc}") from exc
+        # an error body could echo a customer's message: not quoted
+        return await chat_completion(self.http, self.endpoint, body_messages, temperature=0,
+                                     echo_errors=False)
 
     def _parse(self, content: str, batch: list[InboundMessage]) -> list[Triage]:
         text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content.strip())
         try:
             reply = _Reply.model_validate(json.loads(text))
         except (ValueError, ValidationError) as exc:
-            raise _Retryable(f"the model did not answer with the requested JSON: "
+            raise RetryableReply(f"the model did not answer with the requested JSON: "
                              f"{str(exc)[:200]}") from exc
         by_index = {r.i: r for r in reply.results}
         if sorted(by_index) != list(range(len(batch))):
-            raise _Retryable(f"expected results for messages 0..{len(batch) - 1}, got "
+            raise RetryableReply(f"expected results for messages 0..{len(batch) - 1}, got "
                              f"{sorted(by_index)[:20]}")
         out = []
         for n in range(len(batch)):
