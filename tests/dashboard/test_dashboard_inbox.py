@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,13 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from dashboard.access import LOCAL_USER, SessionUser
+from tests.dashboard.test_dashboard_views import run_app
 from tests.seed import seeded_files
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.errors import AccessDenied
 from trendwatch.store import inbox, open_store
 from trendwatch.store.schema import inbox_events, inbox_messages
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 HOSTILE = "<img src=x onerror=alert(1)> my Flow battery died"
 ARABIC = "البطارية لا تشحن منذ أمس، ساعدوني"
 
@@ -56,16 +55,6 @@ def seeded(tmp_path, monkeypatch):
     monkeypatch.setenv(DATABASE_ENV, url)
     monkeypatch.setenv(CONFIG_ENV, str(config))
     return url, ids
-
-
-def run_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def markdown(at: AppTest) -> str:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import lang
+from tests.dashboard.test_dashboard_views import run_app
 from tests.seed import PROFILE, seeded_files
 from trendwatch.config.env import CONFIG_ENV, DATABASE_ENV
 from trendwatch.present import i18n
@@ -39,16 +40,6 @@ def seeded_in(tmp_path, monkeypatch):
         monkeypatch.setenv(CONFIG_ENV, str(config))
         return url, config, info
     return make
-
-
-def run_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at: AppTest) -> str:
