@@ -54,6 +54,14 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
+    return value
+
+
 def _endpoint_url(value: str | None, example: str) -> str | None:
     """An OpenAI-compatible endpoint's base URL, without its trailing slash."""
     # scheme, host and an optional path: a query or fragment would break every request path
@@ -334,14 +342,7 @@ class BriefingSettings(Section):
             raise ValueError(f'{value!r} is not a time of day like "07:00"')
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
-        return value
+    _zone = field_validator("timezone")(classmethod(lambda cls, v: _time_zone(v)))
 
 
 DELIVERY_TARGETS = ("file", "email", "slack", "webhook")
@@ -724,14 +725,7 @@ class InboxSettings(Section):
         parse_hours(value)
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"{value!r} is not an IANA time zone like 'Europe/Berlin'") from exc
-        return value
+    _zone = field_validator("timezone")(classmethod(lambda cls, v: _time_zone(v)))
 
     @field_validator("sla", mode="before")
     @classmethod
