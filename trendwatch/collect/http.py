@@ -230,7 +230,8 @@ class HttpClient:
         assert self._session is not None
         origin = URL(url)
         trusted = self.settings.allow_private or _literal_or_localhost_private(origin.host or "")
-        current, headers, hops = origin, dict(sent), []
+        current, headers = origin, dict(sent)
+        hops: list[int] = []
         into_private = False
         public_only = False
         while True:
@@ -269,7 +270,7 @@ class HttpClient:
                     origin.host or "")
             # a hop to another host that was checked public must connect to a public address
             public_only = not same_host and not trusted
-            if target.host.lower() != current.host.lower():
+            if (target.host or "").lower() != (current.host or "").lower():
                 headers = {k: v for k, v in headers.items()
                            if k.lower() not in {h.lower() for h in PER_HOST_HEADERS}}
             if status == 303 or (status in (301, 302) and method == "POST"):

@@ -185,7 +185,8 @@ def record_triage(store: Store, now: datetime, messages: Sequence[TriageRecord],
                                  due_at=record.due_at, priority=record.priority,
                                  reply_draft=record.reply_draft,
                                  reply=dict(record.reply), triaged_at=now, updated_at=now,
-                                 conversation_id=conversation_ids.get(record.conversation_key)))
+                                 conversation_id=conversation_ids.get(record.conversation_key)
+                                 if record.conversation_key else None))
         if messages:
             conn.execute(inbox_events.insert(), [
                 {"message_id": r.message_id, "at": now, "actor": SYSTEM_ACTOR, "kind": "triaged",
@@ -207,7 +208,8 @@ def _save_conversations(conn: Connection, records: Sequence[ConversationRecord])
             ids[record.key] = conn.execute(inbox_conversations.insert().values(
                 key=record.key, platform=record.platform, author=record.author,
                 subject=record.subject[:500], opened_at=record.opened_at,
-                last_message_at=record.last_message_at)).inserted_primary_key[0]
+                last_message_at=record.last_message_at)
+                .returning(inbox_conversations.c.id)).scalar_one()
         else:
             ids[record.key] = row.id
             if record.last_message_at > row.last_message_at:
@@ -228,7 +230,7 @@ def _save_incident(conn: Connection, record: IncidentRecord, now: datetime) -> t
         incident_id = conn.execute(inbox_incidents.insert().values(
             key=record.key, first_at=record.first_at, status="open", created_at=now,
             topic_id=record.topic_id, **{k: v for k, v in values.items() if k != "topic_id"})
-        ).inserted_primary_key[0]
+            .returning(inbox_incidents.c.id)).scalar_one()
         created = True
     else:
         incident_id, created = row.id, False
@@ -403,7 +405,7 @@ def add_note(store: Store, message_id: int, text: str, *, actor: str, now: datet
         _current(conn, message_id)
         return conn.execute(inbox_events.insert().values(
             message_id=message_id, at=now, actor=actor, kind="note", note=text.strip(),
-            detail={})).inserted_primary_key[0]
+            detail={}).returning(inbox_events.c.id)).scalar_one()
 
 
 # --- on call -----------------------------------------------------------------------------------

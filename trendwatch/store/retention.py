@@ -28,12 +28,12 @@ consistent store with no copy of a deleted item.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, delete, exists, func, select, update
 
 from trendwatch.store import Store
 from trendwatch.store import inbox as inbox_rows
@@ -177,7 +177,7 @@ def purge(store: Store, now: datetime, retention: timedelta, *, dry_run: bool = 
     return report
 
 
-def _delete_items(conn: Connection, rows: list[Any], report: PurgeReport) -> None:
+def _delete_items(conn: Connection, rows: Sequence[Any], report: PurgeReport) -> None:
     """Delete these items (id, url, canonical_url, title, outlet) and every copy of them."""
     ids = [r.id for r in rows]
     purged = _Purged(rows)
@@ -235,7 +235,7 @@ def forget_author(store: Store, now: datetime, handles: Iterable[str],
     keys = (items.c.id, items.c.url, items.c.canonical_url, items.c.title, items.c.outlet)
     with store.begin() as conn:
         found = inbox_rows.items_of_author(conn, handles)
-        where = func.lower(items.c.author).in_(names)
+        where: ColumnElement[bool] = func.lower(items.c.author).in_(names)
         if found:
             where = where | items.c.id.in_(found)
         rows = conn.execute(select(*keys).where(where)).all()

@@ -98,7 +98,7 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
     with store.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(
             select(workers).order_by(workers.c.started_at.desc(), workers.c.id))]
-        claimed_sources = dict(conn.execute(
+        claimed_sources: dict[str, int] = dict(conn.execute(
             select(sources.c.claimed_by, func.count()).where(sources.c.claimed_by.is_not(None))
             .group_by(sources.c.claimed_by)).all())
         claimed_jobs: dict[str, list[str]] = {}
